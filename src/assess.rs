@@ -1,0 +1,554 @@
+//! Assessment (SPEC §5, §6): the status of every criterion, scores, prerequisites, level
+//! verdicts with cumulative gating, waivers with dual results, and gaps.
+//!
+//! Everything here is a pure function of the catalog, the submission, the waivers and the
+//! options (plus evidence files on disk): no clock, no randomness, catalog order throughout.
+
+use std::collections::BTreeMap;
+
+use minijinja::Value as JinjaValue;
+use serde_json::Value;
+
+use crate::catalog::{Catalog, Criterion, Policy, PrerequisiteKind};
+use crate::date::Date;
+use crate::evidence::{self, EvidenceRoot};
+use crate::finding::{Finding, FindingCode};
+use crate::result::{
+    AssessmentResult, CatalogInfo, Counts, CriterionResult, ElementInfo, ElementScore, Engine, EvidenceResult, Gap,
+    GapCriterion, GapElement, GapPrerequisite, LevelResult, PrerequisiteResult, SCHEMA_ID, Status, SubmissionInfo,
+    TopFinding, WaiverResult,
+};
+use crate::score::{Tally, from_thousandths};
+use crate::submission::{Answer, Rating, Submission};
+use crate::waiver::Waiver;
+
+/// How to assess.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Replaces `assessed_on` in every time rule (`--as-of`).
+    pub as_of: Option<Date>,
+    /// `false` = `--no-evidence-files`: no existence or hash checks, lexical containment.
+    pub skip_evidence_files: bool,
+    /// Put into the result as `generated_at` (`--generated-at`); never the clock.
+    pub generated_at: Option<String>,
+}
+
+/// The outcome of one criterion before and after waivers.
+struct Outcome {
+    base: Status,
+    status: Status,
+    findings: Vec<Finding>,
+    evidence: Vec<EvidenceResult>,
+}
+
+/// Assesses a validated submission against its catalog.
+pub fn assess(catalog: &Catalog, submission: &Submission, waivers: &[Waiver], options: &Options) -> AssessmentResult {
+    let as_of = options.as_of.unwrap_or(submission.assessed_on);
+    let root = EvidenceRoot::new(&submission.base_dir, !options.skip_evidence_files);
+    let context = base_context(submission, as_of);
+
+    let applying: Vec<&Waiver> = waivers.iter().filter(|w| w.applies_to(&submission.id)).collect();
+    let mut top_findings = Vec::new();
+    for w in &applying {
+        if catalog.criterion_index(&w.criterion).is_none() {
+            top_findings.push(TopFinding {
+                code: "waiver-unknown-criterion".to_owned(),
+                message: format!("a waiver names `{}`, which catalog `{}` does not have", w.criterion, catalog.id),
+            });
+        }
+    }
+    for id in submission.answers.keys() {
+        if catalog.criterion_index(id).is_none() {
+            top_findings.push(TopFinding {
+                code: "unknown-answer".to_owned(),
+                message: format!("`{id}` is not a criterion of `{}`; the answer was ignored", catalog.id),
+            });
+        }
+    }
+
+    let outcomes: Vec<Outcome> = catalog
+        .criteria
+        .iter()
+        .map(|criterion| {
+            let answer = submission.answers.get(&criterion.id);
+            let (base, mut findings, evidence) = evaluate(catalog, criterion, answer, &context, &root, as_of);
+            let mut status = base;
+            for w in applying.iter().filter(|w| w.criterion == criterion.id) {
+                if w.is_active(as_of) {
+                    if status != Status::NotApplicable {
+                        status = Status::Waived;
+                    }
+                } else {
+                    findings.push(Finding::new(
+                        FindingCode::WaiverExpired,
+                        format!("the waiver approved by {} expired on {}", w.approved_by, w.expires_on),
+                    ));
+                }
+            }
+            Outcome { base, status, findings, evidence }
+        })
+        .collect();
+
+    let prerequisites: Vec<(bool, String)> =
+        catalog.prerequisites.iter().map(|p| prerequisite_met(catalog, &p.kind, submission, as_of)).collect();
+
+    let with: Vec<Status> = outcomes.iter().map(|o| o.status).collect();
+    let without: Vec<Status> = outcomes.iter().map(|o| o.base).collect();
+    let verdicts = level_verdicts(catalog, &with, &prerequisites);
+    let verdicts_without = level_verdicts(catalog, &without, &prerequisites);
+    let achieved_without = achieved_level(&verdicts_without);
+    let achieved = achieved_level(&verdicts);
+    let target = submission.target_level.as_deref().and_then(|t| catalog.level_index(t));
+    let target_met = target.map(|t| achieved.is_some_and(|a| a >= t));
+
+    let mut index = Tally::default();
+    for (criterion, status) in catalog.criteria.iter().zip(&with) {
+        if let Some(credit) = credit(catalog, *status) {
+            index.add(criterion.weight, credit);
+        }
+    }
+
+    let levels = catalog
+        .levels
+        .iter()
+        .enumerate()
+        .map(|(li, level)| {
+            let verdict = &verdicts[li];
+            LevelResult {
+                id: level.id.clone(),
+                name: level.name.clone(),
+                gist: level.gist.clone(),
+                satisfied: verdict.satisfied,
+                satisfied_without_waivers: verdicts_without[li].satisfied,
+                score: verdict.total.score(),
+                prerequisites: catalog
+                    .prerequisites
+                    .iter()
+                    .zip(&prerequisites)
+                    .filter(|(p, _)| p.level == li)
+                    .map(|(p, (met, detail))| PrerequisiteResult {
+                        id: p.id.clone(),
+                        title: p.title.clone(),
+                        met: *met,
+                        detail: detail.clone(),
+                    })
+                    .collect(),
+                elements: catalog
+                    .elements
+                    .iter()
+                    .enumerate()
+                    .map(|(ei, element)| ElementScore {
+                        id: element.id.clone(),
+                        score: verdict.elements[ei].score(),
+                        counts: verdict.counts[ei],
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+
+    let gaps = gaps(catalog, &outcomes, &verdicts, &prerequisites, achieved, target);
+
+    let criteria = catalog
+        .criteria
+        .iter()
+        .zip(outcomes)
+        .map(|(criterion, outcome)| {
+            let answer = submission.answers.get(&criterion.id);
+            CriterionResult {
+                id: criterion.id.clone(),
+                level: catalog.levels[criterion.level].id.clone(),
+                element: catalog.elements[criterion.element].id.clone(),
+                title: criterion.title.clone(),
+                clause: criterion.clause.clone(),
+                key: criterion.key,
+                weight: criterion.weight,
+                rating: answer.map(|a| a.rating),
+                status: outcome.status,
+                credit: credit(catalog, outcome.status).map(from_thousandths),
+                note: answer.and_then(|a| a.note.clone()),
+                findings: outcome.findings,
+                evidence: outcome.evidence,
+                metrics: answer.map(|a| a.metrics.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+
+    let waivers = applying
+        .iter()
+        .map(|w| WaiverResult {
+            criterion: w.criterion.clone(),
+            justification: w.justification.clone(),
+            approved_by: w.approved_by.clone(),
+            expires_on: w.expires_on,
+            active: w.is_active(as_of),
+        })
+        .collect();
+
+    AssessmentResult {
+        schema: SCHEMA_ID.to_owned(),
+        engine: Engine { name: "itss".to_owned(), version: env!("CARGO_PKG_VERSION").to_owned() },
+        catalog: CatalogInfo {
+            id: catalog.id.clone(),
+            version: catalog.version.clone(),
+            digest: catalog.digest.clone(),
+            standard: catalog.standard.clone(),
+            official: catalog.official,
+            title: catalog.title.clone(),
+            method: match catalog.policy {
+                Policy::AllConform { .. } => "all-conform".to_owned(),
+                Policy::Threshold { .. } => "threshold".to_owned(),
+            },
+            element_threshold: match catalog.policy {
+                Policy::Threshold { element_threshold } => Some(from_thousandths(element_threshold)),
+                Policy::AllConform { .. } => None,
+            },
+        },
+        submission: SubmissionInfo {
+            id: submission.id.clone(),
+            source: submission.source.to_string_lossy().replace('\\', "/"),
+            organization: submission.organization.name.clone(),
+            credit_code: submission.organization.credit_code.clone(),
+        },
+        generated_at: options.generated_at.clone(),
+        as_of,
+        achieved_level: achieved.map(|i| catalog.levels[i].id.clone()),
+        achieved_level_without_waivers: achieved_without.map(|i| catalog.levels[i].id.clone()),
+        target_level: submission.target_level.clone(),
+        target_met,
+        index: index.score(),
+        levels,
+        elements: catalog.elements.iter().map(|e| ElementInfo { id: e.id.clone(), name: e.name.clone() }).collect(),
+        criteria,
+        gaps,
+        waivers,
+        findings: top_findings,
+    }
+}
+
+fn base_context(submission: &Submission, as_of: Date) -> BTreeMap<&'static str, JinjaValue> {
+    let mut context = BTreeMap::new();
+    context.insert("facts", JinjaValue::from_serialize(submission.organization.facts()));
+    context.insert("organization", JinjaValue::from_serialize(&submission.organization.fields));
+    context.insert("as_of", JinjaValue::from(as_of.to_string()));
+    context
+}
+
+/// Credit in thousandths; `None` for statuses outside every denominator.
+fn credit(catalog: &Catalog, status: Status) -> Option<u32> {
+    match status {
+        Status::Conform => Some(1000),
+        Status::Partial => Some(catalog.partial_credit),
+        Status::Nonconform | Status::Unanswered => Some(0),
+        Status::NotApplicable | Status::Waived => None,
+    }
+}
+
+/// SPEC §5.1 steps 1–5 (waivers come after).
+fn evaluate(
+    catalog: &Catalog,
+    criterion: &Criterion,
+    answer: Option<&Answer>,
+    context: &BTreeMap<&'static str, JinjaValue>,
+    root: &EvidenceRoot,
+    as_of: Date,
+) -> (Status, Vec<Finding>, Vec<EvidenceResult>) {
+    let _ = catalog;
+    let mut findings = Vec::new();
+    if let Some(expr) = &criterion.applies_if {
+        match expr.is_true(&JinjaValue::from_serialize(context)) {
+            Ok(false) => return (Status::NotApplicable, findings, Vec::new()),
+            Ok(true) => {}
+            Err(e) => {
+                findings.push(Finding::new(
+                    FindingCode::ExpressionError,
+                    format!("applies_if `{}` failed: {e}", expr.source()),
+                ));
+                return (Status::Nonconform, findings, Vec::new());
+            }
+        }
+    }
+    let Some(answer) = answer else {
+        return (Status::Unanswered, findings, Vec::new());
+    };
+    match answer.rating {
+        Rating::Na if criterion.na_allowed => return (Status::NotApplicable, findings, Vec::new()),
+        Rating::Na => {
+            findings.push(Finding::new(FindingCode::NaNotAllowed, "this criterion does not accept `na`"));
+            return (Status::Nonconform, findings, Vec::new());
+        }
+        Rating::Nonconform => return (Status::Nonconform, findings, Vec::new()),
+        Rating::Conform | Rating::Partial => {}
+    }
+
+    let mut valid = 0u32;
+    let mut evidence = Vec::with_capacity(answer.evidence.len());
+    for item in &answer.evidence {
+        let check = evidence::check(item, &criterion.evidence, root, as_of);
+        if check.is_valid() {
+            valid += 1;
+        }
+        evidence.push(EvidenceResult {
+            path: item.path.clone(),
+            title: item.title.clone(),
+            dated: item.dated,
+            valid: check.is_valid(),
+            findings: check.findings.iter().map(|f| f.code).collect(),
+        });
+        findings.extend(check.findings);
+    }
+    if valid < criterion.evidence.min {
+        findings.push(Finding::new(
+            FindingCode::InsufficientEvidence,
+            format!("{valid} valid evidence item(s), {} needed", criterion.evidence.min),
+        ));
+        return (Status::Nonconform, findings, evidence);
+    }
+
+    let missing: Vec<&str> = criterion
+        .metrics
+        .iter()
+        .filter(|m| answer.metrics.get(&m.id).is_none_or(Value::is_null))
+        .map(|m| m.id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        findings.push(Finding::new(FindingCode::MetricMissing, format!("no value for {}", missing.join(", "))));
+        return (Status::Nonconform, findings, evidence);
+    }
+    let mut failed = false;
+    if !criterion.metrics.is_empty() {
+        let metrics = JinjaValue::from_serialize(&answer.metrics);
+        for metric in &criterion.metrics {
+            let value = answer.metrics.get(&metric.id).map(JinjaValue::from_serialize).unwrap_or_default();
+            let mut ctx = context.clone();
+            ctx.insert("value", value);
+            ctx.insert("metrics", metrics.clone());
+            match metric.check.is_true(&JinjaValue::from_serialize(&ctx)) {
+                Ok(true) => {}
+                Ok(false) => {
+                    failed = true;
+                    findings.push(Finding::new(
+                        FindingCode::MetricBelowTarget,
+                        format!("{} = {} fails `{}`", metric.id, answer.metrics[&metric.id], metric.check.source()),
+                    ));
+                }
+                Err(e) => {
+                    failed = true;
+                    findings.push(Finding::new(
+                        FindingCode::ExpressionError,
+                        format!("check `{}` of {} failed: {e}", metric.check.source(), metric.id),
+                    ));
+                }
+            }
+        }
+    }
+    if failed {
+        return (Status::Nonconform, findings, evidence);
+    }
+    let status = if answer.rating == Rating::Conform { Status::Conform } else { Status::Partial };
+    (status, findings, evidence)
+}
+
+/// SPEC §5.4.
+fn prerequisite_met(catalog: &Catalog, kind: &PrerequisiteKind, submission: &Submission, as_of: Date) -> (bool, String) {
+    let fields = &submission.organization.fields;
+    match kind {
+        PrerequisiteKind::Flag { field } => match fields.get(field) {
+            Some(Value::Bool(true)) => (true, format!("{field}: true")),
+            Some(other) => (false, format!("{field}: {other}")),
+            None => (false, format!("{field}: not given")),
+        },
+        PrerequisiteKind::MonthsSince { field, months } => {
+            match fields.get(field).and_then(Value::as_str).and_then(|s| s.parse::<Date>().ok()) {
+                Some(since) => {
+                    let full = since.full_months_until(as_of);
+                    (full >= i64::from(*months), format!("{field}: {since}, {full} full months by {as_of}, {months} needed"))
+                }
+                None => (false, format!("{field}: not given")),
+            }
+        }
+        PrerequisiteKind::Certificate { level, months_held } => {
+            let mut best: Option<String> = None;
+            for cert in &submission.organization.certificates {
+                let Some(cert_level) = catalog.level_index(&cert.level) else { continue };
+                if cert.catalog != catalog.id || cert_level < *level {
+                    continue;
+                }
+                let Some(issued) = cert.issued_on else { continue };
+                let held = issued.full_months_until(as_of);
+                let unexpired = cert.expires_on.is_none_or(|e| e >= as_of);
+                if held >= i64::from(*months_held) && unexpired {
+                    return (true, format!("level {} certificate issued {issued}, held {held} months", cert.level));
+                }
+                best.get_or_insert_with(|| {
+                    if unexpired {
+                        format!("level {} certificate issued {issued}, held {held} of {months_held} months", cert.level)
+                    } else {
+                        format!("level {} certificate expired", cert.level)
+                    }
+                });
+            }
+            (
+                false,
+                best.unwrap_or_else(|| {
+                    format!("no {} certificate at level {} or above", catalog.id, catalog.levels[*level].id)
+                }),
+            )
+        }
+    }
+}
+
+struct Verdict {
+    satisfied: bool,
+    total: Tally,
+    elements: Vec<Tally>,
+    counts: Vec<Counts>,
+}
+
+/// SPEC §5.3 per level (cumulative gating is applied by [`achieved`]).
+fn level_verdicts(catalog: &Catalog, statuses: &[Status], prerequisites: &[(bool, String)]) -> Vec<Verdict> {
+    let mut verdicts: Vec<Verdict> = catalog
+        .levels
+        .iter()
+        .map(|_| Verdict {
+            satisfied: true,
+            total: Tally::default(),
+            elements: vec![Tally::default(); catalog.elements.len()],
+            counts: vec![Counts::default(); catalog.elements.len()],
+        })
+        .collect();
+    for (criterion, &status) in catalog.criteria.iter().zip(statuses) {
+        let v = &mut verdicts[criterion.level];
+        v.counts[criterion.element].add(status);
+        if let Some(credit) = credit(catalog, status) {
+            v.total.add(criterion.weight, credit);
+            v.elements[criterion.element].add(criterion.weight, credit);
+        }
+        if blocks(catalog, criterion, status) {
+            v.satisfied = false;
+        }
+    }
+    for (p, (met, _)) in catalog.prerequisites.iter().zip(prerequisites) {
+        if !met {
+            verdicts[p.level].satisfied = false;
+        }
+    }
+    if let Policy::Threshold { element_threshold } = catalog.policy {
+        for v in &mut verdicts {
+            if v.elements.iter().any(|t| t.is_defined() && !t.reaches(element_threshold)) {
+                v.satisfied = false;
+            }
+        }
+    }
+    verdicts
+}
+
+/// Whether a criterion's status alone keeps its level from being satisfied.
+fn blocks(catalog: &Catalog, criterion: &Criterion, status: Status) -> bool {
+    match status {
+        Status::Conform | Status::NotApplicable | Status::Waived => false,
+        Status::Partial => match catalog.policy {
+            Policy::AllConform { partial_is_met } => !partial_is_met,
+            Policy::Threshold { .. } => criterion.key,
+        },
+        Status::Nonconform | Status::Unanswered => match catalog.policy {
+            Policy::AllConform { .. } => true,
+            Policy::Threshold { .. } => criterion.key,
+        },
+    }
+}
+
+fn achieved_level(verdicts: &[Verdict]) -> Option<usize> {
+    verdicts.iter().take_while(|v| v.satisfied).count().checked_sub(1)
+}
+
+/// SPEC §5.5: the next level above the achieved one, and the target when it is higher.
+fn gaps(
+    catalog: &Catalog,
+    outcomes: &[Outcome],
+    verdicts: &[Verdict],
+    prerequisites: &[(bool, String)],
+    achieved: Option<usize>,
+    target: Option<usize>,
+) -> Vec<Gap> {
+    let next = achieved.map_or(0, |a| a + 1);
+    let mut out = Vec::new();
+    if next < catalog.levels.len() {
+        out.push(gap(catalog, outcomes, verdicts, prerequisites, next, next, "next"));
+    }
+    if let Some(t) = target {
+        if t > next {
+            out.push(gap(catalog, outcomes, verdicts, prerequisites, next, t, "target"));
+        }
+    }
+    out
+}
+
+fn gap(
+    catalog: &Catalog,
+    outcomes: &[Outcome],
+    verdicts: &[Verdict],
+    prerequisites: &[(bool, String)],
+    from: usize,
+    to: usize,
+    kind: &str,
+) -> Gap {
+    let in_range = |level: usize| (from..=to).contains(&level);
+    let unmet = catalog
+        .prerequisites
+        .iter()
+        .zip(prerequisites)
+        .filter(|(p, (met, _))| in_range(p.level) && !met)
+        .map(|(p, (_, detail))| GapPrerequisite {
+            level: catalog.levels[p.level].id.clone(),
+            id: p.id.clone(),
+            title: p.title.clone(),
+            detail: detail.clone(),
+        })
+        .collect();
+    let mut elements = Vec::new();
+    let mut weak_elements: Vec<(usize, usize)> = Vec::new();
+    if let Policy::Threshold { element_threshold } = catalog.policy {
+        for level in from..=to {
+            for (ei, tally) in verdicts[level].elements.iter().enumerate() {
+                if tally.is_defined() && !tally.reaches(element_threshold) {
+                    weak_elements.push((level, ei));
+                    elements.push(GapElement {
+                        level: catalog.levels[level].id.clone(),
+                        id: catalog.elements[ei].id.clone(),
+                        score: tally.score().unwrap_or(0.0),
+                        needed: from_thousandths(element_threshold),
+                    });
+                }
+            }
+        }
+    }
+    let mut criteria: Vec<GapCriterion> = catalog
+        .criteria
+        .iter()
+        .zip(outcomes)
+        .filter(|(c, o)| {
+            in_range(c.level)
+                && (blocks(catalog, c, o.status)
+                    || (weak_elements.contains(&(c.level, c.element))
+                        && credit(catalog, o.status).is_some_and(|cr| cr < 1000)))
+        })
+        .map(|(c, o)| GapCriterion {
+            id: c.id.clone(),
+            level: catalog.levels[c.level].id.clone(),
+            element: catalog.elements[c.element].id.clone(),
+            title: c.title.clone(),
+            requirement: c.requirement.clone(),
+            key: c.key,
+            weight: c.weight,
+            status: o.status,
+            findings: {
+                let mut codes: Vec<FindingCode> = o.findings.iter().map(|f| f.code).collect();
+                codes.dedup();
+                codes
+            },
+        })
+        .collect();
+    criteria.sort_by(|a, b| b.key.cmp(&a.key).then(b.weight.cmp(&a.weight)).then_with(|| a.id.cmp(&b.id)));
+    Gap { kind: kind.to_owned(), level: catalog.levels[to].id.clone(), prerequisites: unmet, criteria, elements }
+}

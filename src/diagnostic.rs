@@ -1,0 +1,264 @@
+//! Diagnostics: what is wrong with an input file, where, under a stable code.
+//!
+//! Loaders push [`Diagnostic`]s instead of stopping at the first problem. Each carries a
+//! [`Code`] (stable, kebab-case, documented by [`Code::description`]), a message, the file,
+//! and where known a JSON pointer and a `line:col`. Rendering for people (with a source
+//! snippet) and for machines (JSON lines) happens only here.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::yaml::Location;
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The input is unusable (an invalid submission gets no result).
+    Error,
+    /// Worth reading; the input is still used.
+    Warning,
+}
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal : $description:literal, )*) => {
+        /// Stable diagnostic codes.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $( $(#[$doc])* #[doc = $description] $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The stable kebab-case name.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            /// One line saying what the code means.
+            pub fn description(self) -> &'static str {
+                match self { $(Code::$variant => $description,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    Io = "io": "the file could not be read",
+    FileTooLarge = "file-too-large": "the file is larger than the input size limit",
+    NotUtf8 = "not-utf8": "the file is not UTF-8 text",
+    YamlSyntax = "yaml-syntax": "the file is not well-formed YAML or JSON, or exceeds a parser limit",
+    JsonSyntax = "json-syntax": "the file is not well-formed JSON",
+    Schema = "schema": "the document does not match its JSON Schema",
+    InvalidDate = "invalid-date": "a date is not a real calendar day written YYYY-MM-DD",
+    UnknownField = "unknown-field": "a field that the format does not define",
+    MissingField = "missing-field": "a required field is missing",
+    CreditCode = "credit-code": "the unified social credit code fails its GB 32100-2015 check",
+    CatalogMismatch = "catalog-mismatch": "the submission names a different catalog",
+    CatalogVersion = "catalog-version": "the submission's catalog_version differs from the catalog's version",
+    UnknownCatalog = "unknown-catalog": "no bundled catalog has this id",
+    UnknownTargetLevel = "unknown-target-level": "target_level is not a level of the catalog",
+    UnknownAnswer = "unknown-answer": "an answer to a criterion id the catalog does not have (ignored)",
+    DuplicateId = "duplicate-id": "the same id is defined twice",
+    UnknownLevel = "unknown-level": "a reference to a level the catalog does not define",
+    UnknownElement = "unknown-element": "a reference to an element the catalog does not define",
+    LevelWithoutCriteria = "level-without-criteria": "a level has no criteria",
+    WeightOutOfRange = "weight-out-of-range": "a criterion weight is not an integer >= 1",
+    ScaleOutOfRange = "scale-out-of-range": "scale values: conform 1, nonconform 0, 0 <= partial < 1, at most 3 decimals",
+    ThresholdOutOfRange = "threshold-out-of-range": "the element threshold is not in (0, 1] with at most 3 decimals",
+    PolicyMismatch = "policy-mismatch": "a policy field that does not belong to the chosen method",
+    ExpressionSyntax = "expression-syntax": "an applies_if or metric check expression does not compile",
+    UnknownPrerequisiteKind = "unknown-prerequisite-kind": "a prerequisite kind other than flag, months_since, certificate",
+    MissingTranslation = "missing-translation": "a shipped catalog text lacks its English translation",
+    WaiverUnknownCriterion = "waiver-unknown-criterion": "a waiver names a criterion the catalog does not have",
+    DuplicateSubmission = "duplicate-submission": "two files in a batch have the same submission id",
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One problem found in one file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Stable code.
+    pub code: Code,
+    /// What is wrong, for a person.
+    pub message: String,
+    /// The file it is about.
+    pub file: PathBuf,
+    /// JSON pointer to the value, when the problem is about one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// 1-based line, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// 1-based column (characters), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u64>,
+}
+
+impl Diagnostic {
+    /// An error about `file`.
+    pub fn error(code: Code, file: &Path, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            file: file.to_path_buf(),
+            pointer: None,
+            line: None,
+            column: None,
+        }
+    }
+
+    /// A warning about `file`.
+    pub fn warning(code: Code, file: &Path, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, file, message)
+        }
+    }
+
+    /// Attaches a JSON pointer.
+    pub fn at_pointer(mut self, pointer: impl Into<String>) -> Diagnostic {
+        self.pointer = Some(pointer.into());
+        self
+    }
+
+    /// Attaches a source location (ignored when unknown).
+    pub fn at(mut self, location: Location) -> Diagnostic {
+        if location.is_known() {
+            self.line = Some(location.line);
+            self.column = Some(location.column);
+        }
+        self
+    }
+
+    /// Whether this is an error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:col` (or just the file).
+    pub fn position(&self) -> String {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", self.file.display()),
+            (Some(l), None) => format!("{}:{l}", self.file.display()),
+            _ => self.file.display().to_string(),
+        }
+    }
+
+    /// Renders for a terminal: a header with code and message, then the source line with
+    /// the value underlined when the source and a location are known.
+    pub fn render(&self, source: Option<&str>, color: bool) -> String {
+        use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = format!("{} [{}]", self.message, self.code);
+        let path = self.position();
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let line_text = match (source, self.line) {
+            (Some(src), Some(line)) if line > 0 => usize::try_from(line - 1)
+                .ok()
+                .and_then(|i| src.lines().nth(i)),
+            _ => None,
+        };
+        let report = match line_text {
+            Some(text) => {
+                let col = self
+                    .column
+                    .and_then(|c| usize::try_from(c).ok())
+                    .unwrap_or(1)
+                    .max(1);
+                let start = text
+                    .char_indices()
+                    .nth(col - 1)
+                    .map_or(text.len(), |(i, _)| i);
+                let rest = &text[start..];
+                let token_len = rest
+                    .find(|c: char| c.is_whitespace() || matches!(c, ',' | '}' | ']'))
+                    .unwrap_or(rest.len())
+                    .max(usize::from(!rest.is_empty()));
+                let mut end = start + token_len;
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                let line_no = usize::try_from(self.line.unwrap_or(1)).unwrap_or(1);
+                let pointer_label = self.pointer.clone().unwrap_or_default();
+                let group = level.primary_title(title).element(
+                    Snippet::source(text)
+                        .line_start(line_no)
+                        .path(self.file.display().to_string())
+                        .annotation(AnnotationKind::Primary.span(start..end).label(pointer_label)),
+                );
+                renderer.render(&[group])
+            }
+            None => {
+                let group = level
+                    .primary_title(title)
+                    .element(annotate_snippets::Origin::path(path));
+                renderer.render(&[group])
+            }
+        };
+        report
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {severity}[{}]: {}", self.position(), self.code, self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_kebab_case() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in Code::ALL {
+            assert!(seen.insert(code.as_str()), "duplicate {code}");
+            assert!(code.as_str().bytes().all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit()));
+            assert!(!code.description().is_empty());
+        }
+    }
+
+    #[test]
+    fn renders_a_snippet_with_position() {
+        let d = Diagnostic::error(Code::Schema, Path::new("s.yaml"), "bad rating")
+            .at_pointer("/answers/X/rating")
+            .at(Location { line: 2, column: 9 });
+        let text = d.render(Some("a: 1\nrating: NO\n"), false);
+        assert!(text.contains("s.yaml:2:9"), "{text}");
+        assert!(text.contains("rating: NO"), "{text}");
+        assert!(text.contains("^^"), "{text}");
+        assert_eq!(d.to_string(), "s.yaml:2:9: error[schema]: bad rating");
+    }
+}

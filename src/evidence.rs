@@ -1,0 +1,216 @@
+//! Evidence items (SPEC §4.2): containment in the submission's directory (through `..` and
+//! symlinks), existence, sha256 and the date rules. Every item is checked against every rule
+//! it can be checked against and reports every rule it fails.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::catalog::EvidenceRule;
+use crate::date::Date;
+use crate::finding::{Finding, FindingCode};
+use crate::submission::EvidenceItem;
+
+/// Where evidence paths are resolved and whether files are looked at.
+#[derive(Debug, Clone)]
+pub struct EvidenceRoot {
+    dir: PathBuf,
+    /// Canonical directory; `None` when files are not looked at or it cannot be resolved.
+    canonical: Option<PathBuf>,
+    check_files: bool,
+}
+
+impl EvidenceRoot {
+    /// The root for a submission directory; `check_files = false` is `--no-evidence-files`.
+    pub fn new(dir: &Path, check_files: bool) -> EvidenceRoot {
+        EvidenceRoot {
+            dir: dir.to_path_buf(),
+            canonical: if check_files { fs::canonicalize(dir).ok() } else { None },
+            check_files,
+        }
+    }
+}
+
+/// What checking one item found.
+#[derive(Debug, Clone)]
+pub struct ItemCheck {
+    /// Findings (empty = the item counts).
+    pub findings: Vec<Finding>,
+}
+
+impl ItemCheck {
+    /// Whether the item counts towards `evidence.min`.
+    pub fn is_valid(&self) -> bool {
+        self.findings.is_empty()
+    }
+}
+
+/// Resolves `path` lexically against the directory: `None` when it is absolute, names a
+/// drive, holds a NUL, or climbs out with `..`. Backslashes count as separators.
+pub fn lexical_relative(path: &str) -> Option<PathBuf> {
+    if path.contains('\0') {
+        return None;
+    }
+    let path = path.replace('\\', "/");
+    let bytes = path.as_bytes();
+    if path.starts_with('/') || (bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic()) {
+        return None;
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.iter().collect())
+}
+
+enum Place {
+    Outside,
+    Missing,
+    File(PathBuf),
+}
+
+fn inside(canonical_root: &Path, real: &Path) -> bool {
+    real.starts_with(canonical_root)
+}
+
+/// Resolves symlinks: where the relative path really is.
+fn locate(root: &EvidenceRoot, rel: &Path) -> Place {
+    let Some(canonical_root) = &root.canonical else {
+        return Place::Missing;
+    };
+    let full = root.dir.join(rel);
+    if let Ok(real) = fs::canonicalize(&full) {
+        if !inside(canonical_root, &real) {
+            return Place::Outside;
+        }
+        return match fs::metadata(&real) {
+            Ok(meta) if meta.is_file() => Place::File(real),
+            _ => Place::Missing,
+        };
+    }
+    // Something on the way does not resolve: find out whether a prefix (or a dangling
+    // symlink) already points outside before calling it missing.
+    let mut prefix = root.dir.clone();
+    let mut lexical = PathBuf::new();
+    for component in rel.components() {
+        let Component::Normal(name) = component else { continue };
+        prefix.push(name);
+        lexical.push(name);
+        match fs::canonicalize(&prefix) {
+            Ok(real) if !inside(canonical_root, &real) => return Place::Outside,
+            Ok(_) => {}
+            Err(_) => {
+                if let Ok(target) = fs::read_link(&prefix) {
+                    let parent = lexical.parent().unwrap_or(Path::new(""));
+                    let joined = parent.join(&target);
+                    if target.is_absolute() || lexical_relative(&joined.to_string_lossy()).is_none() {
+                        return Place::Outside;
+                    }
+                }
+                return Place::Missing;
+            }
+        }
+    }
+    Place::Missing
+}
+
+fn sha256_of(path: &Path) -> Option<String> {
+    let mut file = fs::File::open(path).ok()?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = file.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Some(crate::catalog::hex(&hasher.finalize()))
+}
+
+/// Checks one item against every rule (SPEC §4.2).
+pub fn check(item: &EvidenceItem, rule: &EvidenceRule, root: &EvidenceRoot, as_of: Date) -> ItemCheck {
+    let mut findings = Vec::new();
+    let shown = item.path.escape_debug().to_string();
+    match lexical_relative(&item.path) {
+        None => findings.push(Finding::new(
+            FindingCode::EvidenceOutside,
+            format!("`{shown}` is not inside the submission's directory"),
+        )),
+        Some(rel) if root.check_files => match locate(root, &rel) {
+            Place::Outside => findings.push(Finding::new(
+                FindingCode::EvidenceOutside,
+                format!("`{shown}` resolves (through a symlink) outside the submission's directory"),
+            )),
+            Place::Missing => findings.push(Finding::new(
+                FindingCode::EvidenceMissing,
+                format!("`{shown}` is not an existing regular file"),
+            )),
+            Place::File(real) => {
+                if let Some(expected) = &item.sha256 {
+                    match sha256_of(&real) {
+                        Some(actual) if actual.eq_ignore_ascii_case(expected) => {}
+                        Some(actual) => findings.push(Finding::new(
+                            FindingCode::EvidenceHashMismatch,
+                            format!("`{shown}` has sha256 {actual}, the submission says {}", expected.to_ascii_lowercase()),
+                        )),
+                        None => findings.push(Finding::new(
+                            FindingCode::EvidenceMissing,
+                            format!("`{shown}` could not be read"),
+                        )),
+                    }
+                }
+            }
+        },
+        Some(_) => {}
+    }
+    if let Some(max_age) = rule.max_age_days {
+        match item.dated {
+            None => findings.push(Finding::new(
+                FindingCode::EvidenceUndated,
+                format!("`{shown}` has no `dated`; this criterion accepts evidence at most {max_age} days old"),
+            )),
+            Some(dated) if dated > as_of => findings.push(Finding::new(
+                FindingCode::EvidenceFuture,
+                format!("`{shown}` is dated {dated}, after the as-of date {as_of}"),
+            )),
+            Some(dated) => {
+                let age = as_of.days_since(dated);
+                if age > i64::from(max_age) {
+                    findings.push(Finding::new(
+                        FindingCode::EvidenceStale,
+                        format!("`{shown}` is dated {dated}: {age} days old, more than {max_age}"),
+                    ));
+                }
+            }
+        }
+    }
+    ItemCheck { findings }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lexical_containment() {
+        assert_eq!(lexical_relative("evidence/a.pdf"), Some(PathBuf::from("evidence/a.pdf")));
+        assert_eq!(lexical_relative("evidence/../a.pdf"), Some(PathBuf::from("a.pdf")));
+        assert_eq!(lexical_relative("evidence\\a.pdf"), Some(PathBuf::from("evidence/a.pdf")));
+        assert_eq!(lexical_relative("../a.pdf"), None);
+        assert_eq!(lexical_relative("evidence/../../a.pdf"), None);
+        assert_eq!(lexical_relative("..\\..\\a.pdf"), None);
+        assert_eq!(lexical_relative("/etc/passwd"), None);
+        assert_eq!(lexical_relative("C:\\x.pdf"), None);
+        assert_eq!(lexical_relative("c:x.pdf"), None);
+        assert_eq!(lexical_relative("a\0b"), None);
+    }
+}

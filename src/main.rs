@@ -1,0 +1,26 @@
+//! `itss`: the command-line front end. Parses arguments, sets up logging, runs a command
+//! from [`cli`], and maps its outcome to the exit code of SPEC §8.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ITSS_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(cli::color_stderr())
+        .init();
+    match cli::run(args) {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(cli::Exit::Usage as u8)
+        }
+    }
+}

@@ -1,0 +1,359 @@
+//! The result document (SPEC §7): one JSON object per valid submission, the source of truth
+//! that every report renders from. It carries the catalog texts it needs, so a stored
+//! result re-renders identically without the catalog.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::date::Date;
+use crate::finding::{Finding, FindingCode};
+use crate::submission::Rating;
+use crate::text::Text;
+
+/// The `schema` value of this result format.
+pub const SCHEMA_ID: &str = "itss-result/1";
+
+/// A criterion's status (SPEC §5.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Conforms.
+    Conform,
+    /// Partly conforms.
+    Partial,
+    /// Does not conform.
+    Nonconform,
+    /// No answer.
+    Unanswered,
+    /// Not applicable (excluded from denominators).
+    NotApplicable,
+    /// Waived (excluded from denominators).
+    Waived,
+}
+
+impl Status {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Conform => "conform",
+            Status::Partial => "partial",
+            Status::Nonconform => "nonconform",
+            Status::Unanswered => "unanswered",
+            Status::NotApplicable => "not_applicable",
+            Status::Waived => "waived",
+        }
+    }
+}
+
+/// The whole result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssessmentResult {
+    /// Always [`SCHEMA_ID`].
+    pub schema: String,
+    /// Engine name and version.
+    pub engine: Engine,
+    /// The catalog assessed against.
+    pub catalog: CatalogInfo,
+    /// The submission.
+    pub submission: SubmissionInfo,
+    /// Only with `--generated-at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_at: Option<String>,
+    /// The as-of date of every time rule.
+    pub as_of: Date,
+    /// Highest level reached (with waivers), entry..k all satisfied.
+    pub achieved_level: Option<String>,
+    /// The same ignoring every waiver.
+    pub achieved_level_without_waivers: Option<String>,
+    /// Target level, if any.
+    pub target_level: Option<String>,
+    /// Whether the achieved level is at or above the target (null without target).
+    pub target_met: Option<bool>,
+    /// Score over all criteria (null when nothing counts).
+    pub index: Option<f64>,
+    /// Per level, entry first.
+    pub levels: Vec<LevelResult>,
+    /// Catalog elements in display order.
+    pub elements: Vec<ElementInfo>,
+    /// Per criterion, catalog order.
+    pub criteria: Vec<CriterionResult>,
+    /// What blocks the next and the target level.
+    pub gaps: Vec<Gap>,
+    /// Waivers that apply to this submission.
+    pub waivers: Vec<WaiverResult>,
+    /// Findings about the submission as a whole.
+    pub findings: Vec<TopFinding>,
+}
+
+/// Engine identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Engine {
+    /// `itss`.
+    pub name: String,
+    /// Crate version.
+    pub version: String,
+}
+
+/// The catalog as the report needs it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatalogInfo {
+    /// Id.
+    pub id: String,
+    /// Version.
+    pub version: String,
+    /// sha256 of the catalog file.
+    pub digest: String,
+    /// Standard(s) encoded.
+    pub standard: String,
+    /// Official ITSS scheme or derived by this project.
+    pub official: bool,
+    /// Title.
+    pub title: Text,
+    /// `all-conform` or `threshold`.
+    pub method: String,
+    /// Under `threshold`, the element threshold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub element_threshold: Option<f64>,
+}
+
+/// The submission as the report needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionInfo {
+    /// Id.
+    pub id: String,
+    /// The file as given.
+    pub source: String,
+    /// Organization name.
+    pub organization: String,
+    /// Credit code.
+    pub credit_code: Option<String>,
+}
+
+/// One level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LevelResult {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: Text,
+    /// Gist.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gist: Option<Text>,
+    /// SPEC §5.3 verdict with waivers.
+    pub satisfied: bool,
+    /// The verdict ignoring waivers.
+    pub satisfied_without_waivers: bool,
+    /// Score over the level's criteria.
+    pub score: Option<f64>,
+    /// Prerequisites attached to this level.
+    pub prerequisites: Vec<PrerequisiteResult>,
+    /// Every catalog element.
+    pub elements: Vec<ElementScore>,
+}
+
+/// A prerequisite's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrerequisiteResult {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: Text,
+    /// Whether it is met.
+    pub met: bool,
+    /// What was found.
+    pub detail: String,
+}
+
+/// An element's score within a level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ElementScore {
+    /// Element id.
+    pub id: String,
+    /// Score (null when nothing of the element applies at this level).
+    pub score: Option<f64>,
+    /// Criteria per status.
+    pub counts: Counts,
+}
+
+/// Criteria per status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// conform
+    pub conform: u32,
+    /// partial
+    pub partial: u32,
+    /// nonconform
+    pub nonconform: u32,
+    /// unanswered
+    pub unanswered: u32,
+    /// not_applicable
+    pub not_applicable: u32,
+    /// waived
+    pub waived: u32,
+}
+
+impl Counts {
+    /// Adds one criterion of this status.
+    pub fn add(&mut self, status: Status) {
+        match status {
+            Status::Conform => self.conform += 1,
+            Status::Partial => self.partial += 1,
+            Status::Nonconform => self.nonconform += 1,
+            Status::Unanswered => self.unanswered += 1,
+            Status::NotApplicable => self.not_applicable += 1,
+            Status::Waived => self.waived += 1,
+        }
+    }
+}
+
+/// An element's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ElementInfo {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: Text,
+}
+
+/// One criterion's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriterionResult {
+    /// Id.
+    pub id: String,
+    /// Level id.
+    pub level: String,
+    /// Element id.
+    pub element: String,
+    /// Title.
+    pub title: Text,
+    /// Clause.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clause: Option<String>,
+    /// Key criterion.
+    pub key: bool,
+    /// Weight.
+    pub weight: u32,
+    /// Rating as answered.
+    pub rating: Option<Rating>,
+    /// Status.
+    pub status: Status,
+    /// Credit (null when excluded).
+    pub credit: Option<f64>,
+    /// Enterprise note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Findings.
+    pub findings: Vec<Finding>,
+    /// Evidence items as checked (only for conform/partial answers).
+    pub evidence: Vec<EvidenceResult>,
+    /// Metric values as answered.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metrics: BTreeMap<String, Value>,
+}
+
+/// One evidence item as checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceResult {
+    /// Path as given.
+    pub path: String,
+    /// Title as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Date as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dated: Option<Date>,
+    /// Counts towards `evidence.min`.
+    pub valid: bool,
+    /// Rules it fails.
+    pub findings: Vec<FindingCode>,
+}
+
+/// What separates the submission from a level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Gap {
+    /// `next` (the level above the achieved one) or `target`.
+    pub kind: String,
+    /// The level aimed at.
+    pub level: String,
+    /// Unmet prerequisites of the levels up to it.
+    pub prerequisites: Vec<GapPrerequisite>,
+    /// Criteria that block it, ranked: key first, weight descending, id.
+    pub criteria: Vec<GapCriterion>,
+    /// Under `threshold`: elements below the threshold.
+    pub elements: Vec<GapElement>,
+}
+
+/// An unmet prerequisite.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GapPrerequisite {
+    /// The level it gates.
+    pub level: String,
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: Text,
+    /// What was found.
+    pub detail: String,
+}
+
+/// A blocking criterion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GapCriterion {
+    /// Id.
+    pub id: String,
+    /// Level id.
+    pub level: String,
+    /// Element id.
+    pub element: String,
+    /// Title.
+    pub title: Text,
+    /// Requirement.
+    pub requirement: Text,
+    /// Key criterion.
+    pub key: bool,
+    /// Weight.
+    pub weight: u32,
+    /// Status.
+    pub status: Status,
+    /// Finding codes.
+    pub findings: Vec<FindingCode>,
+}
+
+/// An element below threshold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GapElement {
+    /// Level id.
+    pub level: String,
+    /// Element id.
+    pub id: String,
+    /// Score it has.
+    pub score: f64,
+    /// Score it needs.
+    pub needed: f64,
+}
+
+/// A waiver that applies to this submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiverResult {
+    /// Criterion.
+    pub criterion: String,
+    /// Why.
+    pub justification: String,
+    /// Who approved it.
+    pub approved_by: String,
+    /// Last active day.
+    pub expires_on: Date,
+    /// Active on the as-of date.
+    pub active: bool,
+}
+
+/// A finding about the submission as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopFinding {
+    /// Code (e.g. `waiver-unknown-criterion`, `unknown-answer`).
+    pub code: String,
+    /// Details.
+    pub message: String,
+}

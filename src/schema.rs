@@ -1,0 +1,126 @@
+//! The JSON Schemas of `schemas/`, embedded and compiled once, and the mapping of schema
+//! errors to diagnostics that point at the offending line and column.
+
+use std::sync::LazyLock;
+
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::Validator;
+use serde_json::Value;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::SourceDoc;
+
+/// Which schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaKind {
+    /// `schemas/catalog.schema.json`
+    Catalog,
+    /// `schemas/submission.schema.json`
+    Submission,
+    /// `schemas/waivers.schema.json`
+    Waivers,
+    /// `schemas/result.schema.json`
+    Result,
+}
+
+impl SchemaKind {
+    /// The schema text as shipped.
+    pub fn text(self) -> &'static str {
+        match self {
+            SchemaKind::Catalog => include_str!("../schemas/catalog.schema.json"),
+            SchemaKind::Submission => include_str!("../schemas/submission.schema.json"),
+            SchemaKind::Waivers => include_str!("../schemas/waivers.schema.json"),
+            SchemaKind::Result => include_str!("../schemas/result.schema.json"),
+        }
+    }
+
+    /// The compiled validator (compiled on first use, then shared).
+    pub fn validator(self) -> &'static Validator {
+        static CATALOG: LazyLock<Validator> = LazyLock::new(|| compile(SchemaKind::Catalog));
+        static SUBMISSION: LazyLock<Validator> = LazyLock::new(|| compile(SchemaKind::Submission));
+        static WAIVERS: LazyLock<Validator> = LazyLock::new(|| compile(SchemaKind::Waivers));
+        static RESULT: LazyLock<Validator> = LazyLock::new(|| compile(SchemaKind::Result));
+        match self {
+            SchemaKind::Catalog => &CATALOG,
+            SchemaKind::Submission => &SUBMISSION,
+            SchemaKind::Waivers => &WAIVERS,
+            SchemaKind::Result => &RESULT,
+        }
+    }
+}
+
+fn compile(kind: SchemaKind) -> Validator {
+    // The schemas are part of the binary and tested (tests/schemas.rs); failing here is a
+    // build defect, not an input problem.
+    #[allow(clippy::expect_used)]
+    let schema: Value = serde_json::from_str(kind.text()).expect("embedded schema is JSON");
+    #[allow(clippy::expect_used)]
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("embedded schema compiles")
+}
+
+/// Validates `value` (the JSON form of `doc`) and returns one diagnostic per problem, each
+/// located in the source. `code_for` may refine the code by JSON pointer.
+pub fn check(kind: SchemaKind, doc: &SourceDoc, value: &Value, code_for: fn(&str) -> Option<Code>) -> Vec<Diagnostic> {
+    let validator = kind.validator();
+    if validator.is_valid(value) {
+        return Vec::new();
+    }
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for error in validator.iter_errors(value) {
+        let pointer = error.instance_path().as_str().to_owned();
+        match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                for name in unexpected {
+                    let location = doc.root.locate_key(&pointer, name);
+                    let escaped = name.replace('~', "~0").replace('/', "~1");
+                    out.push(
+                        Diagnostic::error(Code::UnknownField, &doc.path, format!("unknown field `{name}`"))
+                            .at_pointer(format!("{pointer}/{escaped}"))
+                            .at(location),
+                    );
+                }
+                continue;
+            }
+            ValidationErrorKind::Required { property } => {
+                let name = property.as_str().map_or_else(|| property.to_string(), str::to_owned);
+                let place = if pointer.is_empty() { "the document".to_owned() } else { format!("`{pointer}`") };
+                out.push(
+                    Diagnostic::error(
+                        Code::MissingField,
+                        &doc.path,
+                        format!("missing required field `{name}` in {place}"),
+                    )
+                    .at_pointer(pointer.clone())
+                    .at(doc.locate(&pointer)),
+                );
+                continue;
+            }
+            _ => {}
+        }
+        let is_date = matches!(error.kind(), ValidationErrorKind::Format { format } if format == "date")
+            || error.schema_path().as_str().contains("date");
+        let code = if is_date {
+            Code::InvalidDate
+        } else {
+            code_for(&pointer).unwrap_or(Code::Schema)
+        };
+        let message = if is_date {
+            format!("{} is not a date written YYYY-MM-DD (a real calendar day)", error.instance())
+        } else {
+            let place = if pointer.is_empty() { String::new() } else { format!(" at `{pointer}`") };
+            format!("{error}{place}")
+        };
+        if out.iter().any(|d| d.pointer.as_deref() == Some(pointer.as_str()) && d.code == code) {
+            continue;
+        }
+        out.push(
+            Diagnostic::error(code, &doc.path, message)
+                .at_pointer(pointer.clone())
+                .at(doc.locate(&pointer)),
+        );
+    }
+    out
+}

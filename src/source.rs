@@ -1,0 +1,140 @@
+//! Reading input files: the size limit, UTF-8, a leading BOM, and parsing into a located
+//! tree. Every failure becomes a [`Diagnostic`] naming the file.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::yaml::{self, Location, Node};
+
+/// Default input size limit (SPEC §10): 16 MiB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// A parsed input file: its path, text and located tree.
+#[derive(Debug, Clone)]
+pub struct SourceDoc {
+    /// The path as given.
+    pub path: PathBuf,
+    /// The text (without a leading BOM).
+    pub text: String,
+    /// The parsed tree.
+    pub root: Node,
+}
+
+impl SourceDoc {
+    /// Where the value at a JSON pointer starts in the file.
+    pub fn locate(&self, pointer: &str) -> Location {
+        self.root.locate(pointer, false)
+    }
+}
+
+/// Reads `path` with the size limit, refusing directories, non-UTF-8 text and oversized files.
+pub fn read_text(path: &Path, max_size: u64) -> Result<String, Diagnostic> {
+    let file = fs::File::open(path).map_err(|e| {
+        Diagnostic::error(Code::Io, path, format!("cannot open the file: {}", io_reason(&e)))
+    })?;
+    let meta = file
+        .metadata()
+        .map_err(|e| Diagnostic::error(Code::Io, path, format!("cannot read the file: {}", io_reason(&e))))?;
+    if meta.is_dir() {
+        return Err(Diagnostic::error(Code::Io, path, "this is a directory, not a file"));
+    }
+    if meta.len() > max_size {
+        return Err(too_large(path, meta.len(), max_size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // Read one byte past the limit so a file that grows while read is still refused.
+    file.take(max_size + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Diagnostic::error(Code::Io, path, format!("cannot read the file: {}", io_reason(&e))))?;
+    if bytes.len() as u64 > max_size {
+        return Err(too_large(path, bytes.len() as u64, max_size));
+    }
+    text_from_bytes(path, bytes)
+}
+
+fn too_large(path: &Path, size: u64, max: u64) -> Diagnostic {
+    Diagnostic::error(
+        Code::FileTooLarge,
+        path,
+        format!("the file has {size} bytes, more than the limit of {max} bytes (see --max-file-size)"),
+    )
+}
+
+/// Turns bytes into text, refusing invalid UTF-8 with the position of the first bad byte.
+pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            Ok(text)
+        }
+        Err(err) => {
+            let bytes = err.as_bytes();
+            let valid = err.utf8_error().valid_up_to();
+            let before = &bytes[..valid];
+            let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&before[line_start..]).chars().count() as u64 + 1;
+            Err(Diagnostic::error(
+                Code::NotUtf8,
+                path,
+                format!("the file is not UTF-8 text (invalid byte at offset {valid}); save it as UTF-8"),
+            )
+            .at(Location { line, column }))
+        }
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+/// Whether a path names a JSON file (by extension).
+pub fn is_json(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}
+
+/// Parses text as YAML (or JSON, for `.json` files: checked with a JSON parser first so
+/// that YAML-only syntax is refused) into a located tree.
+pub fn parse(path: &Path, text: String, max_size: u64) -> Result<SourceDoc, Diagnostic> {
+    if is_json(path) {
+        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&text) {
+            return Err(Diagnostic::error(Code::JsonSyntax, path, json_reason(&e)).at(Location {
+                line: e.line() as u64,
+                column: e.column() as u64,
+            }));
+        }
+    }
+    let budget = usize::try_from(max_size).unwrap_or(usize::MAX);
+    match yaml::parse(&text, budget) {
+        Ok(root) => Ok(SourceDoc {
+            path: path.to_path_buf(),
+            text,
+            root,
+        }),
+        Err(e) => Err(Diagnostic::error(Code::YamlSyntax, path, e.message).at(e.location)),
+    }
+}
+
+fn json_reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+/// Reads and parses a file.
+pub fn load(path: &Path, max_size: u64) -> Result<SourceDoc, Diagnostic> {
+    let text = read_text(path, max_size)?;
+    parse(path, text, max_size)
+}

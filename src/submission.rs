@@ -1,0 +1,287 @@
+//! Enterprise submissions (SPEC §4): loading, schema validation, the credit-code check,
+//! the catalog match, and the validated [`Submission`] that assessment uses.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::catalog::{code_string, Catalog};
+use crate::credit_code;
+use crate::date::Date;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::schema::{self, SchemaKind};
+use crate::source::{self, SourceDoc};
+
+/// A validated submission.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    /// Id (`id:` or the file stem).
+    pub id: String,
+    /// The file as given.
+    pub source: PathBuf,
+    /// Directory that evidence paths are relative to.
+    pub base_dir: PathBuf,
+    /// Catalog id named.
+    pub catalog: String,
+    /// Catalog version named.
+    pub catalog_version: Option<String>,
+    /// `assessed_on`.
+    pub assessed_on: Date,
+    /// `target_level`.
+    pub target_level: Option<String>,
+    /// The organization.
+    pub organization: Organization,
+    /// Answers by criterion id.
+    pub answers: BTreeMap<String, Answer>,
+}
+
+/// The assessed organization.
+#[derive(Debug, Clone)]
+pub struct Organization {
+    /// Name.
+    pub name: String,
+    /// Unified social credit code (checked).
+    pub credit_code: Option<String>,
+    /// Certificates held.
+    pub certificates: Vec<Certificate>,
+    /// Every field as written (prerequisites and expressions read them by name).
+    pub fields: Map<String, Value>,
+}
+
+impl Organization {
+    /// `facts` (an empty object when absent).
+    pub fn facts(&self) -> Value {
+        self.fields.get("facts").cloned().unwrap_or_else(|| Value::Object(Map::new()))
+    }
+}
+
+/// A certificate already held.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Certificate {
+    /// Catalog id.
+    pub catalog: String,
+    /// Level id.
+    #[serde(deserialize_with = "code_string")]
+    pub level: String,
+    /// Issue date.
+    pub issued_on: Option<Date>,
+    /// Expiry date.
+    pub expires_on: Option<Date>,
+}
+
+/// A rating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Rating {
+    /// Meets the requirement.
+    Conform,
+    /// Partly meets it.
+    Partial,
+    /// Does not meet it.
+    Nonconform,
+    /// Not applicable (claimed).
+    Na,
+}
+
+impl Rating {
+    /// `conform`, `partial`, `nonconform` or `na`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rating::Conform => "conform",
+            Rating::Partial => "partial",
+            Rating::Nonconform => "nonconform",
+            Rating::Na => "na",
+        }
+    }
+}
+
+/// One answer.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Answer {
+    /// Rating.
+    pub rating: Rating,
+    /// Enterprise note.
+    pub note: Option<String>,
+    /// Evidence items.
+    #[serde(default)]
+    pub evidence: Vec<EvidenceItem>,
+    /// Metric values (absent or null = missing).
+    #[serde(default)]
+    pub metrics: BTreeMap<String, Value>,
+}
+
+/// An evidence item.
+#[derive(Debug, Clone, Deserialize)]
+pub struct EvidenceItem {
+    /// Path relative to the submission's directory.
+    pub path: String,
+    /// Expected sha256 (hex).
+    pub sha256: Option<String>,
+    /// Date of the document.
+    pub dated: Option<Date>,
+    /// Title.
+    pub title: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawSubmission {
+    id: Option<String>,
+    catalog: String,
+    #[serde(default, deserialize_with = "opt_code")]
+    catalog_version: Option<String>,
+    assessed_on: Date,
+    #[serde(default, deserialize_with = "opt_code")]
+    target_level: Option<String>,
+    organization: Map<String, Value>,
+    #[serde(default)]
+    answers: BTreeMap<String, Answer>,
+}
+
+fn opt_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    code_string(d).map(Some)
+}
+
+/// The outcome of loading a submission.
+#[derive(Debug)]
+pub struct SubmissionLoad {
+    /// The submission, when valid.
+    pub submission: Option<Submission>,
+    /// Errors and warnings.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The source text, for rendering diagnostics.
+    pub text: Option<String>,
+}
+
+impl SubmissionLoad {
+    fn failed(diagnostics: Vec<Diagnostic>, text: Option<String>) -> SubmissionLoad {
+        SubmissionLoad { submission: None, diagnostics, text }
+    }
+}
+
+/// A parsed submission whose catalog is not chosen yet.
+#[derive(Debug)]
+pub struct ParsedSubmission {
+    doc: SourceDoc,
+    value: Value,
+}
+
+impl ParsedSubmission {
+    /// The catalog id the document names, if it names one as a string.
+    pub fn catalog_id(&self) -> Option<&str> {
+        self.value.get("catalog").and_then(Value::as_str)
+    }
+
+    /// Schema diagnostics only (used when no catalog can be chosen), and the document.
+    pub fn schema_diagnostics(self) -> (Vec<Diagnostic>, SourceDoc) {
+        let diags = schema::check(SchemaKind::Submission, &self.doc, &self.value, |_| None);
+        (diags, self.doc)
+    }
+}
+
+/// Reads and parses a submission file (no validation yet).
+pub fn parse(path: &Path, max_size: u64) -> Result<ParsedSubmission, Box<SubmissionLoad>> {
+    let doc = source::load(path, max_size).map_err(|d| Box::new(SubmissionLoad::failed(vec![d], None)))?;
+    let value = doc.root.to_json();
+    Ok(ParsedSubmission { doc, value })
+}
+
+/// Validates a parsed submission against the schema and the catalog.
+pub fn validate(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
+    let ParsedSubmission { doc, value } = parsed;
+    let mut diags = schema::check(SchemaKind::Submission, &doc, &value, |_| None);
+    if !diags.is_empty() {
+        return SubmissionLoad::failed(diags, Some(doc.text));
+    }
+    let raw: RawSubmission = match serde_json::from_value(value) {
+        Ok(raw) => raw,
+        Err(e) => {
+            diags.push(Diagnostic::error(Code::Schema, &doc.path, e.to_string()));
+            return SubmissionLoad::failed(diags, Some(doc.text));
+        }
+    };
+    let path = &doc.path;
+    let err = |code: Code, pointer: &str, message: String| {
+        Diagnostic::error(code, path, message).at_pointer(pointer).at(doc.locate(pointer))
+    };
+
+    if raw.catalog != catalog.id {
+        diags.push(err(
+            Code::CatalogMismatch,
+            "/catalog",
+            format!("the submission answers catalog `{}`, but it is assessed against `{}`", raw.catalog, catalog.id),
+        ));
+    }
+    if let Some(version) = &raw.catalog_version {
+        if *version != catalog.version {
+            diags.push(err(
+                Code::CatalogVersion,
+                "/catalog_version",
+                format!("catalog_version is `{version}`, but catalog `{}` is version `{}`", catalog.id, catalog.version),
+            ));
+        }
+    }
+    if let Some(target) = &raw.target_level {
+        if catalog.level_index(target).is_none() {
+            let ids: Vec<&str> = catalog.levels.iter().map(|l| l.id.as_str()).collect();
+            diags.push(err(
+                Code::UnknownTargetLevel,
+                "/target_level",
+                format!("target_level `{target}` is not a level of `{}` (levels: {})", catalog.id, ids.join(", ")),
+            ));
+        }
+    }
+    let credit_code = match raw.organization.get("credit_code") {
+        None | Some(Value::Null) => None,
+        Some(v) => {
+            let code = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+            if let Err(e) = credit_code::check(&code) {
+                diags.push(err(Code::CreditCode, "/organization/credit_code", format!("credit code `{code}`: {e}")));
+            }
+            Some(code)
+        }
+    };
+    let certificates: Vec<Certificate> = match raw.organization.get("certificates") {
+        Some(v) => match serde_json::from_value(v.clone()) {
+            Ok(c) => c,
+            Err(e) => {
+                diags.push(err(Code::Schema, "/organization/certificates", e.to_string()));
+                Vec::new()
+            }
+        },
+        None => Vec::new(),
+    };
+    for id in raw.answers.keys() {
+        if catalog.criterion_index(id).is_none() {
+            let pointer = format!("/answers/{}", id.replace('~', "~0").replace('/', "~1"));
+            diags.push(
+                Diagnostic::warning(Code::UnknownAnswer, path, format!("`{id}` is not a criterion of `{}`; the answer is ignored", catalog.id))
+                    .at_pointer(pointer.clone())
+                    .at(doc.root.locate(&pointer, true)),
+            );
+        }
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        return SubmissionLoad::failed(diags, Some(doc.text));
+    }
+    let id = raw.id.unwrap_or_else(|| {
+        doc.path.file_stem().map_or_else(|| "submission".to_owned(), |s| s.to_string_lossy().into_owned())
+    });
+    let name = raw.organization.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let base_dir = doc.path.parent().map_or_else(|| PathBuf::from("."), |p| {
+        if p.as_os_str().is_empty() { PathBuf::from(".") } else { p.to_path_buf() }
+    });
+    let submission = Submission {
+        id,
+        source: doc.path.clone(),
+        base_dir,
+        catalog: raw.catalog,
+        catalog_version: raw.catalog_version,
+        assessed_on: raw.assessed_on,
+        target_level: raw.target_level,
+        organization: Organization { name, credit_code, certificates, fields: raw.organization },
+        answers: raw.answers,
+    };
+    SubmissionLoad { submission: Some(submission), diagnostics: diags, text: Some(doc.text) }
+}

@@ -1,0 +1,57 @@
+//! Waivers (SPEC §6): an assessor's decision that a criterion does not count for a
+//! submission until an expiry date.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::schema::{self, SchemaKind};
+use crate::source;
+
+/// One waiver.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waiver {
+    /// The criterion waived.
+    pub criterion: String,
+    /// Submission ids it applies to; `None` = every submission.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submissions: Option<Vec<String>>,
+    /// Why.
+    pub justification: String,
+    /// Who approved it.
+    pub approved_by: String,
+    /// Last day it is active.
+    pub expires_on: Date,
+}
+
+impl Waiver {
+    /// Whether it applies to a submission id.
+    pub fn applies_to(&self, submission: &str) -> bool {
+        self.submissions.as_ref().is_none_or(|ids| ids.iter().any(|s| s == submission))
+    }
+
+    /// Whether it is active on `as_of`.
+    pub fn is_active(&self, as_of: Date) -> bool {
+        as_of <= self.expires_on
+    }
+}
+
+#[derive(Deserialize)]
+struct RawWaivers {
+    waivers: Vec<Waiver>,
+}
+
+/// Loads a waivers file; on error, every diagnostic and the source text.
+pub fn load(path: &Path, max_size: u64) -> Result<Vec<Waiver>, (Vec<Diagnostic>, Option<String>)> {
+    let doc = source::load(path, max_size).map_err(|d| (vec![d], None))?;
+    let value = doc.root.to_json();
+    let diags = schema::check(SchemaKind::Waivers, &doc, &value, |_| None);
+    if !diags.is_empty() {
+        return Err((diags, Some(doc.text)));
+    }
+    serde_json::from_value::<RawWaivers>(value)
+        .map(|r| r.waivers)
+        .map_err(|e| (vec![Diagnostic::error(Code::Schema, path, e.to_string())], Some(doc.text)))
+}
