@@ -14,9 +14,9 @@ use crate::date::Date;
 use crate::evidence::{self, EvidenceRoot};
 use crate::finding::{Finding, FindingCode};
 use crate::result::{
-    AssessmentResult, CatalogInfo, Counts, CriterionResult, ElementInfo, ElementScore, Engine, EvidenceResult, Gap,
-    GapCriterion, GapElement, GapPrerequisite, LevelResult, PrerequisiteResult, SCHEMA_ID, Status, SubmissionInfo,
-    TopFinding, WaiverResult,
+    AssessmentResult, CatalogInfo, Counts, CriterionResult, ElementInfo, ElementScore, Engine,
+    EvidenceResult, Gap, GapCriterion, GapElement, GapPrerequisite, LevelResult,
+    PrerequisiteResult, SCHEMA_ID, Status, SubmissionInfo, TopFinding, WaiverResult,
 };
 use crate::score::{Tally, from_thousandths};
 use crate::submission::{Answer, Rating, Submission};
@@ -42,18 +42,29 @@ struct Outcome {
 }
 
 /// Assesses a validated submission against its catalog.
-pub fn assess(catalog: &Catalog, submission: &Submission, waivers: &[Waiver], options: &Options) -> AssessmentResult {
+pub fn assess(
+    catalog: &Catalog,
+    submission: &Submission,
+    waivers: &[Waiver],
+    options: &Options,
+) -> AssessmentResult {
     let as_of = options.as_of.unwrap_or(submission.assessed_on);
     let root = EvidenceRoot::new(&submission.base_dir, !options.skip_evidence_files);
     let context = base_context(submission, as_of);
 
-    let applying: Vec<&Waiver> = waivers.iter().filter(|w| w.applies_to(&submission.id)).collect();
+    let applying: Vec<&Waiver> = waivers
+        .iter()
+        .filter(|w| w.applies_to(&submission.id))
+        .collect();
     let mut top_findings = Vec::new();
     for w in &applying {
         if catalog.criterion_index(&w.criterion).is_none() {
             top_findings.push(TopFinding {
                 code: "waiver-unknown-criterion".to_owned(),
-                message: format!("a waiver names `{}`, which catalog `{}` does not have", w.criterion, catalog.id),
+                message: format!(
+                    "a waiver names `{}`, which catalog `{}` does not have",
+                    w.criterion, catalog.id
+                ),
             });
         }
     }
@@ -61,7 +72,10 @@ pub fn assess(catalog: &Catalog, submission: &Submission, waivers: &[Waiver], op
         if catalog.criterion_index(id).is_none() {
             top_findings.push(TopFinding {
                 code: "unknown-answer".to_owned(),
-                message: format!("`{id}` is not a criterion of `{}`; the answer was ignored", catalog.id),
+                message: format!(
+                    "`{id}` is not a criterion of `{}`; the answer was ignored",
+                    catalog.id
+                ),
             });
         }
     }
@@ -71,7 +85,8 @@ pub fn assess(catalog: &Catalog, submission: &Submission, waivers: &[Waiver], op
         .iter()
         .map(|criterion| {
             let answer = submission.answers.get(&criterion.id);
-            let (base, mut findings, evidence) = evaluate(catalog, criterion, answer, &context, &root, as_of);
+            let (base, mut findings, evidence) =
+                evaluate(catalog, criterion, answer, &context, &root, as_of);
             let mut status = base;
             for w in applying.iter().filter(|w| w.criterion == criterion.id) {
                 if w.is_active(as_of) {
@@ -81,16 +96,27 @@ pub fn assess(catalog: &Catalog, submission: &Submission, waivers: &[Waiver], op
                 } else {
                     findings.push(Finding::new(
                         FindingCode::WaiverExpired,
-                        format!("the waiver approved by {} expired on {}", w.approved_by, w.expires_on),
+                        format!(
+                            "the waiver approved by {} expired on {}",
+                            w.approved_by, w.expires_on
+                        ),
                     ));
                 }
             }
-            Outcome { base, status, findings, evidence }
+            Outcome {
+                base,
+                status,
+                findings,
+                evidence,
+            }
         })
         .collect();
 
-    let prerequisites: Vec<(bool, String)> =
-        catalog.prerequisites.iter().map(|p| prerequisite_met(catalog, &p.kind, submission, as_of)).collect();
+    let prerequisites: Vec<(bool, String)> = catalog
+        .prerequisites
+        .iter()
+        .map(|p| prerequisite_met(catalog, &p.kind, submission, as_of))
+        .collect();
 
     let with: Vec<Status> = outcomes.iter().map(|o| o.status).collect();
     let without: Vec<Status> = outcomes.iter().map(|o| o.base).collect();
@@ -98,7 +124,10 @@ pub fn assess(catalog: &Catalog, submission: &Submission, waivers: &[Waiver], op
     let verdicts_without = level_verdicts(catalog, &without, &prerequisites);
     let achieved_without = achieved_level(&verdicts_without);
     let achieved = achieved_level(&verdicts);
-    let target = submission.target_level.as_deref().and_then(|t| catalog.level_index(t));
+    let target = submission
+        .target_level
+        .as_deref()
+        .and_then(|t| catalog.level_index(t));
     let target_met = target.map(|t| achieved.is_some_and(|a| a >= t));
 
     let mut index = Tally::default();
@@ -147,7 +176,14 @@ pub fn assess(catalog: &Catalog, submission: &Submission, waivers: &[Waiver], op
         })
         .collect();
 
-    let gaps = gaps(catalog, &outcomes, &verdicts, &prerequisites, achieved, target);
+    let gaps = gaps(
+        catalog,
+        &outcomes,
+        &verdicts,
+        &prerequisites,
+        achieved,
+        target,
+    );
 
     let criteria = catalog
         .criteria
@@ -187,7 +223,10 @@ pub fn assess(catalog: &Catalog, submission: &Submission, waivers: &[Waiver], op
 
     AssessmentResult {
         schema: SCHEMA_ID.to_owned(),
-        engine: Engine { name: "itss".to_owned(), version: env!("CARGO_PKG_VERSION").to_owned() },
+        engine: Engine {
+            name: "itss".to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        },
         catalog: CatalogInfo {
             id: catalog.id.clone(),
             version: catalog.version.clone(),
@@ -200,7 +239,9 @@ pub fn assess(catalog: &Catalog, submission: &Submission, waivers: &[Waiver], op
                 Policy::Threshold { .. } => "threshold".to_owned(),
             },
             element_threshold: match catalog.policy {
-                Policy::Threshold { element_threshold } => Some(from_thousandths(element_threshold)),
+                Policy::Threshold { element_threshold } => {
+                    Some(from_thousandths(element_threshold))
+                }
                 Policy::AllConform { .. } => None,
             },
         },
@@ -218,7 +259,14 @@ pub fn assess(catalog: &Catalog, submission: &Submission, waivers: &[Waiver], op
         target_met,
         index: index.score(),
         levels,
-        elements: catalog.elements.iter().map(|e| ElementInfo { id: e.id.clone(), name: e.name.clone() }).collect(),
+        elements: catalog
+            .elements
+            .iter()
+            .map(|e| ElementInfo {
+                id: e.id.clone(),
+                name: e.name.clone(),
+            })
+            .collect(),
         criteria,
         gaps,
         waivers,
@@ -228,8 +276,14 @@ pub fn assess(catalog: &Catalog, submission: &Submission, waivers: &[Waiver], op
 
 fn base_context(submission: &Submission, as_of: Date) -> BTreeMap<&'static str, JinjaValue> {
     let mut context = BTreeMap::new();
-    context.insert("facts", JinjaValue::from_serialize(submission.organization.facts()));
-    context.insert("organization", JinjaValue::from_serialize(&submission.organization.fields));
+    context.insert(
+        "facts",
+        JinjaValue::from_serialize(submission.organization.facts()),
+    );
+    context.insert(
+        "organization",
+        JinjaValue::from_serialize(&submission.organization.fields),
+    );
     context.insert("as_of", JinjaValue::from(as_of.to_string()));
     context
 }
@@ -274,7 +328,10 @@ fn evaluate(
     match answer.rating {
         Rating::Na if criterion.na_allowed => return (Status::NotApplicable, findings, Vec::new()),
         Rating::Na => {
-            findings.push(Finding::new(FindingCode::NaNotAllowed, "this criterion does not accept `na`"));
+            findings.push(Finding::new(
+                FindingCode::NaNotAllowed,
+                "this criterion does not accept `na`",
+            ));
             return (Status::Nonconform, findings, Vec::new());
         }
         Rating::Nonconform => return (Status::Nonconform, findings, Vec::new()),
@@ -300,7 +357,10 @@ fn evaluate(
     if valid < criterion.evidence.min {
         findings.push(Finding::new(
             FindingCode::InsufficientEvidence,
-            format!("{valid} valid evidence item(s), {} needed", criterion.evidence.min),
+            format!(
+                "{valid} valid evidence item(s), {} needed",
+                criterion.evidence.min
+            ),
         ));
         return (Status::Nonconform, findings, evidence);
     }
@@ -312,14 +372,21 @@ fn evaluate(
         .map(|m| m.id.as_str())
         .collect();
     if !missing.is_empty() {
-        findings.push(Finding::new(FindingCode::MetricMissing, format!("no value for {}", missing.join(", "))));
+        findings.push(Finding::new(
+            FindingCode::MetricMissing,
+            format!("no value for {}", missing.join(", ")),
+        ));
         return (Status::Nonconform, findings, evidence);
     }
     let mut failed = false;
     if !criterion.metrics.is_empty() {
         let metrics = JinjaValue::from_serialize(&answer.metrics);
         for metric in &criterion.metrics {
-            let value = answer.metrics.get(&metric.id).map(JinjaValue::from_serialize).unwrap_or_default();
+            let value = answer
+                .metrics
+                .get(&metric.id)
+                .map(JinjaValue::from_serialize)
+                .unwrap_or_default();
             let mut ctx = context.clone();
             ctx.insert("value", value);
             ctx.insert("metrics", metrics.clone());
@@ -329,14 +396,23 @@ fn evaluate(
                     failed = true;
                     findings.push(Finding::new(
                         FindingCode::MetricBelowTarget,
-                        format!("{} = {} fails `{}`", metric.id, answer.metrics[&metric.id], metric.check.source()),
+                        format!(
+                            "{} = {} fails `{}`",
+                            metric.id,
+                            answer.metrics[&metric.id],
+                            metric.check.source()
+                        ),
                     ));
                 }
                 Err(e) => {
                     failed = true;
                     findings.push(Finding::new(
                         FindingCode::ExpressionError,
-                        format!("check `{}` of {} failed: {e}", metric.check.source(), metric.id),
+                        format!(
+                            "check `{}` of {} failed: {e}",
+                            metric.check.source(),
+                            metric.id
+                        ),
                     ));
                 }
             }
@@ -345,12 +421,21 @@ fn evaluate(
     if failed {
         return (Status::Nonconform, findings, evidence);
     }
-    let status = if answer.rating == Rating::Conform { Status::Conform } else { Status::Partial };
+    let status = if answer.rating == Rating::Conform {
+        Status::Conform
+    } else {
+        Status::Partial
+    };
     (status, findings, evidence)
 }
 
 /// SPEC §5.4.
-fn prerequisite_met(catalog: &Catalog, kind: &PrerequisiteKind, submission: &Submission, as_of: Date) -> (bool, String) {
+fn prerequisite_met(
+    catalog: &Catalog,
+    kind: &PrerequisiteKind,
+    submission: &Submission,
+    as_of: Date,
+) -> (bool, String) {
     let fields = &submission.organization.fields;
     match kind {
         PrerequisiteKind::Flag { field } => match fields.get(field) {
@@ -359,10 +444,17 @@ fn prerequisite_met(catalog: &Catalog, kind: &PrerequisiteKind, submission: &Sub
             None => (false, format!("{field}: not given")),
         },
         PrerequisiteKind::MonthsSince { field, months } => {
-            match fields.get(field).and_then(Value::as_str).and_then(|s| s.parse::<Date>().ok()) {
+            match fields
+                .get(field)
+                .and_then(Value::as_str)
+                .and_then(|s| s.parse::<Date>().ok())
+            {
                 Some(since) => {
                     let full = since.full_months_until(as_of);
-                    (full >= i64::from(*months), format!("{field}: {since}, {full} full months by {as_of}, {months} needed"))
+                    (
+                        full >= i64::from(*months),
+                        format!("{field}: {since}, {full} full months by {as_of}, {months} needed"),
+                    )
                 }
                 None => (false, format!("{field}: not given")),
             }
@@ -370,15 +462,25 @@ fn prerequisite_met(catalog: &Catalog, kind: &PrerequisiteKind, submission: &Sub
         PrerequisiteKind::Certificate { level, months_held } => {
             let mut best: Option<String> = None;
             for cert in &submission.organization.certificates {
-                let Some(cert_level) = catalog.level_index(&cert.level) else { continue };
+                let Some(cert_level) = catalog.level_index(&cert.level) else {
+                    continue;
+                };
                 if cert.catalog != catalog.id || cert_level < *level {
                     continue;
                 }
-                let Some(issued) = cert.issued_on else { continue };
+                let Some(issued) = cert.issued_on else {
+                    continue;
+                };
                 let held = issued.full_months_until(as_of);
                 let unexpired = cert.expires_on.is_none_or(|e| e >= as_of);
                 if held >= i64::from(*months_held) && unexpired {
-                    return (true, format!("level {} certificate issued {issued}, held {held} months", cert.level));
+                    return (
+                        true,
+                        format!(
+                            "level {} certificate issued {issued}, held {held} months",
+                            cert.level
+                        ),
+                    );
                 }
                 best.get_or_insert_with(|| {
                     if unexpired {
@@ -391,7 +493,10 @@ fn prerequisite_met(catalog: &Catalog, kind: &PrerequisiteKind, submission: &Sub
             (
                 false,
                 best.unwrap_or_else(|| {
-                    format!("no {} certificate at level {} or above", catalog.id, catalog.levels[*level].id)
+                    format!(
+                        "no {} certificate at level {} or above",
+                        catalog.id, catalog.levels[*level].id
+                    )
                 }),
             )
         }
@@ -406,7 +511,11 @@ struct Verdict {
 }
 
 /// SPEC §5.3 per level (cumulative gating is applied by [`achieved`]).
-fn level_verdicts(catalog: &Catalog, statuses: &[Status], prerequisites: &[(bool, String)]) -> Vec<Verdict> {
+fn level_verdicts(
+    catalog: &Catalog,
+    statuses: &[Status],
+    prerequisites: &[(bool, String)],
+) -> Vec<Verdict> {
     let mut verdicts: Vec<Verdict> = catalog
         .levels
         .iter()
@@ -435,7 +544,10 @@ fn level_verdicts(catalog: &Catalog, statuses: &[Status], prerequisites: &[(bool
     }
     if let Policy::Threshold { element_threshold } = catalog.policy {
         for v in &mut verdicts {
-            if v.elements.iter().any(|t| t.is_defined() && !t.reaches(element_threshold)) {
+            if v.elements
+                .iter()
+                .any(|t| t.is_defined() && !t.reaches(element_threshold))
+            {
                 v.satisfied = false;
             }
         }
@@ -459,7 +571,11 @@ fn blocks(catalog: &Catalog, criterion: &Criterion, status: Status) -> bool {
 }
 
 fn achieved_level(verdicts: &[Verdict]) -> Option<usize> {
-    verdicts.iter().take_while(|v| v.satisfied).count().checked_sub(1)
+    verdicts
+        .iter()
+        .take_while(|v| v.satisfied)
+        .count()
+        .checked_sub(1)
 }
 
 /// SPEC §5.5: the next level above the achieved one, and the target when it is higher.
@@ -474,11 +590,27 @@ fn gaps(
     let next = achieved.map_or(0, |a| a + 1);
     let mut out = Vec::new();
     if next < catalog.levels.len() {
-        out.push(gap(catalog, outcomes, verdicts, prerequisites, next, next, "next"));
+        out.push(gap(
+            catalog,
+            outcomes,
+            verdicts,
+            prerequisites,
+            next,
+            next,
+            "next",
+        ));
     }
     if let Some(t) = target {
         if t > next {
-            out.push(gap(catalog, outcomes, verdicts, prerequisites, next, t, "target"));
+            out.push(gap(
+                catalog,
+                outcomes,
+                verdicts,
+                prerequisites,
+                next,
+                t,
+                "target",
+            ));
         }
     }
     out
@@ -509,8 +641,8 @@ fn gap(
     let mut elements = Vec::new();
     let mut weak_elements: Vec<(usize, usize)> = Vec::new();
     if let Policy::Threshold { element_threshold } = catalog.policy {
-        for level in from..=to {
-            for (ei, tally) in verdicts[level].elements.iter().enumerate() {
+        for (level, verdict) in verdicts.iter().enumerate().take(to + 1).skip(from) {
+            for (ei, tally) in verdict.elements.iter().enumerate() {
                 if tally.is_defined() && !tally.reaches(element_threshold) {
                     weak_elements.push((level, ei));
                     elements.push(GapElement {
@@ -549,6 +681,17 @@ fn gap(
             },
         })
         .collect();
-    criteria.sort_by(|a, b| b.key.cmp(&a.key).then(b.weight.cmp(&a.weight)).then_with(|| a.id.cmp(&b.id)));
-    Gap { kind: kind.to_owned(), level: catalog.levels[to].id.clone(), prerequisites: unmet, criteria, elements }
+    criteria.sort_by(|a, b| {
+        b.key
+            .cmp(&a.key)
+            .then(b.weight.cmp(&a.weight))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    Gap {
+        kind: kind.to_owned(),
+        level: catalog.levels[to].id.clone(),
+        prerequisites: unmet,
+        criteria,
+        elements,
+    }
 }

@@ -199,7 +199,9 @@ pub(crate) fn code_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Stri
     match Value::deserialize(d)? {
         Value::String(s) => Ok(s),
         Value::Number(n) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
-        other => Err(serde::de::Error::custom(format!("expected a string, found {other}"))),
+        other => Err(serde::de::Error::custom(format!(
+            "expected a string, found {other}"
+        ))),
     }
 }
 
@@ -397,20 +399,30 @@ fn validate(doc: &SourceDoc, digest: String, shipped: bool) -> (Option<Catalog>,
     let file = &doc.path;
     let err = |code: Code, pointer: String, message: String| {
         let location = doc.locate(&pointer);
-        Diagnostic::error(code, file, message).at_pointer(pointer).at(location)
+        Diagnostic::error(code, file, message)
+            .at_pointer(pointer)
+            .at(location)
     };
 
     // Levels and elements: unique ids.
     let mut level_ids: HashMap<&str, usize> = HashMap::new();
     for (i, level) in raw.levels.iter().enumerate() {
         if level_ids.insert(&level.id, i).is_some() {
-            diags.push(err(Code::DuplicateId, format!("/levels/{i}/id"), format!("level `{}` is defined twice", level.id)));
+            diags.push(err(
+                Code::DuplicateId,
+                format!("/levels/{i}/id"),
+                format!("level `{}` is defined twice", level.id),
+            ));
         }
     }
     let mut element_ids: HashMap<&str, usize> = HashMap::new();
     for (i, element) in raw.elements.iter().enumerate() {
         if element_ids.insert(&element.id, i).is_some() {
-            diags.push(err(Code::DuplicateId, format!("/elements/{i}/id"), format!("element `{}` is defined twice", element.id)));
+            diags.push(err(
+                Code::DuplicateId,
+                format!("/elements/{i}/id"),
+                format!("element `{}` is defined twice", element.id),
+            ));
         }
     }
 
@@ -421,7 +433,10 @@ fn validate(doc: &SourceDoc, digest: String, shipped: bool) -> (Option<Catalog>,
             diags.push(err(
                 Code::ScaleOutOfRange,
                 "/scale/partial".into(),
-                format!("scale.partial is {}; it must be 0 <= partial < 1 with at most 3 decimals", raw.scale.partial),
+                format!(
+                    "scale.partial is {}; it must be 0 <= partial < 1 with at most 3 decimals",
+                    raw.scale.partial
+                ),
             ));
             0
         }
@@ -429,24 +444,36 @@ fn validate(doc: &SourceDoc, digest: String, shipped: bool) -> (Option<Catalog>,
     let policy = match raw.policy.method.as_str() {
         "threshold" => {
             if raw.policy.partial_is_met.is_some() {
-                diags.push(err(Code::PolicyMismatch, "/policy/partial_is_met".into(), "partial_is_met only applies to method all-conform".into()));
+                diags.push(err(
+                    Code::PolicyMismatch,
+                    "/policy/partial_is_met".into(),
+                    "partial_is_met only applies to method all-conform".into(),
+                ));
             }
             let t = raw.policy.element_threshold.as_ref().and_then(thousandths);
             match t {
-                Some(t) if (1..=1000).contains(&t) => Policy::Threshold { element_threshold: t },
+                Some(t) if (1..=1000).contains(&t) => Policy::Threshold {
+                    element_threshold: t,
+                },
                 _ => {
                     diags.push(err(
                         Code::ThresholdOutOfRange,
                         "/policy/element_threshold".into(),
                         "element_threshold must be in (0, 1] with at most 3 decimals".into(),
                     ));
-                    Policy::Threshold { element_threshold: 1000 }
+                    Policy::Threshold {
+                        element_threshold: 1000,
+                    }
                 }
             }
         }
         _ => {
             if raw.policy.element_threshold.is_some() {
-                diags.push(err(Code::PolicyMismatch, "/policy/element_threshold".into(), "element_threshold only applies to method threshold".into()));
+                diags.push(err(
+                    Code::PolicyMismatch,
+                    "/policy/element_threshold".into(),
+                    "element_threshold only applies to method threshold".into(),
+                ));
             }
             Policy::AllConform {
                 partial_is_met: raw.policy.partial_is_met.unwrap_or(false),
@@ -459,14 +486,27 @@ fn validate(doc: &SourceDoc, digest: String, shipped: bool) -> (Option<Catalog>,
     let mut prereq_ids: HashMap<&str, ()> = HashMap::new();
     for (i, p) in raw.prerequisites.iter().enumerate() {
         if prereq_ids.insert(&p.id, ()).is_some() {
-            diags.push(err(Code::DuplicateId, format!("/prerequisites/{i}/id"), format!("prerequisite `{}` is defined twice", p.id)));
+            diags.push(err(
+                Code::DuplicateId,
+                format!("/prerequisites/{i}/id"),
+                format!("prerequisite `{}` is defined twice", p.id),
+            ));
         }
         let Some(&level) = level_ids.get(p.level.as_str()) else {
-            diags.push(err(Code::UnknownLevel, format!("/prerequisites/{i}/level"), format!("prerequisite `{}` names level `{}`, which the catalog does not define", p.id, p.level)));
+            diags.push(err(
+                Code::UnknownLevel,
+                format!("/prerequisites/{i}/level"),
+                format!(
+                    "prerequisite `{}` names level `{}`, which the catalog does not define",
+                    p.id, p.level
+                ),
+            ));
             continue;
         };
         let kind = match p.kind.as_str() {
-            "flag" => PrerequisiteKind::Flag { field: p.field.clone().unwrap_or_default() },
+            "flag" => PrerequisiteKind::Flag {
+                field: p.field.clone().unwrap_or_default(),
+            },
             "months_since" => PrerequisiteKind::MonthsSince {
                 field: p.field.clone().unwrap_or_default(),
                 months: p.months.unwrap_or(0),
@@ -474,17 +514,33 @@ fn validate(doc: &SourceDoc, digest: String, shipped: bool) -> (Option<Catalog>,
             "certificate" => {
                 let name = p.certificate_level.clone().unwrap_or_default();
                 let Some(&cert_level) = level_ids.get(name.as_str()) else {
-                    diags.push(err(Code::UnknownLevel, format!("/prerequisites/{i}/certificate_level"), format!("certificate_level `{name}` is not a level of this catalog")));
+                    diags.push(err(
+                        Code::UnknownLevel,
+                        format!("/prerequisites/{i}/certificate_level"),
+                        format!("certificate_level `{name}` is not a level of this catalog"),
+                    ));
                     continue;
                 };
-                PrerequisiteKind::Certificate { level: cert_level, months_held: p.months_held.unwrap_or(0) }
+                PrerequisiteKind::Certificate {
+                    level: cert_level,
+                    months_held: p.months_held.unwrap_or(0),
+                }
             }
             other => {
-                diags.push(err(Code::UnknownPrerequisiteKind, format!("/prerequisites/{i}/kind"), format!("unknown prerequisite kind `{other}`")));
+                diags.push(err(
+                    Code::UnknownPrerequisiteKind,
+                    format!("/prerequisites/{i}/kind"),
+                    format!("unknown prerequisite kind `{other}`"),
+                ));
                 continue;
             }
         };
-        prerequisites.push(Prerequisite { id: p.id.clone(), level, kind, title: p.title.clone() });
+        prerequisites.push(Prerequisite {
+            id: p.id.clone(),
+            level,
+            kind,
+            title: p.title.clone(),
+        });
     }
 
     // Criteria.
@@ -493,22 +549,47 @@ fn validate(doc: &SourceDoc, digest: String, shipped: bool) -> (Option<Catalog>,
     let mut per_level = vec![0usize; raw.levels.len()];
     for (i, c) in raw.criteria.iter().enumerate() {
         let at = |field: &str| format!("/criteria/{i}/{field}");
-        if criterion_index.insert(c.id.clone(), criteria.len()).is_some() {
-            diags.push(err(Code::DuplicateId, at("id"), format!("criterion `{}` is defined twice", c.id)));
+        if criterion_index
+            .insert(c.id.clone(), criteria.len())
+            .is_some()
+        {
+            diags.push(err(
+                Code::DuplicateId,
+                at("id"),
+                format!("criterion `{}` is defined twice", c.id),
+            ));
         }
         let level = level_ids.get(c.level.as_str()).copied();
         if level.is_none() {
-            diags.push(err(Code::UnknownLevel, at("level"), format!("criterion `{}` names level `{}`, which the catalog does not define", c.id, c.level)));
+            diags.push(err(
+                Code::UnknownLevel,
+                at("level"),
+                format!(
+                    "criterion `{}` names level `{}`, which the catalog does not define",
+                    c.id, c.level
+                ),
+            ));
         }
         let element = element_ids.get(c.element.as_str()).copied();
         if element.is_none() {
-            diags.push(err(Code::UnknownElement, at("element"), format!("criterion `{}` names element `{}`, which the catalog does not define", c.id, c.element)));
+            diags.push(err(
+                Code::UnknownElement,
+                at("element"),
+                format!(
+                    "criterion `{}` names element `{}`, which the catalog does not define",
+                    c.id, c.element
+                ),
+            ));
         }
         let weight = match c.weight {
             None => 1,
             Some(w) if w >= 1 && w <= i64::from(u32::MAX) => w as u32,
             Some(w) => {
-                diags.push(err(Code::WeightOutOfRange, at("weight"), format!("weight {w} is not an integer >= 1")));
+                diags.push(err(
+                    Code::WeightOutOfRange,
+                    at("weight"),
+                    format!("weight {w} is not an integer >= 1"),
+                ));
                 1
             }
         };
@@ -517,7 +598,11 @@ fn validate(doc: &SourceDoc, digest: String, shipped: bool) -> (Option<Catalog>,
             Some(src) => match Expr::compile(src) {
                 Ok(e) => Some(e),
                 Err(e) => {
-                    diags.push(err(Code::ExpressionSyntax, at("applies_if"), format!("applies_if does not compile: {e}")));
+                    diags.push(err(
+                        Code::ExpressionSyntax,
+                        at("applies_if"),
+                        format!("applies_if does not compile: {e}"),
+                    ));
                     None
                 }
             },
@@ -525,17 +610,32 @@ fn validate(doc: &SourceDoc, digest: String, shipped: bool) -> (Option<Catalog>,
         let mut metrics = Vec::with_capacity(c.metrics.len());
         for (j, m) in c.metrics.iter().enumerate() {
             if c.metrics[..j].iter().any(|o| o.id == m.id) {
-                diags.push(err(Code::DuplicateId, format!("/criteria/{i}/metrics/{j}/id"), format!("metric `{}` is defined twice in `{}`", m.id, c.id)));
+                diags.push(err(
+                    Code::DuplicateId,
+                    format!("/criteria/{i}/metrics/{j}/id"),
+                    format!("metric `{}` is defined twice in `{}`", m.id, c.id),
+                ));
             }
             match Expr::compile(&m.check) {
-                Ok(check) => metrics.push(Metric { id: m.id.clone(), check, title: m.title.clone(), formula: m.formula.clone() }),
-                Err(e) => diags.push(err(Code::ExpressionSyntax, format!("/criteria/{i}/metrics/{j}/check"), format!("metric check does not compile: {e}"))),
+                Ok(check) => metrics.push(Metric {
+                    id: m.id.clone(),
+                    check,
+                    title: m.title.clone(),
+                    formula: m.formula.clone(),
+                }),
+                Err(e) => diags.push(err(
+                    Code::ExpressionSyntax,
+                    format!("/criteria/{i}/metrics/{j}/check"),
+                    format!("metric check does not compile: {e}"),
+                )),
             }
         }
         if shipped {
             check_translations(c, &at, &mut diags, &err);
         }
-        let (Some(level), Some(element)) = (level, element) else { continue };
+        let (Some(level), Some(element)) = (level, element) else {
+            continue;
+        };
         per_level[level] += 1;
         criteria.push(Criterion {
             id: c.id.clone(),
@@ -547,7 +647,11 @@ fn validate(doc: &SourceDoc, digest: String, shipped: bool) -> (Option<Catalog>,
             key: c.key,
             weight,
             key_indicators: c.key_indicators.clone(),
-            evidence: EvidenceRule { min: c.evidence.min, max_age_days: c.evidence.max_age_days, hints: c.evidence.hints.clone() },
+            evidence: EvidenceRule {
+                min: c.evidence.min,
+                max_age_days: c.evidence.max_age_days,
+                hints: c.evidence.hints.clone(),
+            },
             na_allowed: c.na_allowed,
             applies_if,
             metrics,
@@ -555,11 +659,19 @@ fn validate(doc: &SourceDoc, digest: String, shipped: bool) -> (Option<Catalog>,
     }
     for (i, count) in per_level.iter().enumerate() {
         if *count == 0 && !diags.iter().any(|d| d.code == Code::UnknownLevel) {
-            diags.push(err(Code::LevelWithoutCriteria, format!("/levels/{i}"), format!("level `{}` has no criteria", raw.levels[i].id)));
+            diags.push(err(
+                Code::LevelWithoutCriteria,
+                format!("/levels/{i}"),
+                format!("level `{}` has no criteria", raw.levels[i].id),
+            ));
         }
     }
     if shipped && raw.title.en.is_none() {
-        diags.push(err(Code::MissingTranslation, "/title".into(), "the catalog title has no `en` text".into()));
+        diags.push(err(
+            Code::MissingTranslation,
+            "/title".into(),
+            "the catalog title has no `en` text".into(),
+        ));
     }
 
     diags.sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0)));
@@ -572,8 +684,23 @@ fn validate(doc: &SourceDoc, digest: String, shipped: bool) -> (Option<Catalog>,
         standard: raw.standard,
         official: raw.official,
         title: raw.title,
-        levels: raw.levels.into_iter().map(|l| Level { id: l.id, name: l.name, gist: l.gist }).collect(),
-        elements: raw.elements.into_iter().map(|e| Element { id: e.id, name: e.name }).collect(),
+        levels: raw
+            .levels
+            .into_iter()
+            .map(|l| Level {
+                id: l.id,
+                name: l.name,
+                gist: l.gist,
+            })
+            .collect(),
+        elements: raw
+            .elements
+            .into_iter()
+            .map(|e| Element {
+                id: e.id,
+                name: e.name,
+            })
+            .collect(),
         partial_credit,
         policy,
         prerequisites,
@@ -594,7 +721,11 @@ fn check_translations(
     let texts = [("title", &c.title), ("requirement", &c.requirement)];
     for (field, text) in texts {
         if text.en.is_none() {
-            diags.push(err(Code::MissingTranslation, at(field), format!("`{}` {field} has no `en` text", c.id)));
+            diags.push(err(
+                Code::MissingTranslation,
+                at(field),
+                format!("`{}` {field} has no `en` text", c.id),
+            ));
         }
     }
 }
@@ -613,8 +744,18 @@ pub fn bundled_files() -> &'static [(&'static str, &'static str)] {
 /// Loads the bundled catalog with this id.
 pub fn bundled(id: &str) -> Option<CatalogLoad> {
     bundled_files().iter().find_map(|(name, text)| {
-        let stem = name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml")).unwrap_or(name);
-        (stem == id).then(|| from_text(&Path::new("rules").join(name), (*text).to_owned(), u64::MAX, true))
+        let stem = name
+            .strip_suffix(".yaml")
+            .or_else(|| name.strip_suffix(".yml"))
+            .unwrap_or(name);
+        (stem == id).then(|| {
+            from_text(
+                &Path::new("rules").join(name),
+                (*text).to_owned(),
+                u64::MAX,
+                true,
+            )
+        })
     })
 }
 
@@ -622,6 +763,10 @@ pub fn bundled(id: &str) -> Option<CatalogLoad> {
 pub fn bundled_ids() -> Vec<&'static str> {
     bundled_files()
         .iter()
-        .map(|(name, _)| name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml")).unwrap_or(name))
+        .map(|(name, _)| {
+            name.strip_suffix(".yaml")
+                .or_else(|| name.strip_suffix(".yml"))
+                .unwrap_or(name)
+        })
         .collect()
 }

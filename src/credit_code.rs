@@ -1,7 +1,9 @@
 //! The unified social credit code of GB 32100-2015 (统一社会信用代码), SPEC §4.1.
 
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// Why a credit code is not valid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -89,9 +91,18 @@ mod tests {
     #[test]
     fn wrong_codes_say_why() {
         assert_eq!(check("91110000802100433"), Err(CreditCodeError::Length(17)));
-        assert!(matches!(check("91110000802100433C"), Err(CreditCodeError::Check { expected: 'B', .. })));
-        assert!(matches!(check("9111000080210043IB"), Err(CreditCodeError::Symbol { position: 17, .. })));
-        assert!(matches!(check("9111000080210043３B"), Err(CreditCodeError::Symbol { .. })));
+        assert!(matches!(
+            check("91110000802100433C"),
+            Err(CreditCodeError::Check { expected: 'B', .. })
+        ));
+        assert!(matches!(
+            check("9111000080210043IB"),
+            Err(CreditCodeError::Symbol { position: 17, .. })
+        ));
+        assert!(matches!(
+            check("9111000080210043３B"),
+            Err(CreditCodeError::Symbol { .. })
+        ));
         assert_eq!(check_char("91110000802100433"), Some('B'));
     }
 }

@@ -56,7 +56,8 @@ impl Date {
 
     /// Full months from `self` to `later` (SPEC §5.4); negative when `later` is earlier.
     pub fn full_months_until(self, later: Date) -> i64 {
-        12 * i64::from(later.year - self.year) + i64::from(later.month) - i64::from(self.month)
+        12 * i64::from(later.year - self.year) + i64::from(later.month)
+            - i64::from(self.month)
             - i64::from(later.day < self.day)
     }
 

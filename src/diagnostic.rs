@@ -185,7 +185,7 @@ impl Diagnostic {
                 .and_then(|i| src.lines().nth(i)),
             _ => None,
         };
-        let report = match line_text {
+        match line_text {
             Some(text) => {
                 let col = self
                     .column
@@ -211,7 +211,11 @@ impl Diagnostic {
                     Snippet::source(text)
                         .line_start(line_no)
                         .path(self.file.display().to_string())
-                        .annotation(AnnotationKind::Primary.span(start..end).label(pointer_label)),
+                        .annotation(
+                            AnnotationKind::Primary
+                                .span(start..end)
+                                .label(pointer_label),
+                        ),
                 );
                 renderer.render(&[group])
             }
@@ -221,8 +225,7 @@ impl Diagnostic {
                     .element(annotate_snippets::Origin::path(path));
                 renderer.render(&[group])
             }
-        };
-        report
+        }
     }
 }
 
@@ -232,7 +235,13 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}: {severity}[{}]: {}", self.position(), self.code, self.message)
+        write!(
+            f,
+            "{}: {severity}[{}]: {}",
+            self.position(),
+            self.code,
+            self.message
+        )
     }
 }
 
@@ -245,7 +254,11 @@ mod tests {
         let mut seen = std::collections::BTreeSet::new();
         for code in Code::ALL {
             assert!(seen.insert(code.as_str()), "duplicate {code}");
-            assert!(code.as_str().bytes().all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit()));
+            assert!(
+                code.as_str()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit())
+            );
             assert!(!code.description().is_empty());
         }
     }

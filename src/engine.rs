@@ -36,7 +36,10 @@ impl Catalogs {
         let load = catalog::load(path, max_size, false);
         match load.catalog {
             Some(c) => Ok(Catalogs::Fixed(Box::new(c))),
-            None => Err(CatalogError { diagnostics: load.diagnostics, text: load.text }),
+            None => Err(CatalogError {
+                diagnostics: load.diagnostics,
+                text: load.text,
+            }),
         }
     }
 
@@ -44,12 +47,19 @@ impl Catalogs {
     pub fn bundled() -> Result<Catalogs, CatalogError> {
         let mut map = BTreeMap::new();
         for id in catalog::bundled_ids() {
-            let Some(load) = catalog::bundled(id) else { continue };
+            let Some(load) = catalog::bundled(id) else {
+                continue;
+            };
             match load.catalog {
                 Some(c) => {
                     map.insert(c.id.clone(), c);
                 }
-                None => return Err(CatalogError { diagnostics: load.diagnostics, text: load.text }),
+                None => {
+                    return Err(CatalogError {
+                        diagnostics: load.diagnostics,
+                        text: load.text,
+                    });
+                }
             }
         }
         Ok(Catalogs::Bundled(map))
@@ -101,14 +111,24 @@ pub enum FileOutcome {
 impl Engine {
     /// An engine with the bundled catalogs, no waivers and default options.
     pub fn new(catalogs: Catalogs) -> Engine {
-        Engine { catalogs, waivers: Vec::new(), options: Options::default(), max_file_size: DEFAULT_MAX_FILE_SIZE }
+        Engine {
+            catalogs,
+            waivers: Vec::new(),
+            options: Options::default(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
     }
 
     /// Assesses one submission file.
     pub fn assess_file(&self, path: &Path) -> FileOutcome {
         let parsed = match submission::parse(path, self.max_file_size) {
             Ok(p) => p,
-            Err(load) => return FileOutcome::Invalid { diagnostics: load.diagnostics, text: load.text },
+            Err(load) => {
+                return FileOutcome::Invalid {
+                    diagnostics: load.diagnostics,
+                    text: load.text,
+                };
+            }
         };
         let Some(catalog) = self.catalogs.get(parsed.catalog_id()) else {
             let named = parsed.catalog_id().map(str::to_owned);
@@ -127,20 +147,31 @@ impl Engine {
                 warnings: load.diagnostics,
                 text: load.text,
             },
-            None => FileOutcome::Invalid { diagnostics: load.diagnostics, text: load.text },
+            None => FileOutcome::Invalid {
+                diagnostics: load.diagnostics,
+                text: load.text,
+            },
         }
     }
 }
 
 impl submission::ParsedSubmission {
     /// Diagnostics for a submission whose catalog is unknown (plus its schema problems).
-    pub fn unknown_catalog(self, named: Option<&str>, known: &str) -> (Vec<Diagnostic>, Option<String>) {
+    pub fn unknown_catalog(
+        self,
+        named: Option<&str>,
+        known: &str,
+    ) -> (Vec<Diagnostic>, Option<String>) {
         let (mut diagnostics, doc) = self.schema_diagnostics();
         if let Some(id) = named {
             diagnostics.push(
-                Diagnostic::error(Code::UnknownCatalog, &doc.path, format!("no bundled catalog `{id}` (bundled: {known}); use --catalog PATH"))
-                    .at_pointer("/catalog")
-                    .at(doc.locate("/catalog")),
+                Diagnostic::error(
+                    Code::UnknownCatalog,
+                    &doc.path,
+                    format!("no bundled catalog `{id}` (bundled: {known}); use --catalog PATH"),
+                )
+                .at_pointer("/catalog")
+                .at(doc.locate("/catalog")),
             );
         }
         diagnostics.sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0)));

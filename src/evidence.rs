@@ -27,7 +27,11 @@ impl EvidenceRoot {
     pub fn new(dir: &Path, check_files: bool) -> EvidenceRoot {
         EvidenceRoot {
             dir: dir.to_path_buf(),
-            canonical: if check_files { fs::canonicalize(dir).ok() } else { None },
+            canonical: if check_files {
+                fs::canonicalize(dir).ok()
+            } else {
+                None
+            },
             check_files,
         }
     }
@@ -55,7 +59,9 @@ pub fn lexical_relative(path: &str) -> Option<PathBuf> {
     }
     let path = path.replace('\\', "/");
     let bytes = path.as_bytes();
-    if path.starts_with('/') || (bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic()) {
+    if path.starts_with('/')
+        || (bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic())
+    {
         return None;
     }
     let mut parts: Vec<&str> = Vec::new();
@@ -101,7 +107,9 @@ fn locate(root: &EvidenceRoot, rel: &Path) -> Place {
     let mut prefix = root.dir.clone();
     let mut lexical = PathBuf::new();
     for component in rel.components() {
-        let Component::Normal(name) = component else { continue };
+        let Component::Normal(name) = component else {
+            continue;
+        };
         prefix.push(name);
         lexical.push(name);
         match fs::canonicalize(&prefix) {
@@ -111,7 +119,8 @@ fn locate(root: &EvidenceRoot, rel: &Path) -> Place {
                 if let Ok(target) = fs::read_link(&prefix) {
                     let parent = lexical.parent().unwrap_or(Path::new(""));
                     let joined = parent.join(&target);
-                    if target.is_absolute() || lexical_relative(&joined.to_string_lossy()).is_none() {
+                    if target.is_absolute() || lexical_relative(&joined.to_string_lossy()).is_none()
+                    {
                         return Place::Outside;
                     }
                 }
@@ -137,7 +146,12 @@ fn sha256_of(path: &Path) -> Option<String> {
 }
 
 /// Checks one item against every rule (SPEC §4.2).
-pub fn check(item: &EvidenceItem, rule: &EvidenceRule, root: &EvidenceRoot, as_of: Date) -> ItemCheck {
+pub fn check(
+    item: &EvidenceItem,
+    rule: &EvidenceRule,
+    root: &EvidenceRoot,
+    as_of: Date,
+) -> ItemCheck {
     let mut findings = Vec::new();
     let shown = item.path.escape_debug().to_string();
     match lexical_relative(&item.path) {
@@ -148,7 +162,9 @@ pub fn check(item: &EvidenceItem, rule: &EvidenceRule, root: &EvidenceRoot, as_o
         Some(rel) if root.check_files => match locate(root, &rel) {
             Place::Outside => findings.push(Finding::new(
                 FindingCode::EvidenceOutside,
-                format!("`{shown}` resolves (through a symlink) outside the submission's directory"),
+                format!(
+                    "`{shown}` resolves (through a symlink) outside the submission's directory"
+                ),
             )),
             Place::Missing => findings.push(Finding::new(
                 FindingCode::EvidenceMissing,
@@ -160,7 +176,10 @@ pub fn check(item: &EvidenceItem, rule: &EvidenceRule, root: &EvidenceRoot, as_o
                         Some(actual) if actual.eq_ignore_ascii_case(expected) => {}
                         Some(actual) => findings.push(Finding::new(
                             FindingCode::EvidenceHashMismatch,
-                            format!("`{shown}` has sha256 {actual}, the submission says {}", expected.to_ascii_lowercase()),
+                            format!(
+                                "`{shown}` has sha256 {actual}, the submission says {}",
+                                expected.to_ascii_lowercase()
+                            ),
                         )),
                         None => findings.push(Finding::new(
                             FindingCode::EvidenceMissing,
@@ -202,9 +221,18 @@ mod tests {
 
     #[test]
     fn lexical_containment() {
-        assert_eq!(lexical_relative("evidence/a.pdf"), Some(PathBuf::from("evidence/a.pdf")));
-        assert_eq!(lexical_relative("evidence/../a.pdf"), Some(PathBuf::from("a.pdf")));
-        assert_eq!(lexical_relative("evidence\\a.pdf"), Some(PathBuf::from("evidence/a.pdf")));
+        assert_eq!(
+            lexical_relative("evidence/a.pdf"),
+            Some(PathBuf::from("evidence/a.pdf"))
+        );
+        assert_eq!(
+            lexical_relative("evidence/../a.pdf"),
+            Some(PathBuf::from("a.pdf"))
+        );
+        assert_eq!(
+            lexical_relative("evidence\\a.pdf"),
+            Some(PathBuf::from("evidence/a.pdf"))
+        );
         assert_eq!(lexical_relative("../a.pdf"), None);
         assert_eq!(lexical_relative("evidence/../../a.pdf"), None);
         assert_eq!(lexical_relative("..\\..\\a.pdf"), None);

@@ -66,7 +66,10 @@ mod tests {
     #[test]
     fn lenient_undefined_and_errors() {
         let missing = Expr::compile("facts.sla_requires_spares").unwrap();
-        assert_eq!(missing.is_true(&context! { facts => context! {} }), Ok(false));
+        assert_eq!(
+            missing.is_true(&context! { facts => context! {} }),
+            Ok(false)
+        );
         let nested = Expr::compile("facts.contract.monitoring").unwrap();
         assert!(nested.is_true(&context! { facts => context! {} }).is_err());
         let check = Expr::compile("value >= 0.9").unwrap();

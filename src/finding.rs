@@ -88,6 +88,9 @@ pub struct Finding {
 impl Finding {
     /// A finding.
     pub fn new(code: FindingCode, message: impl Into<String>) -> Finding {
-        Finding { code, message: message.into() }
+        Finding {
+            code,
+            message: message.into(),
+        }
     }
 }

@@ -12,7 +12,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         _ => Path::new("."),
     };
     fs::create_dir_all(dir)?;
-    let name = path.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
     let mut tmp = tempfile_in(dir, &name)?;
     let result = (|| {
         tmp.1.write_all(bytes)?;
@@ -29,7 +31,11 @@ fn tempfile_in(dir: &Path, name: &str) -> io::Result<(std::path::PathBuf, fs::Fi
     let pid = std::process::id();
     for attempt in 0..100u32 {
         let candidate = dir.join(format!(".{name}.{pid}.{attempt}.tmp"));
-        match fs::OpenOptions::new().write(true).create_new(true).open(&candidate) {
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&candidate)
+        {
             Ok(file) => return Ok((candidate, file)),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e),

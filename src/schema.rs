@@ -3,8 +3,8 @@
 
 use std::sync::LazyLock;
 
-use jsonschema::error::ValidationErrorKind;
 use jsonschema::Validator;
+use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -63,7 +63,12 @@ fn compile(kind: SchemaKind) -> Validator {
 
 /// Validates `value` (the JSON form of `doc`) and returns one diagnostic per problem, each
 /// located in the source. `code_for` may refine the code by JSON pointer.
-pub fn check(kind: SchemaKind, doc: &SourceDoc, value: &Value, code_for: fn(&str) -> Option<Code>) -> Vec<Diagnostic> {
+pub fn check(
+    kind: SchemaKind,
+    doc: &SourceDoc,
+    value: &Value,
+    code_for: fn(&str) -> Option<Code>,
+) -> Vec<Diagnostic> {
     let validator = kind.validator();
     if validator.is_valid(value) {
         return Vec::new();
@@ -77,16 +82,26 @@ pub fn check(kind: SchemaKind, doc: &SourceDoc, value: &Value, code_for: fn(&str
                     let location = doc.root.locate_key(&pointer, name);
                     let escaped = name.replace('~', "~0").replace('/', "~1");
                     out.push(
-                        Diagnostic::error(Code::UnknownField, &doc.path, format!("unknown field `{name}`"))
-                            .at_pointer(format!("{pointer}/{escaped}"))
-                            .at(location),
+                        Diagnostic::error(
+                            Code::UnknownField,
+                            &doc.path,
+                            format!("unknown field `{name}`"),
+                        )
+                        .at_pointer(format!("{pointer}/{escaped}"))
+                        .at(location),
                     );
                 }
                 continue;
             }
             ValidationErrorKind::Required { property } => {
-                let name = property.as_str().map_or_else(|| property.to_string(), str::to_owned);
-                let place = if pointer.is_empty() { "the document".to_owned() } else { format!("`{pointer}`") };
+                let name = property
+                    .as_str()
+                    .map_or_else(|| property.to_string(), str::to_owned);
+                let place = if pointer.is_empty() {
+                    "the document".to_owned()
+                } else {
+                    format!("`{pointer}`")
+                };
                 out.push(
                     Diagnostic::error(
                         Code::MissingField,
@@ -108,12 +123,22 @@ pub fn check(kind: SchemaKind, doc: &SourceDoc, value: &Value, code_for: fn(&str
             code_for(&pointer).unwrap_or(Code::Schema)
         };
         let message = if is_date {
-            format!("{} is not a date written YYYY-MM-DD (a real calendar day)", error.instance())
+            format!(
+                "{} is not a date written YYYY-MM-DD (a real calendar day)",
+                error.instance()
+            )
         } else {
-            let place = if pointer.is_empty() { String::new() } else { format!(" at `{pointer}`") };
+            let place = if pointer.is_empty() {
+                String::new()
+            } else {
+                format!(" at `{pointer}`")
+            };
             format!("{error}{place}")
         };
-        if out.iter().any(|d| d.pointer.as_deref() == Some(pointer.as_str()) && d.code == code) {
+        if out
+            .iter()
+            .any(|d| d.pointer.as_deref() == Some(pointer.as_str()) && d.code == code)
+        {
             continue;
         }
         out.push(

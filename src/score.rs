@@ -58,7 +58,10 @@ mod tests {
     #[test]
     fn rounds_half_away_from_zero() {
         // 0.03125 → 0.0313 (conformance: score-rounding-half-away)
-        assert_eq!(tally(&[(1, 125), (1, 0), (1, 0), (1, 0)]).score(), Some(0.0313));
+        assert_eq!(
+            tally(&[(1, 125), (1, 0), (1, 0), (1, 0)]).score(),
+            Some(0.0313)
+        );
         assert_eq!(tally(&[(1, 1000), (1, 1000), (1, 0)]).score(), Some(0.6667));
         assert_eq!(tally(&[(2, 1000), (1, 0)]).score(), Some(0.6667));
         assert_eq!(tally(&[]).score(), None);

@@ -32,13 +32,25 @@ impl SourceDoc {
 /// Reads `path` with the size limit, refusing directories, non-UTF-8 text and oversized files.
 pub fn read_text(path: &Path, max_size: u64) -> Result<String, Diagnostic> {
     let file = fs::File::open(path).map_err(|e| {
-        Diagnostic::error(Code::Io, path, format!("cannot open the file: {}", io_reason(&e)))
+        Diagnostic::error(
+            Code::Io,
+            path,
+            format!("cannot open the file: {}", io_reason(&e)),
+        )
     })?;
-    let meta = file
-        .metadata()
-        .map_err(|e| Diagnostic::error(Code::Io, path, format!("cannot read the file: {}", io_reason(&e))))?;
+    let meta = file.metadata().map_err(|e| {
+        Diagnostic::error(
+            Code::Io,
+            path,
+            format!("cannot read the file: {}", io_reason(&e)),
+        )
+    })?;
     if meta.is_dir() {
-        return Err(Diagnostic::error(Code::Io, path, "this is a directory, not a file"));
+        return Err(Diagnostic::error(
+            Code::Io,
+            path,
+            "this is a directory, not a file",
+        ));
     }
     if meta.len() > max_size {
         return Err(too_large(path, meta.len(), max_size));
@@ -47,7 +59,13 @@ pub fn read_text(path: &Path, max_size: u64) -> Result<String, Diagnostic> {
     // Read one byte past the limit so a file that grows while read is still refused.
     file.take(max_size + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| Diagnostic::error(Code::Io, path, format!("cannot read the file: {}", io_reason(&e))))?;
+        .map_err(|e| {
+            Diagnostic::error(
+                Code::Io,
+                path,
+                format!("cannot read the file: {}", io_reason(&e)),
+            )
+        })?;
     if bytes.len() as u64 > max_size {
         return Err(too_large(path, bytes.len() as u64, max_size));
     }
@@ -58,7 +76,9 @@ fn too_large(path: &Path, size: u64, max: u64) -> Diagnostic {
     Diagnostic::error(
         Code::FileTooLarge,
         path,
-        format!("the file has {size} bytes, more than the limit of {max} bytes (see --max-file-size)"),
+        format!(
+            "the file has {size} bytes, more than the limit of {max} bytes (see --max-file-size)"
+        ),
     )
 }
 
@@ -76,12 +96,20 @@ pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic
             let valid = err.utf8_error().valid_up_to();
             let before = &bytes[..valid];
             let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-            let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            let column = String::from_utf8_lossy(&before[line_start..]).chars().count() as u64 + 1;
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&before[line_start..])
+                .chars()
+                .count() as u64
+                + 1;
             Err(Diagnostic::error(
                 Code::NotUtf8,
                 path,
-                format!("the file is not UTF-8 text (invalid byte at offset {valid}); save it as UTF-8"),
+                format!(
+                    "the file is not UTF-8 text (invalid byte at offset {valid}); save it as UTF-8"
+                ),
             )
             .at(Location { line, column }))
         }
@@ -108,10 +136,12 @@ pub fn is_json(path: &Path) -> bool {
 pub fn parse(path: &Path, text: String, max_size: u64) -> Result<SourceDoc, Diagnostic> {
     if is_json(path) {
         if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&text) {
-            return Err(Diagnostic::error(Code::JsonSyntax, path, json_reason(&e)).at(Location {
-                line: e.line() as u64,
-                column: e.column() as u64,
-            }));
+            return Err(
+                Diagnostic::error(Code::JsonSyntax, path, json_reason(&e)).at(Location {
+                    line: e.line() as u64,
+                    column: e.column() as u64,
+                }),
+            );
         }
     }
     let budget = usize::try_from(max_size).unwrap_or(usize::MAX);

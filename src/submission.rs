@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::catalog::{code_string, Catalog};
+use crate::catalog::{Catalog, code_string};
 use crate::credit_code;
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic};
@@ -53,7 +53,10 @@ pub struct Organization {
 impl Organization {
     /// `facts` (an empty object when absent).
     pub fn facts(&self) -> Value {
-        self.fields.get("facts").cloned().unwrap_or_else(|| Value::Object(Map::new()))
+        self.fields
+            .get("facts")
+            .cloned()
+            .unwrap_or_else(|| Value::Object(Map::new()))
     }
 }
 
@@ -135,8 +138,14 @@ struct RawSubmission {
     #[serde(default, deserialize_with = "opt_code")]
     target_level: Option<String>,
     organization: Map<String, Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     answers: BTreeMap<String, Answer>,
+}
+
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, Answer>, D::Error> {
+    Ok(Option::<BTreeMap<String, Answer>>::deserialize(d)?.unwrap_or_default())
 }
 
 fn opt_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -156,7 +165,11 @@ pub struct SubmissionLoad {
 
 impl SubmissionLoad {
     fn failed(diagnostics: Vec<Diagnostic>, text: Option<String>) -> SubmissionLoad {
-        SubmissionLoad { submission: None, diagnostics, text }
+        SubmissionLoad {
+            submission: None,
+            diagnostics,
+            text,
+        }
     }
 }
 
@@ -182,7 +195,8 @@ impl ParsedSubmission {
 
 /// Reads and parses a submission file (no validation yet).
 pub fn parse(path: &Path, max_size: u64) -> Result<ParsedSubmission, Box<SubmissionLoad>> {
-    let doc = source::load(path, max_size).map_err(|d| Box::new(SubmissionLoad::failed(vec![d], None)))?;
+    let doc = source::load(path, max_size)
+        .map_err(|d| Box::new(SubmissionLoad::failed(vec![d], None)))?;
     let value = doc.root.to_json();
     Ok(ParsedSubmission { doc, value })
 }
@@ -203,14 +217,19 @@ pub fn validate(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
     };
     let path = &doc.path;
     let err = |code: Code, pointer: &str, message: String| {
-        Diagnostic::error(code, path, message).at_pointer(pointer).at(doc.locate(pointer))
+        Diagnostic::error(code, path, message)
+            .at_pointer(pointer)
+            .at(doc.locate(pointer))
     };
 
     if raw.catalog != catalog.id {
         diags.push(err(
             Code::CatalogMismatch,
             "/catalog",
-            format!("the submission answers catalog `{}`, but it is assessed against `{}`", raw.catalog, catalog.id),
+            format!(
+                "the submission answers catalog `{}`, but it is assessed against `{}`",
+                raw.catalog, catalog.id
+            ),
         ));
     }
     if let Some(version) = &raw.catalog_version {
@@ -218,7 +237,10 @@ pub fn validate(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
             diags.push(err(
                 Code::CatalogVersion,
                 "/catalog_version",
-                format!("catalog_version is `{version}`, but catalog `{}` is version `{}`", catalog.id, catalog.version),
+                format!(
+                    "catalog_version is `{version}`, but catalog `{}` is version `{}`",
+                    catalog.id, catalog.version
+                ),
             ));
         }
     }
@@ -228,7 +250,11 @@ pub fn validate(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
             diags.push(err(
                 Code::UnknownTargetLevel,
                 "/target_level",
-                format!("target_level `{target}` is not a level of `{}` (levels: {})", catalog.id, ids.join(", ")),
+                format!(
+                    "target_level `{target}` is not a level of `{}` (levels: {})",
+                    catalog.id,
+                    ids.join(", ")
+                ),
             ));
         }
     }
@@ -237,7 +263,11 @@ pub fn validate(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
         Some(v) => {
             let code = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
             if let Err(e) = credit_code::check(&code) {
-                diags.push(err(Code::CreditCode, "/organization/credit_code", format!("credit code `{code}`: {e}")));
+                diags.push(err(
+                    Code::CreditCode,
+                    "/organization/credit_code",
+                    format!("credit code `{code}`: {e}"),
+                ));
             }
             Some(code)
         }
@@ -246,7 +276,11 @@ pub fn validate(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
         Some(v) => match serde_json::from_value(v.clone()) {
             Ok(c) => c,
             Err(e) => {
-                diags.push(err(Code::Schema, "/organization/certificates", e.to_string()));
+                diags.push(err(
+                    Code::Schema,
+                    "/organization/certificates",
+                    e.to_string(),
+                ));
                 Vec::new()
             }
         },
@@ -256,9 +290,16 @@ pub fn validate(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
         if catalog.criterion_index(id).is_none() {
             let pointer = format!("/answers/{}", id.replace('~', "~0").replace('/', "~1"));
             diags.push(
-                Diagnostic::warning(Code::UnknownAnswer, path, format!("`{id}` is not a criterion of `{}`; the answer is ignored", catalog.id))
-                    .at_pointer(pointer.clone())
-                    .at(doc.root.locate(&pointer, true)),
+                Diagnostic::warning(
+                    Code::UnknownAnswer,
+                    path,
+                    format!(
+                        "`{id}` is not a criterion of `{}`; the answer is ignored",
+                        catalog.id
+                    ),
+                )
+                .at_pointer(pointer.clone())
+                .at(doc.root.locate(&pointer, true)),
             );
         }
     }
@@ -266,12 +307,27 @@ pub fn validate(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
         return SubmissionLoad::failed(diags, Some(doc.text));
     }
     let id = raw.id.unwrap_or_else(|| {
-        doc.path.file_stem().map_or_else(|| "submission".to_owned(), |s| s.to_string_lossy().into_owned())
+        doc.path.file_stem().map_or_else(
+            || "submission".to_owned(),
+            |s| s.to_string_lossy().into_owned(),
+        )
     });
-    let name = raw.organization.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
-    let base_dir = doc.path.parent().map_or_else(|| PathBuf::from("."), |p| {
-        if p.as_os_str().is_empty() { PathBuf::from(".") } else { p.to_path_buf() }
-    });
+    let name = raw
+        .organization
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let base_dir = doc.path.parent().map_or_else(
+        || PathBuf::from("."),
+        |p| {
+            if p.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                p.to_path_buf()
+            }
+        },
+    );
     let submission = Submission {
         id,
         source: doc.path.clone(),
@@ -280,8 +336,17 @@ pub fn validate(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
         catalog_version: raw.catalog_version,
         assessed_on: raw.assessed_on,
         target_level: raw.target_level,
-        organization: Organization { name, credit_code, certificates, fields: raw.organization },
+        organization: Organization {
+            name,
+            credit_code,
+            certificates,
+            fields: raw.organization,
+        },
         answers: raw.answers,
     };
-    SubmissionLoad { submission: Some(submission), diagnostics: diags, text: Some(doc.text) }
+    SubmissionLoad {
+        submission: Some(submission),
+        diagnostics: diags,
+        text: Some(doc.text),
+    }
 }

@@ -83,14 +83,17 @@ pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
         Lang::En => &EN,
     };
     let level_name = |id: &str| {
-        result
-            .levels
-            .iter()
-            .find(|lv| lv.id == id)
-            .map_or_else(|| id.to_owned(), |lv| format!("{} {}", id, lv.name.get(lang)))
+        result.levels.iter().find(|lv| lv.id == id).map_or_else(
+            || id.to_owned(),
+            |lv| format!("{} {}", id, lv.name.get(lang)),
+        )
     };
     let mut out = String::new();
-    let _ = writeln!(out, "{} — {}", result.submission.organization, result.submission.id);
+    let _ = writeln!(
+        out,
+        "{} — {}",
+        result.submission.organization, result.submission.id
+    );
     let _ = writeln!(
         out,
         "{} {} ({}) · as of {}",
@@ -102,49 +105,102 @@ pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
     if !result.catalog.official {
         let _ = writeln!(out, "{}", l.derived);
     }
-    let achieved = result.achieved_level.as_deref().map_or_else(|| l.none.to_owned(), level_name);
+    let achieved = result
+        .achieved_level
+        .as_deref()
+        .map_or_else(|| l.none.to_owned(), level_name);
     let _ = write!(out, "{}: {achieved}", l.achieved);
     if result.achieved_level_without_waivers != result.achieved_level {
-        let without = result.achieved_level_without_waivers.as_deref().map_or_else(|| l.none.to_owned(), level_name);
+        let without = result
+            .achieved_level_without_waivers
+            .as_deref()
+            .map_or_else(|| l.none.to_owned(), level_name);
         let _ = write!(out, "  ({}: {without})", l.without_waivers);
     }
     out.push('\n');
     if let Some(target) = &result.target_level {
-        let verdict = if result.target_met == Some(true) { l.met } else { l.not_met };
+        let verdict = if result.target_met == Some(true) {
+            l.met
+        } else {
+            l.not_met
+        };
         let _ = writeln!(out, "{}: {} — {verdict}", l.target, level_name(target));
     }
     let _ = writeln!(out, "{}: {}", l.index, pct(result.index));
     out.push('\n');
     for level in &result.levels {
         let mark = if level.satisfied { "✔" } else { "✘" };
-        let verdict = if level.satisfied { l.satisfied } else { l.not_satisfied };
-        let _ = write!(out, "{mark} {} {} {:<8} {:>7}  ", l.levels, level.id, level.name.get(lang), pct(level.score));
+        let verdict = if level.satisfied {
+            l.satisfied
+        } else {
+            l.not_satisfied
+        };
+        let _ = write!(
+            out,
+            "{mark} {} {} {:<8} {:>7}  ",
+            l.levels,
+            level.id,
+            level.name.get(lang),
+            pct(level.score)
+        );
         let _ = write!(out, "[{verdict}]  ");
         let parts: Vec<String> = level
             .elements
             .iter()
             .map(|e| {
-                let name = result.elements.iter().find(|x| x.id == e.id).map_or(e.id.as_str(), |x| x.name.get(lang));
+                let name = result
+                    .elements
+                    .iter()
+                    .find(|x| x.id == e.id)
+                    .map_or(e.id.as_str(), |x| x.name.get(lang));
                 format!("{name} {}", pct(e.score))
             })
             .collect();
         let _ = writeln!(out, "{}", parts.join(" · "));
         for p in level.prerequisites.iter().filter(|p| !p.met) {
-            let _ = writeln!(out, "    ✘ {} {}: {} ({})", l.prerequisite, p.id, p.title.get(lang), p.detail);
+            let _ = writeln!(
+                out,
+                "    ✘ {} {}: {} ({})",
+                l.prerequisite,
+                p.id,
+                p.title.get(lang),
+                p.detail
+            );
         }
     }
     for gap in &result.gaps {
-        let heading = if gap.kind == "target" { l.gaps_target } else { l.gaps_next };
+        let heading = if gap.kind == "target" {
+            l.gaps_target
+        } else {
+            l.gaps_next
+        };
         let _ = writeln!(out, "\n{heading} {}:", level_name(&gap.level));
         for p in &gap.prerequisites {
-            let _ = writeln!(out, "  • [{}] {} — {}", p.level, p.title.get(lang), p.detail);
+            let _ = writeln!(
+                out,
+                "  • [{}] {} — {}",
+                p.level,
+                p.title.get(lang),
+                p.detail
+            );
         }
         for e in &gap.elements {
-            let _ = writeln!(out, "  • [{}] {} {} < {}", e.level, e.id, pct(Some(e.score)), pct(Some(e.needed)));
+            let _ = writeln!(
+                out,
+                "  • [{}] {} {} < {}",
+                e.level,
+                e.id,
+                pct(Some(e.score)),
+                pct(Some(e.needed))
+            );
         }
         for c in gap.criteria.iter().take(top) {
             let codes: Vec<&str> = c.findings.iter().map(|f| f.as_str()).collect();
-            let findings = if codes.is_empty() { String::new() } else { format!(" ({})", codes.join(", ")) };
+            let findings = if codes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", codes.join(", "))
+            };
             let _ = writeln!(
                 out,
                 "  • [{}] {} {} — {}{findings}",

@@ -29,7 +29,9 @@ pub struct Waiver {
 impl Waiver {
     /// Whether it applies to a submission id.
     pub fn applies_to(&self, submission: &str) -> bool {
-        self.submissions.as_ref().is_none_or(|ids| ids.iter().any(|s| s == submission))
+        self.submissions
+            .as_ref()
+            .is_none_or(|ids| ids.iter().any(|s| s == submission))
     }
 
     /// Whether it is active on `as_of`.
@@ -53,5 +55,10 @@ pub fn load(path: &Path, max_size: u64) -> Result<Vec<Waiver>, (Vec<Diagnostic>,
     }
     serde_json::from_value::<RawWaivers>(value)
         .map(|r| r.waivers)
-        .map_err(|e| (vec![Diagnostic::error(Code::Schema, path, e.to_string())], Some(doc.text)))
+        .map_err(|e| {
+            (
+                vec![Diagnostic::error(Code::Schema, path, e.to_string())],
+                Some(doc.text),
+            )
+        })
 }

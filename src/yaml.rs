@@ -189,14 +189,19 @@ impl Node {
     fn restore_strict_numbers(&mut self, text: &str) {
         match &mut self.kind {
             NodeKind::Number(_) => {
-                if let Some(raw) = self.raw.and_then(|(start, len)| text.get(start..start + len)) {
+                if let Some(raw) = self
+                    .raw
+                    .and_then(|(start, len)| text.get(start..start + len))
+                {
                     let raw = raw.trim();
                     if !is_plain_json_number(raw) {
                         self.kind = NodeKind::String(raw.to_owned());
                     }
                 }
             }
-            NodeKind::Seq(items) => items.iter_mut().for_each(|n| n.restore_strict_numbers(text)),
+            NodeKind::Seq(items) => items
+                .iter_mut()
+                .for_each(|n| n.restore_strict_numbers(text)),
             NodeKind::Map(entries) => {
                 for (_, value) in entries {
                     value.restore_strict_numbers(text);
@@ -239,13 +244,15 @@ impl Node {
                     }
                     None => return at,
                 },
-                NodeKind::Seq(items) => match token.parse::<usize>().ok().and_then(|i| items.get(i)) {
-                    Some(v) => {
-                        at = v.location;
-                        node = v;
+                NodeKind::Seq(items) => {
+                    match token.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                        Some(v) => {
+                            at = v.location;
+                            node = v;
+                        }
+                        None => return at,
                     }
-                    None => return at,
-                },
+                }
                 _ => return at,
             }
         }
@@ -347,7 +354,8 @@ impl<'de> Visitor<'de> for KindVisitor {
         Ok(NodeKind::Seq(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NodeKind, A::Error> {
-        let mut entries: Vec<(Key, Node)> = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
+        let mut entries: Vec<(Key, Node)> =
+            Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
         while let Some(key) = map.next_key::<Node>()? {
             let name = match key.kind {
                 NodeKind::String(s) => s,
@@ -384,11 +392,15 @@ mod tests {
 
     #[test]
     fn strict_scalars_stay_strings() {
-        let NodeKind::Map(entries) = kind("a: NO\nb: yes\nc: 0755\nd: 1_000\ne: 2026-10-01\nf: true\ng: 4\nh: 0.93\n")
+        let NodeKind::Map(entries) =
+            kind("a: NO\nb: yes\nc: 0755\nd: 1_000\ne: 2026-10-01\nf: true\ng: 4\nh: 0.93\n")
         else {
             panic!("not a map")
         };
-        let got: Vec<_> = entries.iter().map(|(k, v)| (k.name.as_str(), v.to_json())).collect();
+        let got: Vec<_> = entries
+            .iter()
+            .map(|(k, v)| (k.name.as_str(), v.to_json()))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -407,9 +419,21 @@ mod tests {
     #[test]
     fn locations_follow_pointers() {
         let node = parse("a:\n  - x: 1\n    y: [1, 2]\n", 1 << 20).unwrap();
-        assert_eq!(node.locate("/a/0/y/1", false), Location { line: 3, column: 12 });
-        assert_eq!(node.locate_key("/a/0", "y"), Location { line: 3, column: 5 });
-        assert_eq!(node.locate("/a/0/zzz", false), Location { line: 2, column: 5 });
+        assert_eq!(
+            node.locate("/a/0/y/1", false),
+            Location {
+                line: 3,
+                column: 12
+            }
+        );
+        assert_eq!(
+            node.locate_key("/a/0", "y"),
+            Location { line: 3, column: 5 }
+        );
+        assert_eq!(
+            node.locate("/a/0/zzz", false),
+            Location { line: 2, column: 5 }
+        );
     }
 
     #[test]
@@ -421,7 +445,9 @@ mod tests {
 
     #[test]
     fn alias_bombs_are_refused() {
-        let mut text = String::from("a0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        let mut text = String::from(
+            "a0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
         for i in 1..10 {
             let prev = i - 1;
             text.push_str(&format!(

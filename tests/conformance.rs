@@ -7,6 +7,8 @@
 //! transfers) turn it into a small file holding the link target. Such placeholders are
 //! turned back into symlinks in the temporary copy, so the case tests what it says.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -34,14 +36,20 @@ fn copy_dir(from: &Path, to: &Path) {
 /// A small regular file under `evidence/` whose whole content is a relative path leaving
 /// its directory is a symlink that lost its link-ness in a copy.
 fn restore_symlinks(evidence: &Path) {
-    let Ok(entries) = fs::read_dir(evidence) else { return };
+    let Ok(entries) = fs::read_dir(evidence) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
-        let Ok(meta) = fs::symlink_metadata(&path) else { continue };
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
         if !meta.is_file() || meta.len() > 255 {
             continue;
         }
-        let Ok(text) = fs::read_to_string(&path) else { continue };
+        let Ok(text) = fs::read_to_string(&path) else {
+            continue;
+        };
         if text.starts_with("../") && !text.contains(['\n', '\0']) {
             fs::remove_file(&path).unwrap();
             std::os::unix::fs::symlink(&text, &path).unwrap();
@@ -54,7 +62,8 @@ fn case_field(case_yaml: &str, key: &str) -> Option<String> {
     case_yaml.lines().find_map(|line| {
         let rest = line.strip_prefix(key)?.strip_prefix(':')?;
         let value = rest.trim();
-        (!value.is_empty() && !value.starts_with('|')).then(|| value.trim_matches(['"', '\'']).to_owned())
+        (!value.is_empty() && !value.starts_with('|'))
+            .then(|| value.trim_matches(['"', '\'']).to_owned())
     })
 }
 
@@ -71,12 +80,17 @@ fn case_args(case_yaml: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn get<'a>(v: &'a Value, key: &str) -> Value {
-    v.get(key).cloned().unwrap_or_else(|| Value::String(MISSING.to_owned()))
+fn get(v: &Value, key: &str) -> Value {
+    v.get(key)
+        .cloned()
+        .unwrap_or_else(|| Value::String(MISSING.to_owned()))
 }
 
 fn list(v: &Value, key: &str) -> Vec<Value> {
-    v.get(key).and_then(Value::as_array).cloned().unwrap_or_default()
+    v.get(key)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
 }
 
 fn comparable(doc: &Value) -> Value {
@@ -119,7 +133,9 @@ fn round4(v: &Value) -> Value {
             serde_json::json!(format!("{r:.4}"))
         }
         Value::Array(items) => Value::Array(items.iter().map(round4).collect()),
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), round4(v))).collect()),
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), round4(v))).collect())
+        }
         other => other.clone(),
     }
 }
@@ -139,13 +155,25 @@ fn normalise_expected(expected: &Value) -> Value {
 
 fn run_case(dir: &Path) -> Result<(), String> {
     let case_yaml = fs::read_to_string(dir.join("case.yaml")).map_err(|e| e.to_string())?;
-    let expected: Value = serde_json::from_str(&fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    let expected: Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
     let catalog = case_field(&case_yaml, "catalog").ok_or("case.yaml has no catalog")?;
     let submission = case_field(&case_yaml, "submission").unwrap_or_else(|| {
-        if dir.join("submission.json").exists() { "submission.json".into() } else { "submission.yaml".into() }
+        if dir.join("submission.json").exists() {
+            "submission.json".into()
+        } else {
+            "submission.yaml".into()
+        }
     });
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_itss"));
-    cmd.current_dir(dir).args(["assess", &submission, "--catalog", &catalog, "--format", "json"]);
+    cmd.current_dir(dir).args([
+        "assess",
+        &submission,
+        "--catalog",
+        &catalog,
+        "--format",
+        "json",
+    ]);
     if let Some(w) = case_field(&case_yaml, "waivers") {
         cmd.args(["--waivers", &w]);
     }
@@ -154,17 +182,27 @@ fn run_case(dir: &Path) -> Result<(), String> {
     let stdout = String::from_utf8_lossy(&out.stdout);
     if expected.get("invalid") == Some(&Value::Bool(true)) {
         if out.status.code() != Some(1) {
-            return Err(format!("invalid submission: expected exit 1, got {:?}", out.status.code()));
+            return Err(format!(
+                "invalid submission: expected exit 1, got {:?}",
+                out.status.code()
+            ));
         }
-        if serde_json::from_str::<Value>(&stdout).is_ok_and(|d| d.get("levels").is_some() || d.get("schema").is_some()) {
+        if serde_json::from_str::<Value>(&stdout)
+            .is_ok_and(|d| d.get("levels").is_some() || d.get("schema").is_some())
+        {
             return Err("invalid submission: a result document was printed".into());
         }
         return Ok(());
     }
     if out.status.code() != Some(0) {
-        return Err(format!("expected exit 0, got {:?}: {}", out.status.code(), String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "expected exit 0, got {:?}: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
-    let doc: Value = serde_json::from_str(&stdout).map_err(|e| format!("stdout is not JSON: {e}"))?;
+    let doc: Value =
+        serde_json::from_str(&stdout).map_err(|e| format!("stdout is not JSON: {e}"))?;
     let got = round4(&comparable(&doc));
     let want = round4(&normalise_expected(&expected));
     if got != want {
@@ -179,8 +217,10 @@ fn conformance_suite() {
     let work = tempfile::tempdir().unwrap();
     copy_dir(&suite, work.path());
     let cases_root = work.path().join("cases");
-    let mut names: Vec<String> =
-        fs::read_dir(&cases_root).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = fs::read_dir(&cases_root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     assert!(names.len() >= 60, "the suite has {} cases", names.len());
     let mut failures = Vec::new();
@@ -191,13 +231,18 @@ fn conformance_suite() {
             failures.push(format!("FAIL {name}: {e}"));
         }
     }
-    println!("conformance: {} passed, {} failed", names.len() - failures.len(), failures.len());
+    println!(
+        "conformance: {} passed, {} failed",
+        names.len() - failures.len(),
+        failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
 fn the_symlink_case_really_tests_a_symlink() {
-    let suite = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/cases/evidence-outside-symlink");
+    let suite = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/conformance/cases/evidence-outside-symlink");
     let work = tempfile::tempdir().unwrap();
     copy_dir(&suite, work.path());
     restore_symlinks(&work.path().join("evidence"));

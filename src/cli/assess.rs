@@ -34,7 +34,10 @@ pub(super) fn engine(options: &AssessOptions) -> Result<Engine, Exit> {
 /// Whether a result reaches `--require-level` (an unknown level id counts as not reached).
 pub(super) fn meets_level(result: &AssessmentResult, required: &str) -> bool {
     let position = |id: &str| result.levels.iter().position(|l| l.id == id);
-    match (result.achieved_level.as_deref().and_then(position), position(required)) {
+    match (
+        result.achieved_level.as_deref().and_then(position),
+        position(required),
+    ) {
         (Some(a), Some(r)) => a >= r,
         _ => false,
     }
@@ -49,14 +52,21 @@ pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
     let mut exit = Exit::Ok;
     for file in &args.files {
         match engine.assess_file(file) {
-            FileOutcome::Assessed { result, warnings, text } => {
+            FileOutcome::Assessed {
+                result,
+                warnings,
+                text,
+            } => {
                 print_diagnostics(&warnings, text.as_deref());
                 results.push(*result);
             }
             FileOutcome::Invalid { diagnostics, text } => {
                 print_diagnostics(&diagnostics, text.as_deref());
                 let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-                eprintln!("{}: invalid submission ({errors} error(s)); no result", file.display());
+                eprintln!(
+                    "{}: invalid submission ({errors} error(s)); no result",
+                    file.display()
+                );
                 exit = Exit::Invalid;
             }
         }

@@ -13,7 +13,9 @@ pub(super) fn run(cmd: CatalogCommand) -> anyhow::Result<Exit> {
     match cmd {
         CatalogCommand::List => {
             for id in catalog::bundled_ids() {
-                let Some(load) = catalog::bundled(id) else { continue };
+                let Some(load) = catalog::bundled(id) else {
+                    continue;
+                };
                 match load.catalog {
                     Some(c) => println!(
                         "{:<10} {:<6} {:<4} {:>4} criteria  {} / {}{}",
@@ -23,9 +25,15 @@ pub(super) fn run(cmd: CatalogCommand) -> anyhow::Result<Exit> {
                         c.criteria.len(),
                         c.title.zh,
                         c.title.en.as_deref().unwrap_or(""),
-                        if c.official { "" } else { "  (derived, not official)" }
+                        if c.official {
+                            ""
+                        } else {
+                            "  (derived, not official)"
+                        }
                     ),
-                    None => println!("{id:<10} (does not load: run `itss catalog check rules/{id}.yaml`)"),
+                    None => println!(
+                        "{id:<10} (does not load: run `itss catalog check rules/{id}.yaml`)"
+                    ),
                 }
             }
             Ok(Exit::Ok)
@@ -45,7 +53,11 @@ pub(super) fn run(cmd: CatalogCommand) -> anyhow::Result<Exit> {
                         c.version,
                         c.levels.len(),
                         c.criteria.len(),
-                        if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() }
+                        if warnings > 0 {
+                            format!(", {warnings} warning(s)")
+                        } else {
+                            String::new()
+                        }
                     ),
                     None => {
                         println!("{}: {errors} error(s)", file.display());
@@ -62,7 +74,10 @@ pub(super) fn run(cmd: CatalogCommand) -> anyhow::Result<Exit> {
                 match catalog::bundled(&id) {
                     Some(l) => l,
                     None => {
-                        eprintln!("error: no bundled catalog `{id}` (bundled: {})", catalog::bundled_ids().join(", "));
+                        eprintln!(
+                            "error: no bundled catalog `{id}` (bundled: {})",
+                            catalog::bundled_ids().join(", ")
+                        );
                         return Ok(Exit::Usage);
                     }
                 }
@@ -83,17 +98,31 @@ pub(super) fn run(cmd: CatalogCommand) -> anyhow::Result<Exit> {
 
 fn overview(c: &Catalog, lang: Lang) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} — {} (version {})", c.id, c.title.get(lang), c.version);
+    let _ = writeln!(
+        out,
+        "{} — {} (version {})",
+        c.id,
+        c.title.get(lang),
+        c.version
+    );
     let _ = writeln!(out, "standard: {}", c.standard);
     if !c.official {
         let _ = writeln!(out, "derived by this project, not an official ITSS scheme");
     }
     let _ = writeln!(out, "digest:   sha256:{}", c.digest);
     let policy = match c.policy {
-        catalog::Policy::AllConform { partial_is_met } => format!("all-conform (partial counts as met: {partial_is_met})"),
-        catalog::Policy::Threshold { element_threshold } => format!("threshold {}", f64::from(element_threshold) / 1000.0),
+        catalog::Policy::AllConform { partial_is_met } => {
+            format!("all-conform (partial counts as met: {partial_is_met})")
+        }
+        catalog::Policy::Threshold { element_threshold } => {
+            format!("threshold {}", f64::from(element_threshold) / 1000.0)
+        }
     };
-    let _ = writeln!(out, "policy:   {policy}; partial credit {}", f64::from(c.partial_credit) / 1000.0);
+    let _ = writeln!(
+        out,
+        "policy:   {policy}; partial credit {}",
+        f64::from(c.partial_credit) / 1000.0
+    );
     let _ = writeln!(out, "\ncriteria per level × element:");
     let _ = write!(out, "{:<18}", "level");
     for e in &c.elements {
@@ -105,24 +134,45 @@ fn overview(c: &Catalog, lang: Lang) -> String {
         let _ = write!(out, "{label:<18}");
         let mut total = 0;
         for ei in 0..c.elements.len() {
-            let n = c.criteria.iter().filter(|x| x.level == li && x.element == ei).count();
+            let n = c
+                .criteria
+                .iter()
+                .filter(|x| x.level == li && x.element == ei)
+                .count();
             total += n;
             let _ = write!(out, "{n:>12}");
         }
         let _ = writeln!(out, "{total:>8}");
     }
-    let _ = writeln!(out, "{:<18}{:>width$}", "all", c.criteria.len(), width = 12 * c.elements.len() + 8);
+    let _ = writeln!(
+        out,
+        "{:<18}{:>width$}",
+        "all",
+        c.criteria.len(),
+        width = 12 * c.elements.len() + 8
+    );
     if !c.prerequisites.is_empty() {
         let _ = writeln!(out, "\nprerequisites:");
         for p in &c.prerequisites {
             let rule = match &p.kind {
                 PrerequisiteKind::Flag { field } => format!("organization.{field} is true"),
-                PrerequisiteKind::MonthsSince { field, months } => format!("organization.{field} at least {months} full months ago"),
+                PrerequisiteKind::MonthsSince { field, months } => {
+                    format!("organization.{field} at least {months} full months ago")
+                }
                 PrerequisiteKind::Certificate { level, months_held } => {
-                    format!("a level {} (or higher) certificate held {months_held} months", c.levels[*level].id)
+                    format!(
+                        "a level {} (or higher) certificate held {months_held} months",
+                        c.levels[*level].id
+                    )
                 }
             };
-            let _ = writeln!(out, "  [{}] {:<20} {} — {rule}", c.levels[p.level].id, p.id, p.title.get(lang));
+            let _ = writeln!(
+                out,
+                "  [{}] {:<20} {} — {rule}",
+                c.levels[p.level].id,
+                p.id,
+                p.title.get(lang)
+            );
         }
     }
     out

@@ -2,6 +2,7 @@
 
 mod assess;
 mod catalog;
+mod template;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -42,6 +43,27 @@ enum Command {
     /// Bundled catalogs: list, lint, overview.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// A blank, commented questionnaire for an enterprise to fill in.
+    Template(TemplateArgs),
+}
+
+#[derive(Debug, Args)]
+struct TemplateArgs {
+    /// Bundled catalog id (or a catalog file).
+    #[arg(long, value_name = "ID")]
+    catalog: String,
+    /// Include criteria up to this level (default: the top level).
+    #[arg(long, value_name = "LEVEL")]
+    level: Option<String>,
+    /// Language of the explanations.
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    lang: LangArg,
+    /// The assessed_on date to put in (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<Date>,
+    /// Write here instead of standard output (refuses to overwrite an existing file).
+    #[arg(short, long, value_name = "PATH")]
+    output: Option<PathBuf>,
 }
 
 /// Options shared by the commands that assess.
@@ -138,6 +160,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Assess(args) => assess::run(args),
         Command::Catalog(cmd) => catalog::run(cmd),
+        Command::Template(args) => template::run(args),
     }
 }
 

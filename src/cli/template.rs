@@ -1,0 +1,82 @@
+//! `itss template`.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::Context;
+use itss::catalog;
+use itss::date::Date;
+use itss::source::DEFAULT_MAX_FILE_SIZE;
+use itss::{output, questionnaire};
+
+use super::{Exit, TemplateArgs, print_diagnostics};
+
+/// Today's date (UTC), for the questionnaire's assessed_on placeholder only.
+fn today() -> Date {
+    let days = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    Date::new(1970, 1, 1)
+        .and_then(|epoch| epoch.add_days(i64::try_from(days).unwrap_or(0)))
+        .unwrap_or_else(|| Date::new(2026, 1, 1).unwrap_or_else(|| unreachable!()))
+}
+
+pub(super) fn run(args: TemplateArgs) -> anyhow::Result<Exit> {
+    let load = if Path::new(&args.catalog).is_file() {
+        catalog::load(Path::new(&args.catalog), DEFAULT_MAX_FILE_SIZE, false)
+    } else if let Some(load) = catalog::bundled(&args.catalog) {
+        load
+    } else {
+        eprintln!(
+            "error: no bundled catalog `{}` (bundled: {})",
+            args.catalog,
+            catalog::bundled_ids().join(", ")
+        );
+        return Ok(Exit::Usage);
+    };
+    let Some(catalog) = load.catalog else {
+        print_diagnostics(&load.diagnostics, load.text.as_deref());
+        return Ok(Exit::Usage);
+    };
+    let up_to = match &args.level {
+        None => None,
+        Some(level) => match catalog.level_index(level) {
+            Some(i) => Some(i),
+            None => {
+                let ids: Vec<&str> = catalog.levels.iter().map(|l| l.id.as_str()).collect();
+                eprintln!(
+                    "error: `{level}` is not a level of {} (levels: {})",
+                    catalog.id,
+                    ids.join(", ")
+                );
+                return Ok(Exit::Usage);
+            }
+        },
+    };
+    let text = questionnaire::render(
+        &catalog,
+        up_to,
+        args.lang.into(),
+        args.as_of.unwrap_or_else(today),
+    );
+    match &args.output {
+        Some(path) if path.exists() => {
+            eprintln!(
+                "error: {} exists; not overwriting a questionnaire that may hold answers",
+                path.display()
+            );
+            Ok(Exit::Usage)
+        }
+        Some(path) => {
+            output::write_atomic(path, text.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+            Ok(Exit::Ok)
+        }
+        None => {
+            std::io::stdout().lock().write_all(text.as_bytes())?;
+            Ok(Exit::Ok)
+        }
+    }
+}
