@@ -39,3 +39,6 @@ pub mod summary;
 pub mod text;
 pub mod waiver;
 pub mod yaml;
+pub mod batch;
+pub mod sample;
+pub mod report;

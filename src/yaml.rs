@@ -8,8 +8,8 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
+use serde_saphyr::granit_parser;
 
 /// A position in a source file: 1-based line and column (in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -38,8 +38,6 @@ impl fmt::Display for Location {
 pub struct Node {
     /// Where the value starts.
     pub location: Location,
-    /// Byte range of a scalar in the parsed text, when the parser reports it.
-    raw: Option<(usize, usize)>,
     /// The value.
     pub kind: NodeKind,
 }
@@ -79,8 +77,12 @@ pub struct ParseError {
     pub location: Location,
 }
 
-/// How deeply values may nest (the parser enforces the same bound first).
+/// How deeply values may nest.
 pub const MAX_DEPTH: usize = 64;
+
+/// How many nodes a document may expand to, aliases included (a billion-laughs guard
+/// independent of the byte budget).
+pub const MAX_NODES: usize = 1_000_000;
 
 fn options(budget_bytes: usize) -> serde_saphyr::Options {
     let budget = serde_saphyr::budget! {
@@ -99,55 +101,216 @@ fn options(budget_bytes: usize) -> serde_saphyr::Options {
         emit_comments: false,
         with_snippet: false,
     };
-    // A submission has a few thousand nodes; replaying more than this through aliases is
-    // not a questionnaire any more but an expansion attack.
     options.alias_limits.max_total_replayed_events = 100_000;
     options
 }
 
-/// Parses YAML (a JSON document is YAML too) into a located tree.
-///
-/// `budget_bytes` bounds the input and the total scalar text after alias expansion, so a
-/// billion-laughs document is refused early.
-pub fn parse(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let result: Result<Option<Node>, _> =
-        serde_saphyr::from_str_with_options(text, options(budget_bytes));
-    match result {
-        Ok(Some(mut node)) => {
-            node.restore_strict_numbers(text);
-            Ok(node)
+/// Resolves a plain scalar under strict rules: `null`, `~` and the empty scalar are null;
+/// only `true` and `false` are booleans; only numbers written as JSON writes them are
+/// numbers (`0755`, `1_000`, `+1`, `0x1F`, `.5`, `.nan` stay text, SPEC §2).
+fn resolve_plain(text: &str) -> Result<NodeKind, String> {
+    Ok(match text {
+        "" | "~" | "null" | "Null" | "NULL" => NodeKind::Null,
+        "true" => NodeKind::Bool(true),
+        "false" => NodeKind::Bool(false),
+        _ if is_plain_json_number(text) => {
+            if let Ok(i) = text.parse::<i64>() {
+                NodeKind::Number(i.into())
+            } else if let Ok(u) = text.parse::<u64>() {
+                NodeKind::Number(u.into())
+            } else {
+                match text.parse::<f64>().ok().and_then(Number::from_f64) {
+                    Some(n) if n.as_f64().is_some_and(f64::is_finite) => NodeKind::Number(n),
+                    _ => return Err(format!("the number {text} is out of range")),
+                }
+            }
         }
-        Ok(None) => Ok(Node {
-            location: Location { line: 1, column: 1 },
-            raw: None,
-            kind: NodeKind::Null,
-        }),
-        Err(err) => {
-            let location = err
-                .location()
-                .map(|l| Location {
-                    line: l.line(),
-                    column: l.column(),
-                })
-                .unwrap_or_default();
-            let message = err.to_string();
-            let message = message.lines().next().unwrap_or("invalid YAML").trim();
-            let message = strip_location_suffix(message);
-            Err(ParseError {
-                message: message.to_owned(),
-                location,
-            })
-        }
+        _ => NodeKind::String(text.to_owned()),
+    })
+}
+
+fn location(marker: &granit_parser::Marker) -> Location {
+    Location { line: marker.line() as u64, column: marker.col() as u64 + 1 }
+}
+
+fn fail(message: impl Into<String>, at: Location) -> ParseError {
+    ParseError { message: message.into(), location: at }
+}
+
+/// A collection being built, with its location and, for mappings, the pending key.
+enum Frame {
+    Seq { location: Location, anchor: usize, items: Vec<Node> },
+    Map { location: Location, anchor: usize, entries: Vec<(Key, Node)>, key: Option<Key>, seen: Option<std::collections::HashSet<String>> },
+}
+
+fn key_name(node: &Node) -> Option<String> {
+    match &node.kind {
+        NodeKind::String(s) => Some(s.clone()),
+        NodeKind::Number(n) => Some(n.to_string()),
+        NodeKind::Bool(b) => Some(b.to_string()),
+        NodeKind::Null => Some("null".to_owned()),
+        NodeKind::Seq(_) | NodeKind::Map(_) => None,
     }
 }
 
-/// The parser appends " at line X column Y" to some messages; locations are shown separately.
-fn strip_location_suffix(message: &str) -> &str {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].trim_end_matches([',', ':', ' ']),
-        None => message,
+fn count_nodes(node: &Node) -> usize {
+    1 + match &node.kind {
+        NodeKind::Seq(items) => items.iter().map(count_nodes).sum(),
+        NodeKind::Map(entries) => entries.iter().map(|(_, v)| 1 + count_nodes(v)).sum(),
+        _ => 0,
     }
+}
+
+/// Parses YAML (a JSON document is YAML too) into a located tree.
+///
+/// Works on serde-saphyr's event parser directly: strict scalars, one document, no merge
+/// keys, no tags other than `!!str`, duplicate keys refused, nesting bounded by
+/// [`MAX_DEPTH`], and `budget_bytes` bounding the scalar text and [`MAX_NODES`] the node
+/// count after alias expansion, so a billion-laughs document is refused early.
+pub fn parse(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
+    use granit_parser::{Event, Parser, ScalarStyle};
+
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.len() > budget_bytes {
+        return Err(fail(format!("the document is larger than {budget_bytes} bytes"), Location::default()));
+    }
+    let options = granit_parser::options! {
+        emit_comments: false,
+        flow_nesting_limit: MAX_DEPTH,
+        block_nesting_limit: MAX_DEPTH,
+    };
+    let mut parser = Parser::new_from_str_with_options(text, options);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: std::collections::HashMap<usize, (Node, usize)> = std::collections::HashMap::new();
+    let mut root: Option<Node> = None;
+    let mut documents = 0usize;
+    let mut nodes = 0usize;
+    let mut scalar_bytes = 0usize;
+
+    while let Some(next) = parser.next_event() {
+        let (event, span) = next.map_err(|e| fail(e.info(), location(e.marker())))?;
+        let at = location(&span.start);
+        let (node, anchor) = match event {
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Comment(..) => continue,
+            Event::DocumentStart(..) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(fail("only one YAML document is allowed per file", at));
+                }
+                continue;
+            }
+            Event::Alias(id) => {
+                let Some((node, size)) = anchors.get(&id) else {
+                    return Err(fail("alias to an unknown anchor", at));
+                };
+                nodes += size;
+                if nodes > MAX_NODES {
+                    return Err(fail("aliases expand the document beyond the node limit", at));
+                }
+                let mut copy = node.clone();
+                copy.location = at;
+                (copy, 0)
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                nodes += 1;
+                scalar_bytes += value.len();
+                if scalar_bytes > budget_bytes {
+                    return Err(fail("the document's text exceeds the size budget", at));
+                }
+                let forced_string = match &tag {
+                    None => false,
+                    Some(tag) if tag.core_suffix() == Some("str") => true,
+                    Some(tag) => {
+                        return Err(fail(format!("unsupported tag `{}{}`", tag.original_handle(), tag.suffix()), at));
+                    }
+                };
+                let kind = if style == ScalarStyle::Plain && !forced_string {
+                    resolve_plain(&value).map_err(|m| fail(m, at))?
+                } else {
+                    NodeKind::String(value.into_owned())
+                };
+                (Node { location: at, kind }, anchor)
+            }
+            Event::SequenceStart(_, anchor, tag) | Event::MappingStart(_, anchor, tag) if tag.is_some() => {
+                let _ = anchor;
+                let tag = tag.map(|t| format!("{}{}", t.original_handle(), t.suffix())).unwrap_or_default();
+                return Err(fail(format!("unsupported tag `{tag}`"), at));
+            }
+            Event::SequenceStart(_, anchor, _) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(fail(format!("values nest deeper than {MAX_DEPTH} levels"), at));
+                }
+                stack.push(Frame::Seq { location: at, anchor, items: Vec::new() });
+                continue;
+            }
+            Event::MappingStart(_, anchor, _) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(fail(format!("values nest deeper than {MAX_DEPTH} levels"), at));
+                }
+                stack.push(Frame::Map { location: at, anchor, entries: Vec::new(), key: None, seen: None });
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
+                Some(Frame::Seq { location, anchor, items }) => {
+                    nodes += 1;
+                    (Node { location, kind: NodeKind::Seq(items) }, anchor)
+                }
+                Some(Frame::Map { location, anchor, entries, .. }) => {
+                    nodes += 1;
+                    (Node { location, kind: NodeKind::Map(entries) }, anchor)
+                }
+                None => return Err(fail("unbalanced collection end", at)),
+            },
+            _ => continue,
+        };
+        if nodes > MAX_NODES {
+            return Err(fail("the document has too many values", at));
+        }
+        if anchor != 0 {
+            let size = count_nodes(&node);
+            anchors.insert(anchor, (node.clone(), size));
+        }
+        match stack.last_mut() {
+            None => root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, seen, .. }) => match key.take() {
+                None => {
+                    if node.kind == NodeKind::String("<<".to_owned()) {
+                        return Err(fail("merge keys (`<<`) are not supported", node.location));
+                    }
+                    let Some(name) = key_name(&node) else {
+                        return Err(fail("mapping keys must be scalars", node.location));
+                    };
+                    let duplicate = match seen {
+                        Some(set) => !set.insert(name.clone()),
+                        None => {
+                            let dup = entries.iter().any(|(k, _)| k.name == name);
+                            if entries.len() >= 8 {
+                                *seen = Some(entries.iter().map(|(k, _)| k.name.clone()).chain([name.clone()]).collect());
+                            }
+                            dup
+                        }
+                    };
+                    if duplicate {
+                        return Err(fail(format!("duplicate key `{name}`"), node.location));
+                    }
+                    *key = Some(Key { location: node.location, name });
+                }
+                Some(k) => entries.push((k, node)),
+            },
+        }
+    }
+    Ok(root.unwrap_or(Node { location: Location { line: 1, column: 1 }, kind: NodeKind::Null }))
+}
+
+/// Parses YAML into a plain JSON value, without locations or strict-number restoration:
+/// the "merely parse" floor that batch benchmarks compare against.
+pub fn parse_plain(text: &str, budget_bytes: usize) -> Result<Value, ParseError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    serde_saphyr::from_str_with_options::<Value>(text, options(budget_bytes)).map_err(|e| ParseError {
+        message: e.to_string().lines().next().unwrap_or("invalid YAML").to_owned(),
+        location: Location::default(),
+    })
 }
 
 /// Whether `raw` is a number as JSON writes it (`-12`, `0.5`, `1e3`); YAML spellings such as
@@ -186,31 +349,6 @@ fn is_plain_json_number(raw: &str) -> bool {
 }
 
 impl Node {
-    fn restore_strict_numbers(&mut self, text: &str) {
-        match &mut self.kind {
-            NodeKind::Number(_) => {
-                if let Some(raw) = self
-                    .raw
-                    .and_then(|(start, len)| text.get(start..start + len))
-                {
-                    let raw = raw.trim();
-                    if !is_plain_json_number(raw) {
-                        self.kind = NodeKind::String(raw.to_owned());
-                    }
-                }
-            }
-            NodeKind::Seq(items) => items
-                .iter_mut()
-                .for_each(|n| n.restore_strict_numbers(text)),
-            NodeKind::Map(entries) => {
-                for (_, value) in entries {
-                    value.restore_strict_numbers(text);
-                }
-            }
-            _ => {}
-        }
-    }
-
     /// Converts the tree to JSON for schema validation and typed deserialization.
     pub fn to_json(&self) -> Value {
         match &self.kind {
@@ -263,122 +401,6 @@ impl Node {
     pub fn locate_key(&self, pointer: &str, name: &str) -> Location {
         let escaped = name.replace('~', "~0").replace('/', "~1");
         self.locate(&format!("{pointer}/{escaped}"), true)
-    }
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let spanned = serde_saphyr::Spanned::<NodeKind>::deserialize(deserializer)?;
-        let span = spanned.referenced.span();
-        let raw = match (span.byte_offset(), span.byte_len()) {
-            (Some(start), Some(len)) => usize::try_from(start).ok().zip(usize::try_from(len).ok()),
-            _ => None,
-        };
-        Ok(Node {
-            raw,
-            location: Location {
-                line: spanned.referenced.line(),
-                column: spanned.referenced.column(),
-            },
-            kind: spanned.value,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for NodeKind {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(KindVisitor)
-    }
-}
-
-struct KindVisitor;
-
-impl<'de> Visitor<'de> for KindVisitor {
-    type Value = NodeKind;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<NodeKind, E> {
-        Ok(NodeKind::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<NodeKind, E> {
-        Ok(NodeKind::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<NodeKind, D::Error> {
-        NodeKind::deserialize(d)
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<NodeKind, E> {
-        Ok(NodeKind::Bool(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<NodeKind, E> {
-        Ok(NodeKind::Number(v.into()))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<NodeKind, E> {
-        Ok(NodeKind::Number(v.into()))
-    }
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<NodeKind, E> {
-        Ok(match i64::try_from(v) {
-            Ok(i) => NodeKind::Number(i.into()),
-            Err(_) => NodeKind::String(v.to_string()),
-        })
-    }
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<NodeKind, E> {
-        Ok(match u64::try_from(v) {
-            Ok(i) => NodeKind::Number(i.into()),
-            Err(_) => NodeKind::String(v.to_string()),
-        })
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<NodeKind, E> {
-        Number::from_f64(v)
-            .map(NodeKind::Number)
-            .ok_or_else(|| E::custom("NaN and infinite numbers are not allowed"))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<NodeKind, E> {
-        Ok(NodeKind::String(v.to_owned()))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<NodeKind, E> {
-        Ok(NodeKind::String(v))
-    }
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<NodeKind, E> {
-        String::from_utf8(v.to_vec())
-            .map(NodeKind::String)
-            .map_err(|_| E::custom("binary values are not allowed"))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<NodeKind, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-        while let Some(item) = seq.next_element::<Node>()? {
-            items.push(item);
-        }
-        Ok(NodeKind::Seq(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NodeKind, A::Error> {
-        let mut entries: Vec<(Key, Node)> =
-            Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
-        while let Some(key) = map.next_key::<Node>()? {
-            let name = match key.kind {
-                NodeKind::String(s) => s,
-                NodeKind::Number(n) => n.to_string(),
-                NodeKind::Bool(b) => b.to_string(),
-                NodeKind::Null => "null".to_owned(),
-                NodeKind::Seq(_) | NodeKind::Map(_) => {
-                    return Err(de::Error::custom("mapping keys must be scalars"));
-                }
-            };
-            let value = map.next_value::<Node>()?;
-            if entries.iter().any(|(k, _)| k.name == name) {
-                return Err(de::Error::custom(format!("duplicate key `{name}`")));
-            }
-            entries.push((
-                Key {
-                    location: key.location,
-                    name,
-                },
-                value,
-            ));
-        }
-        Ok(NodeKind::Map(entries))
     }
 }
 
@@ -459,7 +481,13 @@ mod tests {
 
     #[test]
     fn nan_and_deep_nesting_are_refused() {
-        assert!(parse("a: .nan\n", 1 << 20).is_err());
+        assert_eq!(parse("a: .nan\n", 1 << 20).unwrap().to_json(), serde_json::json!({"a": ".nan"}));
+        assert!(parse("a: 1e400\n", 1 << 20).is_err());
+        assert!(parse("a: !!binary aGk=\n", 1 << 20).is_err());
+        assert!(parse("a: 1\n---\nb: 2\n", 1 << 20).is_err());
+        assert!(parse("a: &x {b: 1}\nc:\n  <<: *x\n", 1 << 20).is_err());
+        let forced = parse("a: !!str 0755\n", 1 << 20).unwrap().to_json();
+        assert_eq!(forced, serde_json::json!({"a": "0755"}));
         let deep = "[".repeat(10_000) + &"]".repeat(10_000);
         assert!(parse(&deep, 1 << 20).is_err());
     }

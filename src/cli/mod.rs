@@ -1,7 +1,10 @@
 //! Command-line arguments (clap) and the commands they run. The only place that prints.
 
 mod assess;
+mod report;
+mod batch;
 mod catalog;
+mod sample;
 mod template;
 
 use std::io::IsTerminal;
@@ -43,8 +46,71 @@ enum Command {
     /// Bundled catalogs: list, lint, overview.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Assess every submission under one or more directories, in parallel.
+    Batch(BatchArgs),
     /// A blank, commented questionnaire for an enterprise to fill in.
     Template(TemplateArgs),
+    /// Generate realistic synthetic submissions (seeded) for demos, tests and benchmarks.
+    Sample(SampleArgs),
+}
+
+#[derive(Debug, Args)]
+struct BatchArgs {
+    /// Directories (searched recursively for *.yaml, *.yml, *.json) or files.
+    #[arg(required = true, value_name = "DIR")]
+    inputs: Vec<PathBuf>,
+    /// Output directory.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// What to write per submission: json (results/), html and md (reports/).
+    #[arg(long, value_delimiter = ',', default_value = "json", value_name = "LIST")]
+    formats: Vec<OutputFormat>,
+    /// Worker threads (default: the number of CPUs).
+    #[arg(short = 'j', long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Language of reports.
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    lang: LangArg,
+    /// Replace the bundled report templates with this directory.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// Only read and parse the files (the benchmark floor); writes nothing.
+    #[arg(long, hide = true)]
+    parse_only: bool,
+    #[command(flatten)]
+    options: AssessOptions,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    /// results/<id>.json
+    Json,
+    /// reports/<id>.html
+    Html,
+    /// reports/<id>.md
+    Md,
+}
+
+#[derive(Debug, Args)]
+struct SampleArgs {
+    /// Bundled catalog id (or a catalog file).
+    #[arg(long, value_name = "ID")]
+    catalog: String,
+    /// How many submissions.
+    #[arg(long, default_value_t = 100)]
+    count: u64,
+    /// Seed: the same seed gives the same files.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Output directory (created; must be empty or absent).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Also write the evidence files (otherwise assess with --no-evidence-files).
+    #[arg(long)]
+    evidence: bool,
+    /// Per-mille of files made invalid on purpose.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    invalid_per_mille: u64,
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +227,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Assess(args) => assess::run(args),
         Command::Catalog(cmd) => catalog::run(cmd),
         Command::Template(args) => template::run(args),
+        Command::Batch(args) => batch::run(args),
+        Command::Sample(args) => sample::run(args),
     }
 }
 
@@ -175,6 +243,23 @@ fn print_diagnostics(diagnostics: &[Diagnostic], text: Option<&str>) {
     for d in diagnostics {
         eprintln!("{}", d.render(text, color));
     }
+}
+
+/// Loads a catalog given as a bundled id or a file path, printing its problems.
+fn catalog_by_id_or_path(id: &str) -> Result<itss::catalog::Catalog, Exit> {
+    use itss::catalog;
+    let load = if Path::new(id).is_file() {
+        catalog::load(Path::new(id), DEFAULT_MAX_FILE_SIZE, false)
+    } else if let Some(load) = catalog::bundled(id) {
+        load
+    } else {
+        eprintln!("error: no bundled catalog `{id}` (bundled: {})", catalog::bundled_ids().join(", "));
+        return Err(Exit::Usage);
+    };
+    load.catalog.ok_or_else(|| {
+        print_diagnostics(&load.diagnostics, load.text.as_deref());
+        Exit::Usage
+    })
 }
 
 /// Loads the catalogs for a run, printing the problems of a broken catalog.

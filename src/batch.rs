@@ -1,0 +1,718 @@
+//! Bulk evaluation (`itss batch`): discover submissions, assess them in parallel, and
+//! stream results, reports, `errors.jsonl`, `summary.csv` and the cohort statistics to an
+//! output directory.
+//!
+//! Files are processed in chunks: the files of a chunk are assessed in parallel on the
+//! rayon pool, collected in input order, and then written by one thread while the next
+//! chunk is assessed. Memory is bounded by the chunk size, never by the number of
+//! submissions; output does not depend on the number of threads. Every input ends as
+//! exactly one result or one `errors.jsonl` line.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::engine::{Engine, FileOutcome};
+use crate::output;
+use crate::result::{AssessmentResult, Status};
+use crate::score::Tally;
+
+/// Files assessed per chunk and per thread (a chunk holds `CHUNK_PER_THREAD × threads`).
+const CHUNK_PER_THREAD: usize = 64;
+
+/// What a batch writes and how.
+#[derive(Debug, Clone)]
+pub struct BatchConfig {
+    /// Input files or directories (searched recursively).
+    pub inputs: Vec<PathBuf>,
+    /// Output directory.
+    pub out: PathBuf,
+    /// Write `results/<id>.json`.
+    pub write_results: bool,
+    /// Report formats to write to `reports/<id>.<ext>` (rendered by `render_report`).
+    pub report_formats: Vec<String>,
+    /// Worker threads.
+    pub threads: usize,
+    /// Only read and parse the files (the benchmark floor); nothing is written.
+    pub parse_only: bool,
+}
+
+/// Errors that stop a batch (output directory not writable, thread pool, …).
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    /// An output file could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// An input directory could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// The thread pool could not be built.
+    #[error("cannot start {0} worker threads")]
+    Threads(usize),
+    /// A report could not be rendered (a template error, not an input problem).
+    #[error("cannot render report: {0}")]
+    Render(String),
+}
+
+/// Finds the submission files under `inputs`, sorted, skipping `exclude` (the output
+/// directory, the waivers file), hidden directories and `evidence` directories.
+pub fn discover(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<PathBuf>, BatchError> {
+    let excluded: Vec<PathBuf> = exclude.iter().filter_map(|p| fs::canonicalize(p).ok()).collect();
+    let mut files = Vec::new();
+    for input in inputs {
+        let meta = fs::metadata(input).map_err(|source| BatchError::Read { path: input.clone(), source })?;
+        if meta.is_dir() {
+            walk(input, &excluded, &mut files)?;
+        } else {
+            files.push(input.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+fn is_submission_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
+}
+
+fn walk(dir: &Path, excluded: &[PathBuf], files: &mut Vec<PathBuf>) -> Result<(), BatchError> {
+    if fs::canonicalize(dir).is_ok_and(|c| excluded.contains(&c)) {
+        return Ok(());
+    }
+    let entries = fs::read_dir(dir).map_err(|source| BatchError::Read { path: dir.to_path_buf(), source })?;
+    for entry in entries {
+        let entry = entry.map_err(|source| BatchError::Read { path: dir.to_path_buf(), source })?;
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let Ok(kind) = entry.file_type() else { continue };
+        if kind.is_dir() {
+            if name.starts_with('.') || name == "evidence" {
+                continue;
+            }
+            walk(&path, excluded, files)?;
+        } else if is_submission_name(&path) && !name.starts_with('.') {
+            if fs::canonicalize(&path).is_ok_and(|c| excluded.contains(&c)) {
+                continue;
+            }
+            // Directories named like files (`x.yaml/`) are reported when opened.
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// A file name for a submission id that stays inside its folder on every platform:
+/// characters outside `[A-Za-z0-9_.-]` (and a leading `.`) are percent-encoded, reserved
+/// Windows device names get a `_` prefix, and very long ids are shortened with a hash.
+pub fn safe_file_stem(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for (i, ch) in id.chars().enumerate() {
+        if ch.is_ascii_alphanumeric() || ch == '_' || ch == '-' || (ch == '.' && i > 0) {
+            out.push(ch);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in ch.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push('_');
+    }
+    let upper = out.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let reserved = matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((upper.starts_with("COM") || upper.starts_with("LPT"))
+            && upper.len() == 4
+            && upper.as_bytes()[3].is_ascii_digit());
+    if reserved {
+        out.insert(0, '_');
+    }
+    if out.len() > 150 {
+        use sha2::{Digest, Sha256};
+        let digest = crate::catalog::hex(&Sha256::digest(id.as_bytes()));
+        let mut cut = 120;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out = format!("{}~{}", &out[..cut], &digest[..16]);
+    }
+    out
+}
+
+/// One `errors.jsonl` line.
+#[derive(Debug, Serialize)]
+struct ErrorLine<'a> {
+    path: String,
+    codes: Vec<&'static str>,
+    diagnostics: Vec<ErrorDiagnostic<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct ErrorDiagnostic<'a> {
+    code: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pointer: Option<&'a str>,
+}
+
+/// What one worker produced for one file.
+enum Processed {
+    Assessed { result: Box<AssessmentResult>, json: Option<String>, reports: Vec<(String, String)> },
+    Invalid { diagnostics: Vec<Diagnostic> },
+    Parsed,
+}
+
+/// Cohort statistics of one catalog, folded as results stream by (integers only, so the
+/// outcome does not depend on order).
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct CatalogCohort {
+    /// Catalog id.
+    pub catalog: String,
+    /// Catalog title (zh).
+    pub title: String,
+    /// Whether the catalog is an official ITSS scheme.
+    pub official: bool,
+    /// Level ids, entry first.
+    pub level_ids: Vec<String>,
+    /// Element ids.
+    pub element_ids: Vec<String>,
+    /// Results.
+    pub assessed: u64,
+    /// Results per achieved level id (`none` for no level).
+    pub achieved: BTreeMap<String, u64>,
+    /// Results whose target was met / not met.
+    pub target_met: u64,
+    /// Results with a target that was not met.
+    pub target_missed: u64,
+    /// Per criterion (catalog order): (id, level, failed, counted).
+    pub criteria: Vec<CriterionTally>,
+    /// Per level × element: score statistics.
+    pub element_scores: Vec<LevelElementStats>,
+    /// Per prerequisite: (id, level, failed).
+    pub prerequisites: Vec<PrerequisiteTally>,
+    /// Sum of the index in ten-thousandths, and how many had one.
+    index_sum: u64,
+    index_count: u64,
+}
+
+/// Failure count of one criterion across the cohort.
+#[derive(Debug, Clone, Serialize)]
+pub struct CriterionTally {
+    /// Criterion id.
+    pub id: String,
+    /// Level id.
+    pub level: String,
+    /// Element id.
+    pub element: String,
+    /// Title (zh).
+    pub title: String,
+    /// Results where it was nonconform or unanswered.
+    pub failed: u64,
+    /// Results where it counted (not not_applicable / waived).
+    pub counted: u64,
+}
+
+/// Score distribution of one element at one level.
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelElementStats {
+    /// Level id.
+    pub level: String,
+    /// Element id.
+    pub element: String,
+    /// Results with a defined score.
+    pub count: u64,
+    /// Sum of scores in ten-thousandths.
+    #[serde(skip)]
+    sum: u64,
+    /// Mean score (4 decimals), null when no result had one.
+    pub mean: Option<f64>,
+    /// Histogram over [0,0.1), [0.1,0.2) … [0.9,1.0]: ten buckets.
+    pub histogram: [u64; 10],
+}
+
+/// Failure count of one prerequisite across the cohort.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrerequisiteTally {
+    /// Prerequisite id.
+    pub id: String,
+    /// Level id.
+    pub level: String,
+    /// Results where it was not met.
+    pub failed: u64,
+}
+
+fn ten_thousandths(score: f64) -> u64 {
+    (score * 10_000.0).round().max(0.0) as u64
+}
+
+impl CatalogCohort {
+    fn new(result: &AssessmentResult) -> CatalogCohort {
+        CatalogCohort {
+            catalog: result.catalog.id.clone(),
+            title: result.catalog.title.zh.clone(),
+            official: result.catalog.official,
+            level_ids: result.levels.iter().map(|l| l.id.clone()).collect(),
+            element_ids: result.elements.iter().map(|e| e.id.clone()).collect(),
+            criteria: result
+                .criteria
+                .iter()
+                .map(|c| CriterionTally {
+                    id: c.id.clone(),
+                    level: c.level.clone(),
+                    element: c.element.clone(),
+                    title: c.title.zh.clone(),
+                    failed: 0,
+                    counted: 0,
+                })
+                .collect(),
+            element_scores: result
+                .levels
+                .iter()
+                .flat_map(|l| {
+                    l.elements.iter().map(|e| LevelElementStats {
+                        level: l.id.clone(),
+                        element: e.id.clone(),
+                        count: 0,
+                        sum: 0,
+                        mean: None,
+                        histogram: [0; 10],
+                    })
+                })
+                .collect(),
+            prerequisites: result
+                .levels
+                .iter()
+                .flat_map(|l| {
+                    l.prerequisites.iter().map(|p| PrerequisiteTally { id: p.id.clone(), level: l.id.clone(), failed: 0 })
+                })
+                .collect(),
+            ..CatalogCohort::default()
+        }
+    }
+
+    fn add(&mut self, result: &AssessmentResult) {
+        self.assessed += 1;
+        *self.achieved.entry(result.achieved_level.clone().unwrap_or_else(|| "none".to_owned())).or_insert(0) += 1;
+        match result.target_met {
+            Some(true) => self.target_met += 1,
+            Some(false) => self.target_missed += 1,
+            None => {}
+        }
+        if let Some(index) = result.index {
+            self.index_sum += ten_thousandths(index);
+            self.index_count += 1;
+        }
+        for (tally, c) in self.criteria.iter_mut().zip(&result.criteria) {
+            match c.status {
+                Status::NotApplicable | Status::Waived => {}
+                Status::Nonconform | Status::Unanswered => {
+                    tally.failed += 1;
+                    tally.counted += 1;
+                }
+                Status::Conform | Status::Partial => tally.counted += 1,
+            }
+        }
+        let scores = result.levels.iter().flat_map(|l| l.elements.iter().map(|e| e.score));
+        for (stats, score) in self.element_scores.iter_mut().zip(scores) {
+            if let Some(s) = score {
+                let t = ten_thousandths(s);
+                stats.count += 1;
+                stats.sum += t;
+                stats.histogram[usize::try_from((t / 1000).min(9)).unwrap_or(9)] += 1;
+            }
+        }
+        let prereqs = result.levels.iter().flat_map(|l| l.prerequisites.iter());
+        for (tally, p) in self.prerequisites.iter_mut().zip(prereqs) {
+            if !p.met {
+                tally.failed += 1;
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        for stats in &mut self.element_scores {
+            stats.mean = (stats.count > 0).then(|| {
+                // sum is in ten-thousandths: mean = sum / (count · 10⁴) = earned / (weight · 10³).
+                Tally { earned: stats.sum, weight: stats.count * 10 }.score().unwrap_or(0.0)
+            });
+        }
+    }
+
+    /// Mean index (4 decimals), null when no result had one.
+    pub fn mean_index(&self) -> Option<f64> {
+        (self.index_count > 0).then(|| Tally { earned: self.index_sum, weight: self.index_count * 10 }.score().unwrap_or(0.0))
+    }
+}
+
+/// The outcome of a batch.
+#[derive(Debug, Default, Serialize)]
+pub struct BatchSummary {
+    /// Files found.
+    pub files: u64,
+    /// Results written.
+    pub assessed: u64,
+    /// Files in `errors.jsonl`.
+    pub invalid: u64,
+    /// Of those, duplicate submission ids.
+    pub duplicates: u64,
+    /// Files only parsed (`parse_only`).
+    pub parsed: u64,
+    /// Per catalog, in order of first appearance.
+    pub catalogs: Vec<CatalogCohort>,
+    /// Invalid files with their codes (input order).
+    pub invalid_files: Vec<InvalidFile>,
+    /// Results below `require_level` (ids), when one was asked.
+    #[serde(skip)]
+    pub results: Vec<ResultLine>,
+}
+
+/// An invalid file in the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct InvalidFile {
+    /// Path.
+    pub path: String,
+    /// Codes.
+    pub codes: Vec<&'static str>,
+    /// First message.
+    pub message: String,
+}
+
+/// One assessed submission, as the caller needs it after the batch.
+#[derive(Debug, Clone)]
+pub struct ResultLine {
+    /// Submission id.
+    pub id: String,
+    /// Level ids of its catalog, entry first.
+    pub levels: Vec<String>,
+    /// Achieved level.
+    pub achieved: Option<String>,
+}
+
+struct Sink<'a> {
+    config: &'a BatchConfig,
+    seen: HashSet<String>,
+    csv: Option<BufWriter<fs::File>>,
+    csv_tmp: PathBuf,
+    errors: Option<BufWriter<fs::File>>,
+    errors_tmp: PathBuf,
+    element_columns: Vec<String>,
+    summary: BatchSummary,
+}
+
+fn csv_field(value: &str) -> String {
+    // Cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
+    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_owned() };
+    if guarded.contains([',', '"', '\n', '\r']) { format!("\"{}\"", guarded.replace('"', "\"\"")) } else { guarded }
+}
+
+fn fmt_score(score: Option<f64>) -> String {
+    score.map_or_else(String::new, |s| format!("{s:.4}"))
+}
+
+impl Sink<'_> {
+    fn write_err(&self, path: &Path) -> impl Fn(io::Error) -> BatchError + '_ {
+        let path = path.to_path_buf();
+        move |source| BatchError::Write { path: path.clone(), source }
+    }
+
+    fn invalid(&mut self, path: &Path, diagnostics: &[Diagnostic]) -> Result<(), BatchError> {
+        self.summary.invalid += 1;
+        let mut codes: Vec<&'static str> = diagnostics.iter().filter(|d| d.is_error()).map(|d| d.code.as_str()).collect();
+        codes.dedup();
+        let line = ErrorLine {
+            path: path.to_string_lossy().replace('\\', "/"),
+            codes: codes.clone(),
+            diagnostics: diagnostics
+                .iter()
+                .map(|d| ErrorDiagnostic {
+                    code: d.code.as_str(),
+                    severity: if d.is_error() { "error" } else { "warning" },
+                    message: &d.message,
+                    line: d.line,
+                    column: d.column,
+                    pointer: d.pointer.as_deref(),
+                })
+                .collect(),
+        };
+        let message = diagnostics.iter().find(|d| d.is_error()).map(|d| d.to_string()).unwrap_or_default();
+        self.summary.invalid_files.push(InvalidFile { path: line.path.clone(), codes, message });
+        if let Some(w) = &mut self.errors {
+            let text = serde_json::to_string(&line).unwrap_or_default();
+            writeln!(w, "{text}").map_err(|source| BatchError::Write { path: self.errors_tmp.clone(), source })?;
+        }
+        Ok(())
+    }
+
+    fn accept(&mut self, path: &Path, processed: Processed) -> Result<(), BatchError> {
+        match processed {
+            Processed::Parsed => self.summary.parsed += 1,
+            Processed::Invalid { diagnostics } => self.invalid(path, &diagnostics)?,
+            Processed::Assessed { result, json, reports } => {
+                let id = result.submission.id.clone();
+                if !self.seen.insert(id.clone()) {
+                    self.summary.duplicates += 1;
+                    let d = Diagnostic::error(
+                        Code::DuplicateSubmission,
+                        path,
+                        format!("submission id `{id}` was already used by an earlier file; this file's result is not written"),
+                    )
+                    .at_pointer("/id");
+                    return self.invalid(path, &[d]);
+                }
+                let stem = safe_file_stem(&id);
+                if let Some(json) = json {
+                    let target = self.config.out.join("results").join(format!("{stem}.json"));
+                    output::write_atomic_unsynced(&target, json.as_bytes()).map_err(self.write_err(&target))?;
+                }
+                for (ext, text) in reports {
+                    let target = self.config.out.join("reports").join(format!("{stem}.{ext}"));
+                    output::write_atomic_unsynced(&target, text.as_bytes()).map_err(self.write_err(&target))?;
+                }
+                self.csv_row(&result)?;
+                self.summary.assessed += 1;
+                self.summary.results.push(ResultLine {
+                    id,
+                    levels: result.levels.iter().map(|l| l.id.clone()).collect(),
+                    achieved: result.achieved_level.clone(),
+                });
+                match self.summary.catalogs.iter_mut().find(|c| c.catalog == result.catalog.id) {
+                    Some(cohort) => cohort.add(&result),
+                    None => {
+                        let mut cohort = CatalogCohort::new(&result);
+                        cohort.add(&result);
+                        self.summary.catalogs.push(cohort);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn csv_row(&mut self, r: &AssessmentResult) -> Result<(), BatchError> {
+        let Some(w) = &mut self.csv else { return Ok(()) };
+        let mut element_scores: BTreeMap<&str, Tally> = BTreeMap::new();
+        for c in &r.criteria {
+            if let Some(credit) = c.credit {
+                element_scores.entry(c.element.as_str()).or_default().add(c.weight, (credit * 1000.0).round() as u32);
+            }
+        }
+        let mut cells = vec![
+            csv_field(&r.submission.id),
+            csv_field(&r.submission.source),
+            csv_field(&r.submission.organization),
+            csv_field(r.submission.credit_code.as_deref().unwrap_or("")),
+            csv_field(&r.catalog.id),
+            csv_field(r.achieved_level.as_deref().unwrap_or("")),
+            csv_field(r.achieved_level_without_waivers.as_deref().unwrap_or("")),
+            csv_field(r.target_level.as_deref().unwrap_or("")),
+            r.target_met.map_or_else(String::new, |m| m.to_string()),
+            fmt_score(r.index),
+        ];
+        for element in &self.element_columns {
+            cells.push(fmt_score(element_scores.get(element.as_str()).and_then(|t| t.score())));
+        }
+        writeln!(w, "{}", cells.join(",")).map_err(|source| BatchError::Write { path: self.csv_tmp.clone(), source })
+    }
+}
+
+fn open_stream(out: &Path, name: &str) -> Result<(PathBuf, BufWriter<fs::File>), BatchError> {
+    let tmp = out.join(format!(".{name}.{}.tmp", std::process::id()));
+    let file = fs::File::create(&tmp).map_err(|source| BatchError::Write { path: tmp.clone(), source })?;
+    Ok((tmp, BufWriter::new(file)))
+}
+
+fn close_stream(tmp: &Path, writer: BufWriter<fs::File>, target: &Path) -> Result<(), BatchError> {
+    let err = |source| BatchError::Write { path: target.to_path_buf(), source };
+    let file = writer.into_inner().map_err(|e| err(e.into_error()))?;
+    drop(file);
+    fs::rename(tmp, target).map_err(err)
+}
+
+/// Runs a batch over `files` (from [`discover`]). `render_report(result, ext)` renders a
+/// report; `progress(done)` is called after each file is written.
+pub fn run<R, P>(
+    engine: &Engine,
+    files: &[PathBuf],
+    config: &BatchConfig,
+    element_columns: Vec<String>,
+    render_report: R,
+    progress: P,
+) -> Result<BatchSummary, BatchError>
+where
+    R: Fn(&AssessmentResult, &str) -> Result<String, String> + Sync,
+    P: Fn(u64) + Sync,
+{
+    let threads = config.threads.max(1);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|_| BatchError::Threads(threads))?;
+    let writing = !config.parse_only;
+    if writing {
+        fs::create_dir_all(&config.out).map_err(|source| BatchError::Write { path: config.out.clone(), source })?;
+    }
+    let (csv_tmp, mut csv) = (PathBuf::new(), None);
+    let (errors_tmp, mut errors) = (PathBuf::new(), None);
+    let mut sink = Sink {
+        config,
+        seen: HashSet::new(),
+        csv: None,
+        csv_tmp,
+        errors: None,
+        errors_tmp,
+        element_columns: element_columns.clone(),
+        summary: BatchSummary { files: files.len() as u64, ..BatchSummary::default() },
+    };
+    if writing {
+        let (tmp, mut w) = open_stream(&config.out, "summary.csv")?;
+        let mut header: Vec<String> = [
+            "id", "file", "organization", "credit_code", "catalog", "achieved_level",
+            "achieved_level_without_waivers", "target_level", "target_met", "index",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        header.extend(element_columns.iter().map(|e| format!("score_{e}")));
+        writeln!(w, "{}", header.join(",")).map_err(|source| BatchError::Write { path: tmp.clone(), source })?;
+        sink.csv_tmp = tmp;
+        csv = Some(w);
+        let (tmp, w) = open_stream(&config.out, "errors.jsonl")?;
+        sink.errors_tmp = tmp;
+        errors = Some(w);
+    }
+    sink.csv = csv;
+    sink.errors = errors;
+
+    let chunk = CHUNK_PER_THREAD * threads;
+    let process = |path: &PathBuf| -> Result<Processed, BatchError> {
+        if config.parse_only {
+            let parsed = crate::source::read_text(path, engine.max_file_size).and_then(|text| {
+                let budget = usize::try_from(engine.max_file_size).unwrap_or(usize::MAX);
+                crate::yaml::parse_plain(&text, budget)
+                    .map_err(|e| Diagnostic::error(Code::YamlSyntax, path, e.message))
+            });
+            return Ok(match parsed {
+                Ok(_) => Processed::Parsed,
+                Err(d) => Processed::Invalid { diagnostics: vec![d] },
+            });
+        }
+        match engine.assess_file(path) {
+            FileOutcome::Invalid { diagnostics, .. } => Ok(Processed::Invalid { diagnostics }),
+            FileOutcome::Assessed { result, .. } => {
+                let json = if config.write_results {
+                    let mut text = serde_json::to_string_pretty(&*result).map_err(|e| BatchError::Render(e.to_string()))?;
+                    text.push('\n');
+                    Some(text)
+                } else {
+                    None
+                };
+                let mut reports = Vec::with_capacity(config.report_formats.len());
+                for ext in &config.report_formats {
+                    reports.push((ext.clone(), render_report(&result, ext).map_err(BatchError::Render)?));
+                }
+                Ok(Processed::Assessed { result, json, reports })
+            }
+        }
+    };
+
+    // Workers fill chunk k+1 while this thread writes chunk k.
+    let (tx, rx) = mpsc::sync_channel::<Result<Vec<Processed>, BatchError>>(1);
+    let mut outcome: Result<(), BatchError> = Ok(());
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            for part in files.chunks(chunk) {
+                let processed: Result<Vec<Processed>, BatchError> = pool.install(|| part.par_iter().map(process).collect());
+                let failed = processed.is_err();
+                if tx.send(processed).is_err() || failed {
+                    break;
+                }
+            }
+            drop(tx);
+        });
+        let mut done = 0u64;
+        for (part, processed) in files.chunks(chunk).zip(rx.iter()) {
+            let processed = match processed {
+                Ok(p) => p,
+                Err(e) => {
+                    outcome = Err(e);
+                    break;
+                }
+            };
+            for (path, item) in part.iter().zip(processed) {
+                if let Err(e) = sink.accept(path, item) {
+                    outcome = Err(e);
+                    break;
+                }
+                done += 1;
+                progress(done);
+            }
+            if outcome.is_err() {
+                break;
+            }
+        }
+        // Dropping the receiver stops the producer at its next send.
+        drop(rx);
+    });
+    outcome?;
+
+    if writing {
+        if let Some(w) = sink.csv.take() {
+            close_stream(&sink.csv_tmp, w, &config.out.join("summary.csv"))?;
+        }
+        if let Some(w) = sink.errors.take() {
+            close_stream(&sink.errors_tmp, w, &config.out.join("errors.jsonl"))?;
+        }
+    }
+    for cohort in &mut sink.summary.catalogs {
+        cohort.finish();
+    }
+    Ok(sink.summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_stems_stay_inside() {
+        assert_eq!(safe_file_stem("acme-2026"), "acme-2026");
+        assert_eq!(safe_file_stem("../../x"), "%2E.%2F..%2Fx");
+        assert_eq!(safe_file_stem("CON"), "_CON");
+        assert_eq!(safe_file_stem("com1.txt"), "_com1.txt");
+        assert_eq!(safe_file_stem(""), "_");
+        assert_eq!(safe_file_stem("a/b\\c"), "a%2Fb%5Cc");
+        assert_eq!(safe_file_stem("某公司"), "%E6%9F%90%E5%85%AC%E5%8F%B8");
+        let long = "x".repeat(400);
+        assert!(safe_file_stem(&long).len() < 160);
+        assert_ne!(safe_file_stem(&long), safe_file_stem(&"x".repeat(401)));
+    }
+
+    #[test]
+    fn csv_cells_are_escaped_and_guarded() {
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+    }
+}

@@ -1,0 +1,550 @@
+//! Graded compliance reports (SPEC §9): HTML and Markdown, in Chinese (default) or English,
+//! rendered with minijinja from the result document alone (SPEC §7), so a stored result
+//! re-renders byte for byte.
+//!
+//! # Template sets
+//!
+//! A template set is a directory laid out like `report-templates/` (embedded in the binary;
+//! `--templates DIR` replaces the whole set):
+//!
+//! ```text
+//! report.html.j2   report.md.j2      entry points of the two formats
+//! base.html.j2     partials/*.j2     layout and sections
+//! style.css                          the HTML report's inline style sheet
+//! locales/zh.yaml  locales/en.yaml   every fixed string, by dotted key
+//! ```
+//!
+//! Templates whose name ends in `.html.j2` (or `.html`, `.svg.j2`) are HTML-autoescaped;
+//! the others are not, and Markdown templates pass enterprise text through the `md` filter.
+//! Undefined values are errors (`UndefinedBehavior::Strict`): a missing locale key or field
+//! fails the render instead of leaving a blank.
+//!
+//! # Context
+//!
+//! [`Renderer::render`] passes `lang` (`"zh"` or `"en"`), `result` (the result document) and
+//! `report` (the [`view::View`]: groupings, cross-references and verdict reasons computed in
+//! Rust). Every string in the context has its control and bidi characters made visible first
+//! ([`escape::clean`]).
+//!
+//! Filters and functions: `t(key, name=value…)` looks a string up in the current language's
+//! locale (an error when missing) and fills `{name}` placeholders; `has_t(key)` tests for
+//! one; `tx` picks `zh`/`en` from a `{zh, en}` text (falling back to `zh`); `pct` formats a
+//! score as a percentage with one decimal (`—` for null); `num` formats a credit or
+//! threshold; `md` escapes text for Markdown (table cells included); `clean` neutralises
+//! control characters; `anchor(prefix)` turns an id into a safe HTML anchor.
+
+pub mod chart;
+pub mod escape;
+pub mod locale;
+pub mod view;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use minijinja::value::{Kwargs, Value};
+use minijinja::{AutoEscape, Environment, ErrorKind, State, UndefinedBehavior};
+
+use crate::result::AssessmentResult;
+use crate::text::Lang;
+
+use self::locale::Locale;
+
+include!(concat!(env!("OUT_DIR"), "/bundled_templates.rs"));
+
+/// Largest template or locale file read from a `--templates` directory (bytes).
+const MAX_TEMPLATE_FILE: u64 = 4 << 20;
+/// How deep a `--templates` directory is walked.
+const MAX_DEPTH: usize = 8;
+
+/// A report format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReportFormat {
+    /// One self-contained HTML file (inline CSS and SVG, no network), printable on A4.
+    Html,
+    /// Markdown for e-mail, review and code-hosting sites.
+    Markdown,
+}
+
+impl ReportFormat {
+    /// The file extension: `html` or `md`.
+    pub fn extension(&self) -> &'static str {
+        match self {
+            ReportFormat::Html => "html",
+            ReportFormat::Markdown => "md",
+        }
+    }
+
+    /// The entry template: `report.html.j2` or `report.md.j2`.
+    pub fn template(&self) -> &'static str {
+        match self {
+            ReportFormat::Html => "report.html.j2",
+            ReportFormat::Markdown => "report.md.j2",
+        }
+    }
+}
+
+impl fmt::Display for ReportFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.extension())
+    }
+}
+
+impl FromStr for ReportFormat {
+    type Err = String;
+
+    /// `html`, `md` or `markdown`.
+    fn from_str(s: &str) -> Result<ReportFormat, String> {
+        match s {
+            "html" => Ok(ReportFormat::Html),
+            "md" | "markdown" => Ok(ReportFormat::Markdown),
+            other => Err(format!("unknown report format `{other}` (expected html or md)")),
+        }
+    }
+}
+
+/// Why a template set could not be loaded or a report not rendered.
+#[derive(thiserror::Error, Debug)]
+pub enum ReportError {
+    /// A template does not compile.
+    #[error("template `{template}`{}: {message}", at_line(*.line))]
+    Syntax {
+        /// Template name (path within the set).
+        template: String,
+        /// 1-based line, when known.
+        line: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
+    /// A template failed while rendering (undefined value, bad filter argument, …).
+    #[error("rendering `{template}`{}: {message}", at_line(*.line))]
+    Render {
+        /// Template name.
+        template: String,
+        /// 1-based line, when known.
+        line: Option<usize>,
+        /// What went wrong.
+        message: String,
+    },
+    /// A template asked for a locale key the language lacks.
+    #[error("missing locale key `{key}` in locales/{lang}.yaml (used by `{template}`{})", at_line(*.line))]
+    MissingLocaleKey {
+        /// The dotted key.
+        key: String,
+        /// The language.
+        lang: String,
+        /// Template that asked for it.
+        template: String,
+        /// 1-based line, when known.
+        line: Option<usize>,
+    },
+    /// The set has no template of that name.
+    #[error("template `{0}` not found in the template set")]
+    MissingTemplate(String),
+    /// The set has no locale file for the language.
+    #[error("the template set has no locales/{0}.yaml")]
+    MissingLocale(String),
+    /// A locale file is not a mapping of keys to strings.
+    #[error("{file}{}: {message}", at_line(line.map(|l| l as usize)))]
+    Locale {
+        /// Locale file (path within the set).
+        file: String,
+        /// 1-based line, when known.
+        line: Option<u64>,
+        /// What is wrong.
+        message: String,
+    },
+    /// Locale files do not hold the same keys.
+    #[error("locales/{lang}.yaml differs from locales/{reference}.yaml: missing {missing:?}, extra {extra:?}")]
+    LocaleKeysDiffer {
+        /// The language compared.
+        lang: String,
+        /// The language compared with.
+        reference: String,
+        /// Keys the reference has and this one lacks.
+        missing: Vec<String>,
+        /// Keys this one has and the reference lacks.
+        extra: Vec<String>,
+    },
+    /// The template directory (or a file in it) could not be read.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+fn at_line(line: Option<usize>) -> String {
+    line.map(|l| format!(" line {l}")).unwrap_or_default()
+}
+
+/// A compiled template set with its locales: compile once, render many. `Send + Sync`, so one
+/// renderer serves every worker of a batch.
+pub struct Renderer {
+    env: Environment<'static>,
+    locales: Arc<BTreeMap<String, Locale>>,
+}
+
+impl fmt::Debug for Renderer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Renderer")
+            .field("templates", &self.env.templates().map(|(name, _)| name).collect::<Vec<_>>())
+            .field("locales", &self.locales.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl Renderer {
+    /// The template set embedded in the binary (`report-templates/`).
+    pub fn bundled() -> Result<Renderer, ReportError> {
+        Renderer::from_files(BUNDLED_TEMPLATES.iter().map(|&(name, text)| (name.to_owned(), text.to_owned())))
+    }
+
+    /// A template set read from a directory laid out like `report-templates/`; it replaces
+    /// the embedded set entirely.
+    pub fn from_dir(dir: &Path) -> Result<Renderer, ReportError> {
+        let mut files = Vec::new();
+        read_dir(dir, dir, 0, &mut files)?;
+        Renderer::from_files(files)
+    }
+
+    /// A template set from `(path within the set, text)` pairs: `locales/<lang>.yaml` are
+    /// locale files, files ending in `.j2`, `.html`, `.md` or `.css` are templates.
+    pub fn from_files(files: impl IntoIterator<Item = (String, String)>) -> Result<Renderer, ReportError> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.set_keep_trailing_newline(true);
+        env.set_auto_escape_callback(auto_escape);
+        let mut locales = BTreeMap::new();
+        for (name, text) in files {
+            if let Some(lang) = name.strip_prefix("locales/").and_then(|n| n.strip_suffix(".yaml")) {
+                locales.insert(lang.to_owned(), Locale::parse(&name, &text)?);
+            } else if [".j2", ".html", ".md", ".css"].iter().any(|ext| name.ends_with(ext)) {
+                env.add_template_owned(name.clone(), text).map_err(|e| ReportError::Syntax {
+                    template: e.name().unwrap_or(&name).to_owned(),
+                    line: e.line(),
+                    message: error_message(&e),
+                })?;
+            }
+        }
+        check_locale_keys(&locales)?;
+        let locales = Arc::new(locales);
+        register(&mut env, &locales);
+        Ok(Renderer { env, locales })
+    }
+
+    /// The languages the set has locales for.
+    pub fn languages(&self) -> impl Iterator<Item = &str> {
+        self.locales.keys().map(String::as_str)
+    }
+
+    /// Renders the report of a result.
+    pub fn render(&self, result: &AssessmentResult, format: ReportFormat, lang: Lang) -> Result<String, ReportError> {
+        let mut context = serde_json::Map::new();
+        context.insert("result".to_owned(), to_json(result)?);
+        context.insert("report".to_owned(), to_json(&view::build(result))?);
+        self.render_template(format.template(), &serde_json::Value::Object(context), lang)
+    }
+
+    /// Renders any template of the set with a JSON context (e.g. the batch `summary.html`).
+    /// `lang` is added to the context; every string in it is cleaned of control and bidi
+    /// characters first.
+    pub fn render_template(
+        &self,
+        name: &str,
+        context: &serde_json::Value,
+        lang: Lang,
+    ) -> Result<String, ReportError> {
+        if !self.locales.contains_key(lang.as_str()) {
+            return Err(ReportError::MissingLocale(lang.as_str().to_owned()));
+        }
+        let template = self.env.get_template(name).map_err(|e| match e.kind() {
+            ErrorKind::TemplateNotFound => ReportError::MissingTemplate(name.to_owned()),
+            _ => render_error(&e, name),
+        })?;
+        let mut context = context.clone();
+        clean_json(&mut context);
+        if let serde_json::Value::Object(map) = &mut context {
+            map.insert("lang".to_owned(), serde_json::Value::String(lang.as_str().to_owned()));
+        }
+        template.render(Value::from_serialize(&context)).map_err(|e| render_error(&e, name))
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, ReportError> {
+    serde_json::to_value(value).map_err(|e| ReportError::Render {
+        template: String::new(),
+        line: None,
+        message: format!("cannot build the report context: {e}"),
+    })
+}
+
+/// HTML autoescape for `*.html.j2`, `*.html`, `*.htm`, `*.svg.j2`; none otherwise.
+fn auto_escape(name: &str) -> AutoEscape {
+    let base = name.strip_suffix(".j2").unwrap_or(name);
+    if [".html", ".htm", ".svg", ".xml"].iter().any(|ext| base.ends_with(ext)) {
+        AutoEscape::Html
+    } else {
+        AutoEscape::None
+    }
+}
+
+fn read_dir(root: &Path, dir: &Path, depth: usize, out: &mut Vec<(String, String)>) -> Result<(), ReportError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ReportError::Io { path, source }
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(io(dir))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(io(dir))?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let kind = entry.file_type().map_err(io(&path))?;
+        // Symlinked directories are not followed (no cycles); symlinked files are read.
+        if kind.is_dir() {
+            if depth < MAX_DEPTH {
+                read_dir(root, &path, depth + 1, out)?;
+            }
+            continue;
+        }
+        let metadata = std::fs::metadata(&path).map_err(io(&path))?;
+        if !metadata.is_file() {
+            continue;
+        }
+        let Ok(rel) = path.strip_prefix(root) else { continue };
+        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let wanted = ["j2", "yaml", "html", "md", "css"]
+            .iter()
+            .any(|ext| path.extension().is_some_and(|e| e == *ext));
+        if !wanted {
+            continue;
+        }
+        if metadata.len() > MAX_TEMPLATE_FILE {
+            return Err(ReportError::Io {
+                path,
+                source: std::io::Error::new(std::io::ErrorKind::InvalidData, "file too large for a template"),
+            });
+        }
+        let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+        out.push((rel, text));
+    }
+    Ok(())
+}
+
+fn check_locale_keys(locales: &BTreeMap<String, Locale>) -> Result<(), ReportError> {
+    let reference = locales.get("zh").map(|l| ("zh", l)).or_else(|| locales.iter().next().map(|(k, l)| (k.as_str(), l)));
+    let Some((reference, ref_locale)) = reference else {
+        return Err(ReportError::MissingLocale(Lang::default().as_str().to_owned()));
+    };
+    for (lang, locale) in locales {
+        let missing: Vec<String> = ref_locale.keys().filter(|k| locale.get(k).is_none()).map(str::to_owned).collect();
+        let extra: Vec<String> = locale.keys().filter(|k| ref_locale.get(k).is_none()).map(str::to_owned).collect();
+        if !missing.is_empty() || !extra.is_empty() {
+            return Err(ReportError::LocaleKeysDiffer { lang: lang.clone(), reference: reference.to_owned(), missing, extra });
+        }
+    }
+    Ok(())
+}
+
+/// Cleans every string (and key) of a JSON value in place.
+fn clean_json(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) => {
+            if let std::borrow::Cow::Owned(c) = escape::clean(s) {
+                *s = c;
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(clean_json),
+        serde_json::Value::Object(map) => {
+            if map.keys().any(|k| matches!(escape::clean(k), std::borrow::Cow::Owned(_))) {
+                let old = std::mem::take(map);
+                for (k, v) in old {
+                    map.insert(escape::clean(&k).into_owned(), v);
+                }
+            }
+            map.values_mut().for_each(clean_json);
+        }
+        _ => {}
+    }
+}
+
+/// A locale lookup that failed; carried as the source of the template error.
+#[derive(Debug)]
+struct MissingKey {
+    key: String,
+    lang: String,
+}
+
+impl fmt::Display for MissingKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "missing locale key `{}` in locales/{}.yaml", self.key, self.lang)
+    }
+}
+
+impl std::error::Error for MissingKey {}
+
+fn error_message(e: &minijinja::Error) -> String {
+    match e.detail() {
+        Some(detail) => format!("{}: {detail}", e.kind()),
+        None => e.kind().to_string(),
+    }
+}
+
+fn render_error(e: &minijinja::Error, entry: &str) -> ReportError {
+    let template = e.name().unwrap_or(entry).to_owned();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(missing) = s.downcast_ref::<MissingKey>() {
+            return ReportError::MissingLocaleKey {
+                key: missing.key.clone(),
+                lang: missing.lang.clone(),
+                template,
+                line: e.line(),
+            };
+        }
+        source = s.source();
+    }
+    if e.kind() == ErrorKind::TemplateNotFound {
+        return ReportError::MissingTemplate(e.detail().unwrap_or(entry).to_owned());
+    }
+    ReportError::Render { template, line: e.line(), message: error_message(e) }
+}
+
+fn current_lang(state: &State) -> String {
+    state.lookup("lang").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_else(|| Lang::default().as_str().to_owned())
+}
+
+/// Registers the report filters and functions.
+fn register(env: &mut Environment<'static>, locales: &Arc<BTreeMap<String, Locale>>) {
+    let l = Arc::clone(locales);
+    env.add_function("t", move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, minijinja::Error> {
+        let lang = current_lang(state);
+        let text = l.get(&lang).and_then(|locale| locale.get(key)).ok_or_else(|| {
+            let missing = MissingKey { key: key.to_owned(), lang: lang.clone() };
+            minijinja::Error::new(ErrorKind::UndefinedError, missing.to_string()).with_source(missing)
+        })?;
+        let mut text = text.to_owned();
+        for name in kwargs.args() {
+            let value: Value = kwargs.get(name)?;
+            let shown = if value.is_none() || value.is_undefined() { String::from("—") } else { value.to_string() };
+            text = text.replace(&format!("{{{name}}}"), &shown);
+        }
+        kwargs.assert_all_used()?;
+        Ok(text)
+    });
+    let l = Arc::clone(locales);
+    env.add_function("has_t", move |state: &State, key: &str| -> bool {
+        l.get(&current_lang(state)).is_some_and(|locale| locale.get(key).is_some())
+    });
+    env.add_filter("tx", |state: &State, value: Value| -> Result<String, minijinja::Error> {
+        if let Some(s) = value.as_str() {
+            return Ok(s.to_owned());
+        }
+        if current_lang(state) == "en" {
+            if let Ok(en) = value.get_attr("en") {
+                if let Some(s) = en.as_str() {
+                    return Ok(s.to_owned());
+                }
+            }
+        }
+        match value.get_attr("zh") {
+            Ok(zh) if zh.as_str().is_some() => Ok(zh.to_string()),
+            _ => Err(minijinja::Error::new(
+                ErrorKind::InvalidOperation,
+                format!("tx expects a {{zh, en}} text, got {}", value.kind()),
+            )),
+        }
+    });
+    env.add_filter("pct", |value: Value| -> String {
+        match f64::try_from(value) {
+            Ok(score) if score.is_finite() => percent(score),
+            _ => String::from("—"),
+        }
+    });
+    env.add_filter("num", |value: Value| -> String {
+        match f64::try_from(value.clone()) {
+            Ok(v) if v.is_finite() => number(v),
+            _ if value.is_none() || value.is_undefined() => String::from("—"),
+            _ => value.to_string(),
+        }
+    });
+    env.add_filter("md", |value: Value| -> String {
+        if value.is_none() || value.is_undefined() {
+            return String::new();
+        }
+        match value.as_str() {
+            Some(s) => escape::markdown(s),
+            None => escape::markdown(&value.to_string()),
+        }
+    });
+    env.add_filter("clean", |value: Value| -> String {
+        match value.as_str() {
+            Some(s) => escape::clean(s).into_owned(),
+            None => escape::clean(&value.to_string()).into_owned(),
+        }
+    });
+    env.add_filter("anchor", |id: &str, prefix: Option<&str>| -> String { escape::anchor(prefix.unwrap_or(""), id) });
+}
+
+/// A score (0..1) as a percentage with one decimal, rounded half away from zero: `87.5%`.
+pub fn percent(score: f64) -> String {
+    let tenths = (score * 1000.0).round() as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
+    let tenths = tenths.unsigned_abs();
+    format!("{sign}{}.{}%", tenths / 10, tenths % 10)
+}
+
+/// A credit, weight or threshold with at most three decimals and no trailing zeros: `1`,
+/// `0.5`, `0.125`.
+pub fn number(v: f64) -> String {
+    let thousandths = (v * 1000.0).round() as i64;
+    let sign = if thousandths < 0 { "-" } else { "" };
+    let t = thousandths.unsigned_abs();
+    let (int, frac) = (t / 1000, t % 1000);
+    if frac == 0 {
+        format!("{sign}{int}")
+    } else {
+        let frac = format!("{frac:03}");
+        format!("{sign}{int}.{}", frac.trim_end_matches('0'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_percentages() {
+        assert_eq!(percent(0.8125), "81.3%");
+        assert_eq!(percent(1.0), "100.0%");
+        assert_eq!(percent(0.0), "0.0%");
+        assert_eq!(percent(0.9167), "91.7%");
+        assert_eq!(number(1.0), "1");
+        assert_eq!(number(0.5), "0.5");
+        assert_eq!(number(0.125), "0.125");
+    }
+
+    #[test]
+    fn renderer_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Renderer>();
+    }
+
+    #[test]
+    fn formats_parse() {
+        assert_eq!("html".parse::<ReportFormat>(), Ok(ReportFormat::Html));
+        assert_eq!("md".parse::<ReportFormat>(), Ok(ReportFormat::Markdown));
+        assert!("pdf".parse::<ReportFormat>().is_err());
+    }
+}
