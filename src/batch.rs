@@ -73,10 +73,16 @@ pub enum BatchError {
 /// Finds the submission files under `inputs`, sorted, skipping `exclude` (the output
 /// directory, the waivers file), hidden directories and `evidence` directories.
 pub fn discover(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<PathBuf>, BatchError> {
-    let excluded: Vec<PathBuf> = exclude.iter().filter_map(|p| fs::canonicalize(p).ok()).collect();
+    let excluded: Vec<PathBuf> = exclude
+        .iter()
+        .filter_map(|p| fs::canonicalize(p).ok())
+        .collect();
     let mut files = Vec::new();
     for input in inputs {
-        let meta = fs::metadata(input).map_err(|source| BatchError::Read { path: input.clone(), source })?;
+        let meta = fs::metadata(input).map_err(|source| BatchError::Read {
+            path: input.clone(),
+            source,
+        })?;
         if meta.is_dir() {
             walk(input, &excluded, &mut files)?;
         } else {
@@ -98,13 +104,21 @@ fn walk(dir: &Path, excluded: &[PathBuf], files: &mut Vec<PathBuf>) -> Result<()
     if fs::canonicalize(dir).is_ok_and(|c| excluded.contains(&c)) {
         return Ok(());
     }
-    let entries = fs::read_dir(dir).map_err(|source| BatchError::Read { path: dir.to_path_buf(), source })?;
+    let entries = fs::read_dir(dir).map_err(|source| BatchError::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     for entry in entries {
-        let entry = entry.map_err(|source| BatchError::Read { path: dir.to_path_buf(), source })?;
+        let entry = entry.map_err(|source| BatchError::Read {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         let path = entry.path();
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         if kind.is_dir() {
             if name.starts_with('.') || name == "evidence" {
                 continue;
@@ -182,8 +196,14 @@ struct ErrorDiagnostic<'a> {
 
 /// What one worker produced for one file.
 enum Processed {
-    Assessed { result: Box<AssessmentResult>, json: Option<String>, reports: Vec<(String, String)> },
-    Invalid { diagnostics: Vec<Diagnostic> },
+    Assessed {
+        result: Box<AssessmentResult>,
+        json: Option<String>,
+        reports: Vec<(String, String)>,
+    },
+    Invalid {
+        diagnostics: Vec<Diagnostic>,
+    },
     Parsed,
 }
 
@@ -308,7 +328,11 @@ impl CatalogCohort {
                 .levels
                 .iter()
                 .flat_map(|l| {
-                    l.prerequisites.iter().map(|p| PrerequisiteTally { id: p.id.clone(), level: l.id.clone(), failed: 0 })
+                    l.prerequisites.iter().map(|p| PrerequisiteTally {
+                        id: p.id.clone(),
+                        level: l.id.clone(),
+                        failed: 0,
+                    })
                 })
                 .collect(),
             ..CatalogCohort::default()
@@ -317,7 +341,15 @@ impl CatalogCohort {
 
     fn add(&mut self, result: &AssessmentResult) {
         self.assessed += 1;
-        *self.achieved.entry(result.achieved_level.clone().unwrap_or_else(|| "none".to_owned())).or_insert(0) += 1;
+        *self
+            .achieved
+            .entry(
+                result
+                    .achieved_level
+                    .clone()
+                    .unwrap_or_else(|| "none".to_owned()),
+            )
+            .or_insert(0) += 1;
         match result.target_met {
             Some(true) => self.target_met += 1,
             Some(false) => self.target_missed += 1,
@@ -337,7 +369,10 @@ impl CatalogCohort {
                 Status::Conform | Status::Partial => tally.counted += 1,
             }
         }
-        let scores = result.levels.iter().flat_map(|l| l.elements.iter().map(|e| e.score));
+        let scores = result
+            .levels
+            .iter()
+            .flat_map(|l| l.elements.iter().map(|e| e.score));
         for (stats, score) in self.element_scores.iter_mut().zip(scores) {
             if let Some(s) = score {
                 let t = ten_thousandths(s);
@@ -358,14 +393,26 @@ impl CatalogCohort {
         for stats in &mut self.element_scores {
             stats.mean = (stats.count > 0).then(|| {
                 // sum is in ten-thousandths: mean = sum / (count · 10⁴) = earned / (weight · 10³).
-                Tally { earned: stats.sum, weight: stats.count * 10 }.score().unwrap_or(0.0)
+                Tally {
+                    earned: stats.sum,
+                    weight: stats.count * 10,
+                }
+                .score()
+                .unwrap_or(0.0)
             });
         }
     }
 
     /// Mean index (4 decimals), null when no result had one.
     pub fn mean_index(&self) -> Option<f64> {
-        (self.index_count > 0).then(|| Tally { earned: self.index_sum, weight: self.index_count * 10 }.score().unwrap_or(0.0))
+        (self.index_count > 0).then(|| {
+            Tally {
+                earned: self.index_sum,
+                weight: self.index_count * 10,
+            }
+            .score()
+            .unwrap_or(0.0)
+        })
     }
 }
 
@@ -426,8 +473,16 @@ struct Sink<'a> {
 
 fn csv_field(value: &str) -> String {
     // Cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
-    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_owned() };
-    if guarded.contains([',', '"', '\n', '\r']) { format!("\"{}\"", guarded.replace('"', "\"\"")) } else { guarded }
+    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
 }
 
 fn fmt_score(score: Option<f64>) -> String {
@@ -437,12 +492,19 @@ fn fmt_score(score: Option<f64>) -> String {
 impl Sink<'_> {
     fn write_err(&self, path: &Path) -> impl Fn(io::Error) -> BatchError + '_ {
         let path = path.to_path_buf();
-        move |source| BatchError::Write { path: path.clone(), source }
+        move |source| BatchError::Write {
+            path: path.clone(),
+            source,
+        }
     }
 
     fn invalid(&mut self, path: &Path, diagnostics: &[Diagnostic]) -> Result<(), BatchError> {
         self.summary.invalid += 1;
-        let mut codes: Vec<&'static str> = diagnostics.iter().filter(|d| d.is_error()).map(|d| d.code.as_str()).collect();
+        let mut codes: Vec<&'static str> = diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.code.as_str())
+            .collect();
         codes.dedup();
         let line = ErrorLine {
             path: path.to_string_lossy().replace('\\', "/"),
@@ -459,11 +521,22 @@ impl Sink<'_> {
                 })
                 .collect(),
         };
-        let message = diagnostics.iter().find(|d| d.is_error()).map(|d| d.to_string()).unwrap_or_default();
-        self.summary.invalid_files.push(InvalidFile { path: line.path.clone(), codes, message });
+        let message = diagnostics
+            .iter()
+            .find(|d| d.is_error())
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        self.summary.invalid_files.push(InvalidFile {
+            path: line.path.clone(),
+            codes,
+            message,
+        });
         if let Some(w) = &mut self.errors {
             let text = serde_json::to_string(&line).unwrap_or_default();
-            writeln!(w, "{text}").map_err(|source| BatchError::Write { path: self.errors_tmp.clone(), source })?;
+            writeln!(w, "{text}").map_err(|source| BatchError::Write {
+                path: self.errors_tmp.clone(),
+                source,
+            })?;
         }
         Ok(())
     }
@@ -472,7 +545,11 @@ impl Sink<'_> {
         match processed {
             Processed::Parsed => self.summary.parsed += 1,
             Processed::Invalid { diagnostics } => self.invalid(path, &diagnostics)?,
-            Processed::Assessed { result, json, reports } => {
+            Processed::Assessed {
+                result,
+                json,
+                reports,
+            } => {
                 let id = result.submission.id.clone();
                 if !self.seen.insert(id.clone()) {
                     self.summary.duplicates += 1;
@@ -487,11 +564,17 @@ impl Sink<'_> {
                 let stem = safe_file_stem(&id);
                 if let Some(json) = json {
                     let target = self.config.out.join("results").join(format!("{stem}.json"));
-                    output::write_atomic_unsynced(&target, json.as_bytes()).map_err(self.write_err(&target))?;
+                    output::write_atomic_unsynced(&target, json.as_bytes())
+                        .map_err(self.write_err(&target))?;
                 }
                 for (ext, text) in reports {
-                    let target = self.config.out.join("reports").join(format!("{stem}.{ext}"));
-                    output::write_atomic_unsynced(&target, text.as_bytes()).map_err(self.write_err(&target))?;
+                    let target = self
+                        .config
+                        .out
+                        .join("reports")
+                        .join(format!("{stem}.{ext}"));
+                    output::write_atomic_unsynced(&target, text.as_bytes())
+                        .map_err(self.write_err(&target))?;
                 }
                 self.csv_row(&result)?;
                 self.summary.assessed += 1;
@@ -500,7 +583,12 @@ impl Sink<'_> {
                     levels: result.levels.iter().map(|l| l.id.clone()).collect(),
                     achieved: result.achieved_level.clone(),
                 });
-                match self.summary.catalogs.iter_mut().find(|c| c.catalog == result.catalog.id) {
+                match self
+                    .summary
+                    .catalogs
+                    .iter_mut()
+                    .find(|c| c.catalog == result.catalog.id)
+                {
                     Some(cohort) => cohort.add(&result),
                     None => {
                         let mut cohort = CatalogCohort::new(&result);
@@ -514,11 +602,16 @@ impl Sink<'_> {
     }
 
     fn csv_row(&mut self, r: &AssessmentResult) -> Result<(), BatchError> {
-        let Some(w) = &mut self.csv else { return Ok(()) };
+        let Some(w) = &mut self.csv else {
+            return Ok(());
+        };
         let mut element_scores: BTreeMap<&str, Tally> = BTreeMap::new();
         for c in &r.criteria {
             if let Some(credit) = c.credit {
-                element_scores.entry(c.element.as_str()).or_default().add(c.weight, (credit * 1000.0).round() as u32);
+                element_scores
+                    .entry(c.element.as_str())
+                    .or_default()
+                    .add(c.weight, (credit * 1000.0).round() as u32);
             }
         }
         let mut cells = vec![
@@ -534,20 +627,31 @@ impl Sink<'_> {
             fmt_score(r.index),
         ];
         for element in &self.element_columns {
-            cells.push(fmt_score(element_scores.get(element.as_str()).and_then(|t| t.score())));
+            cells.push(fmt_score(
+                element_scores.get(element.as_str()).and_then(|t| t.score()),
+            ));
         }
-        writeln!(w, "{}", cells.join(",")).map_err(|source| BatchError::Write { path: self.csv_tmp.clone(), source })
+        writeln!(w, "{}", cells.join(",")).map_err(|source| BatchError::Write {
+            path: self.csv_tmp.clone(),
+            source,
+        })
     }
 }
 
 fn open_stream(out: &Path, name: &str) -> Result<(PathBuf, BufWriter<fs::File>), BatchError> {
     let tmp = out.join(format!(".{name}.{}.tmp", std::process::id()));
-    let file = fs::File::create(&tmp).map_err(|source| BatchError::Write { path: tmp.clone(), source })?;
+    let file = fs::File::create(&tmp).map_err(|source| BatchError::Write {
+        path: tmp.clone(),
+        source,
+    })?;
     Ok((tmp, BufWriter::new(file)))
 }
 
 fn close_stream(tmp: &Path, writer: BufWriter<fs::File>, target: &Path) -> Result<(), BatchError> {
-    let err = |source| BatchError::Write { path: target.to_path_buf(), source };
+    let err = |source| BatchError::Write {
+        path: target.to_path_buf(),
+        source,
+    };
     let file = writer.into_inner().map_err(|e| err(e.into_error()))?;
     drop(file);
     fs::rename(tmp, target).map_err(err)
@@ -568,10 +672,16 @@ where
     P: Fn(u64) + Sync,
 {
     let threads = config.threads.max(1);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|_| BatchError::Threads(threads))?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|_| BatchError::Threads(threads))?;
     let writing = !config.parse_only;
     if writing {
-        fs::create_dir_all(&config.out).map_err(|source| BatchError::Write { path: config.out.clone(), source })?;
+        fs::create_dir_all(&config.out).map_err(|source| BatchError::Write {
+            path: config.out.clone(),
+            source,
+        })?;
     }
     let (csv_tmp, mut csv) = (PathBuf::new(), None);
     let (errors_tmp, mut errors) = (PathBuf::new(), None);
@@ -583,19 +693,33 @@ where
         errors: None,
         errors_tmp,
         element_columns: element_columns.clone(),
-        summary: BatchSummary { files: files.len() as u64, ..BatchSummary::default() },
+        summary: BatchSummary {
+            files: files.len() as u64,
+            ..BatchSummary::default()
+        },
     };
     if writing {
         let (tmp, mut w) = open_stream(&config.out, "summary.csv")?;
         let mut header: Vec<String> = [
-            "id", "file", "organization", "credit_code", "catalog", "achieved_level",
-            "achieved_level_without_waivers", "target_level", "target_met", "index",
+            "id",
+            "file",
+            "organization",
+            "credit_code",
+            "catalog",
+            "achieved_level",
+            "achieved_level_without_waivers",
+            "target_level",
+            "target_met",
+            "index",
         ]
         .iter()
         .map(|s| (*s).to_owned())
         .collect();
         header.extend(element_columns.iter().map(|e| format!("score_{e}")));
-        writeln!(w, "{}", header.join(",")).map_err(|source| BatchError::Write { path: tmp.clone(), source })?;
+        writeln!(w, "{}", header.join(",")).map_err(|source| BatchError::Write {
+            path: tmp.clone(),
+            source,
+        })?;
         sink.csv_tmp = tmp;
         csv = Some(w);
         let (tmp, w) = open_stream(&config.out, "errors.jsonl")?;
@@ -615,14 +739,17 @@ where
             });
             return Ok(match parsed {
                 Ok(_) => Processed::Parsed,
-                Err(d) => Processed::Invalid { diagnostics: vec![d] },
+                Err(d) => Processed::Invalid {
+                    diagnostics: vec![d],
+                },
             });
         }
         match engine.assess_file(path) {
             FileOutcome::Invalid { diagnostics, .. } => Ok(Processed::Invalid { diagnostics }),
             FileOutcome::Assessed { result, .. } => {
                 let json = if config.write_results {
-                    let mut text = serde_json::to_string_pretty(&*result).map_err(|e| BatchError::Render(e.to_string()))?;
+                    let mut text = serde_json::to_string_pretty(&*result)
+                        .map_err(|e| BatchError::Render(e.to_string()))?;
                     text.push('\n');
                     Some(text)
                 } else {
@@ -630,9 +757,16 @@ where
                 };
                 let mut reports = Vec::with_capacity(config.report_formats.len());
                 for ext in &config.report_formats {
-                    reports.push((ext.clone(), render_report(&result, ext).map_err(BatchError::Render)?));
+                    reports.push((
+                        ext.clone(),
+                        render_report(&result, ext).map_err(BatchError::Render)?,
+                    ));
                 }
-                Ok(Processed::Assessed { result, json, reports })
+                Ok(Processed::Assessed {
+                    result,
+                    json,
+                    reports,
+                })
             }
         }
     };
@@ -643,7 +777,8 @@ where
     std::thread::scope(|scope| {
         scope.spawn(|| {
             for part in files.chunks(chunk) {
-                let processed: Result<Vec<Processed>, BatchError> = pool.install(|| part.par_iter().map(process).collect());
+                let processed: Result<Vec<Processed>, BatchError> =
+                    pool.install(|| part.par_iter().map(process).collect());
                 let failed = processed.is_err();
                 if tx.send(processed).is_err() || failed {
                     break;

@@ -334,11 +334,11 @@ pub fn from_text(path: &Path, text: String, max_size: u64, shipped: bool) -> Cat
     let digest = hex(&Sha256::digest(text.as_bytes()));
     let doc = match source::parse(path, text, max_size) {
         Ok(doc) => doc,
-        Err(d) => {
+        Err(u) => {
             return CatalogLoad {
                 catalog: None,
-                diagnostics: vec![d],
-                text: None,
+                diagnostics: vec![u.diagnostic],
+                text: Some(u.text),
             };
         }
     };

@@ -20,6 +20,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod assess;
+pub mod batch;
 pub mod catalog;
 pub mod credit_code;
 pub mod date;
@@ -30,7 +31,9 @@ pub mod expression;
 pub mod finding;
 pub mod output;
 pub mod questionnaire;
+pub mod report;
 pub mod result;
+pub mod sample;
 pub mod schema;
 pub mod score;
 pub mod source;
@@ -39,6 +42,3 @@ pub mod summary;
 pub mod text;
 pub mod waiver;
 pub mod yaml;
-pub mod batch;
-pub mod sample;
-pub mod report;

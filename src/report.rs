@@ -100,7 +100,9 @@ impl FromStr for ReportFormat {
         match s {
             "html" => Ok(ReportFormat::Html),
             "md" | "markdown" => Ok(ReportFormat::Markdown),
-            other => Err(format!("unknown report format `{other}` (expected html or md)")),
+            other => Err(format!(
+                "unknown report format `{other}` (expected html or md)"
+            )),
         }
     }
 }
@@ -157,7 +159,9 @@ pub enum ReportError {
         message: String,
     },
     /// Locale files do not hold the same keys.
-    #[error("locales/{lang}.yaml differs from locales/{reference}.yaml: missing {missing:?}, extra {extra:?}")]
+    #[error(
+        "locales/{lang}.yaml differs from locales/{reference}.yaml: missing {missing:?}, extra {extra:?}"
+    )]
     LocaleKeysDiffer {
         /// The language compared.
         lang: String,
@@ -192,7 +196,14 @@ pub struct Renderer {
 impl fmt::Debug for Renderer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Renderer")
-            .field("templates", &self.env.templates().map(|(name, _)| name).collect::<Vec<_>>())
+            .field(
+                "templates",
+                &self
+                    .env
+                    .templates()
+                    .map(|(name, _)| name)
+                    .collect::<Vec<_>>(),
+            )
             .field("locales", &self.locales.keys().collect::<Vec<_>>())
             .finish()
     }
@@ -201,7 +212,11 @@ impl fmt::Debug for Renderer {
 impl Renderer {
     /// The template set embedded in the binary (`report-templates/`).
     pub fn bundled() -> Result<Renderer, ReportError> {
-        Renderer::from_files(BUNDLED_TEMPLATES.iter().map(|&(name, text)| (name.to_owned(), text.to_owned())))
+        Renderer::from_files(
+            BUNDLED_TEMPLATES
+                .iter()
+                .map(|&(name, text)| (name.to_owned(), text.to_owned())),
+        )
     }
 
     /// A template set read from a directory laid out like `report-templates/`; it replaces
@@ -214,7 +229,9 @@ impl Renderer {
 
     /// A template set from `(path within the set, text)` pairs: `locales/<lang>.yaml` are
     /// locale files, files ending in `.j2`, `.html`, `.md` or `.css` are templates.
-    pub fn from_files(files: impl IntoIterator<Item = (String, String)>) -> Result<Renderer, ReportError> {
+    pub fn from_files(
+        files: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Renderer, ReportError> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_trim_blocks(true);
@@ -223,14 +240,21 @@ impl Renderer {
         env.set_auto_escape_callback(auto_escape);
         let mut locales = BTreeMap::new();
         for (name, text) in files {
-            if let Some(lang) = name.strip_prefix("locales/").and_then(|n| n.strip_suffix(".yaml")) {
+            if let Some(lang) = name
+                .strip_prefix("locales/")
+                .and_then(|n| n.strip_suffix(".yaml"))
+            {
                 locales.insert(lang.to_owned(), Locale::parse(&name, &text)?);
-            } else if [".j2", ".html", ".md", ".css"].iter().any(|ext| name.ends_with(ext)) {
-                env.add_template_owned(name.clone(), text).map_err(|e| ReportError::Syntax {
-                    template: e.name().unwrap_or(&name).to_owned(),
-                    line: e.line(),
-                    message: error_message(&e),
-                })?;
+            } else if [".j2", ".html", ".md", ".css"]
+                .iter()
+                .any(|ext| name.ends_with(ext))
+            {
+                env.add_template_owned(name.clone(), text)
+                    .map_err(|e| ReportError::Syntax {
+                        template: e.name().unwrap_or(&name).to_owned(),
+                        line: e.line(),
+                        message: error_message(&e),
+                    })?;
             }
         }
         check_locale_keys(&locales)?;
@@ -245,7 +269,12 @@ impl Renderer {
     }
 
     /// Renders the report of a result.
-    pub fn render(&self, result: &AssessmentResult, format: ReportFormat, lang: Lang) -> Result<String, ReportError> {
+    pub fn render(
+        &self,
+        result: &AssessmentResult,
+        format: ReportFormat,
+        lang: Lang,
+    ) -> Result<String, ReportError> {
         let mut context = serde_json::Map::new();
         context.insert("result".to_owned(), to_json(result)?);
         context.insert("report".to_owned(), to_json(&view::build(result))?);
@@ -271,9 +300,14 @@ impl Renderer {
         let mut context = context.clone();
         clean_json(&mut context);
         if let serde_json::Value::Object(map) = &mut context {
-            map.insert("lang".to_owned(), serde_json::Value::String(lang.as_str().to_owned()));
+            map.insert(
+                "lang".to_owned(),
+                serde_json::Value::String(lang.as_str().to_owned()),
+            );
         }
-        template.render(Value::from_serialize(&context)).map_err(|e| render_error(&e, name))
+        template
+            .render(Value::from_serialize(&context))
+            .map_err(|e| render_error(&e, name))
     }
 }
 
@@ -288,14 +322,22 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, ReportEr
 /// HTML autoescape for `*.html.j2`, `*.html`, `*.htm`, `*.svg.j2`; none otherwise.
 fn auto_escape(name: &str) -> AutoEscape {
     let base = name.strip_suffix(".j2").unwrap_or(name);
-    if [".html", ".htm", ".svg", ".xml"].iter().any(|ext| base.ends_with(ext)) {
+    if [".html", ".htm", ".svg", ".xml"]
+        .iter()
+        .any(|ext| base.ends_with(ext))
+    {
         AutoEscape::Html
     } else {
         AutoEscape::None
     }
 }
 
-fn read_dir(root: &Path, dir: &Path, depth: usize, out: &mut Vec<(String, String)>) -> Result<(), ReportError> {
+fn read_dir(
+    root: &Path,
+    dir: &Path,
+    depth: usize,
+    out: &mut Vec<(String, String)>,
+) -> Result<(), ReportError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| ReportError::Io { path, source }
@@ -322,8 +364,14 @@ fn read_dir(root: &Path, dir: &Path, depth: usize, out: &mut Vec<(String, String
         if !metadata.is_file() {
             continue;
         }
-        let Ok(rel) = path.strip_prefix(root) else { continue };
-        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let Ok(rel) = path.strip_prefix(root) else {
+            continue;
+        };
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
         let wanted = ["j2", "yaml", "html", "md", "css"]
             .iter()
             .any(|ext| path.extension().is_some_and(|e| e == *ext));
@@ -333,7 +381,10 @@ fn read_dir(root: &Path, dir: &Path, depth: usize, out: &mut Vec<(String, String
         if metadata.len() > MAX_TEMPLATE_FILE {
             return Err(ReportError::Io {
                 path,
-                source: std::io::Error::new(std::io::ErrorKind::InvalidData, "file too large for a template"),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "file too large for a template",
+                ),
             });
         }
         let text = std::fs::read_to_string(&path).map_err(io(&path))?;
@@ -343,15 +394,33 @@ fn read_dir(root: &Path, dir: &Path, depth: usize, out: &mut Vec<(String, String
 }
 
 fn check_locale_keys(locales: &BTreeMap<String, Locale>) -> Result<(), ReportError> {
-    let reference = locales.get("zh").map(|l| ("zh", l)).or_else(|| locales.iter().next().map(|(k, l)| (k.as_str(), l)));
+    let reference = locales
+        .get("zh")
+        .map(|l| ("zh", l))
+        .or_else(|| locales.iter().next().map(|(k, l)| (k.as_str(), l)));
     let Some((reference, ref_locale)) = reference else {
-        return Err(ReportError::MissingLocale(Lang::default().as_str().to_owned()));
+        return Err(ReportError::MissingLocale(
+            Lang::default().as_str().to_owned(),
+        ));
     };
     for (lang, locale) in locales {
-        let missing: Vec<String> = ref_locale.keys().filter(|k| locale.get(k).is_none()).map(str::to_owned).collect();
-        let extra: Vec<String> = locale.keys().filter(|k| ref_locale.get(k).is_none()).map(str::to_owned).collect();
+        let missing: Vec<String> = ref_locale
+            .keys()
+            .filter(|k| locale.get(k).is_none())
+            .map(str::to_owned)
+            .collect();
+        let extra: Vec<String> = locale
+            .keys()
+            .filter(|k| ref_locale.get(k).is_none())
+            .map(str::to_owned)
+            .collect();
         if !missing.is_empty() || !extra.is_empty() {
-            return Err(ReportError::LocaleKeysDiffer { lang: lang.clone(), reference: reference.to_owned(), missing, extra });
+            return Err(ReportError::LocaleKeysDiffer {
+                lang: lang.clone(),
+                reference: reference.to_owned(),
+                missing,
+                extra,
+            });
         }
     }
     Ok(())
@@ -367,7 +436,10 @@ fn clean_json(value: &mut serde_json::Value) {
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(clean_json),
         serde_json::Value::Object(map) => {
-            if map.keys().any(|k| matches!(escape::clean(k), std::borrow::Cow::Owned(_))) {
+            if map
+                .keys()
+                .any(|k| matches!(escape::clean(k), std::borrow::Cow::Owned(_)))
+            {
                 let old = std::mem::take(map);
                 for (k, v) in old {
                     map.insert(escape::clean(&k).into_owned(), v);
@@ -388,7 +460,11 @@ struct MissingKey {
 
 impl fmt::Display for MissingKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "missing locale key `{}` in locales/{}.yaml", self.key, self.lang)
+        write!(
+            f,
+            "missing locale key `{}` in locales/{}.yaml",
+            self.key, self.lang
+        )
     }
 }
 
@@ -401,71 +477,107 @@ fn error_message(e: &minijinja::Error) -> String {
     }
 }
 
+/// Maps a render error to the innermost template that failed: an error inside an included
+/// template arrives wrapped (`BadInclude`) with the original as its source.
 fn render_error(e: &minijinja::Error, entry: &str) -> ReportError {
-    let template = e.name().unwrap_or(entry).to_owned();
+    let mut innermost = e;
+    let mut missing_key = None;
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
+        if let Some(inner) = s.downcast_ref::<minijinja::Error>() {
+            innermost = inner;
+        }
         if let Some(missing) = s.downcast_ref::<MissingKey>() {
-            return ReportError::MissingLocaleKey {
-                key: missing.key.clone(),
-                lang: missing.lang.clone(),
-                template,
-                line: e.line(),
-            };
+            missing_key = Some(missing);
         }
         source = s.source();
     }
-    if e.kind() == ErrorKind::TemplateNotFound {
-        return ReportError::MissingTemplate(e.detail().unwrap_or(entry).to_owned());
+    let template = innermost.name().or(e.name()).unwrap_or(entry).to_owned();
+    let line = innermost.line().or(e.line());
+    if let Some(missing) = missing_key {
+        return ReportError::MissingLocaleKey {
+            key: missing.key.clone(),
+            lang: missing.lang.clone(),
+            template,
+            line,
+        };
     }
-    ReportError::Render { template, line: e.line(), message: error_message(e) }
+    if innermost.kind() == ErrorKind::TemplateNotFound {
+        return ReportError::MissingTemplate(innermost.detail().unwrap_or(entry).to_owned());
+    }
+    ReportError::Render {
+        template,
+        line,
+        message: error_message(innermost),
+    }
 }
 
 fn current_lang(state: &State) -> String {
-    state.lookup("lang").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_else(|| Lang::default().as_str().to_owned())
+    state
+        .lookup("lang")
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| Lang::default().as_str().to_owned())
 }
 
 /// Registers the report filters and functions.
 fn register(env: &mut Environment<'static>, locales: &Arc<BTreeMap<String, Locale>>) {
     let l = Arc::clone(locales);
-    env.add_function("t", move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, minijinja::Error> {
-        let lang = current_lang(state);
-        let text = l.get(&lang).and_then(|locale| locale.get(key)).ok_or_else(|| {
-            let missing = MissingKey { key: key.to_owned(), lang: lang.clone() };
-            minijinja::Error::new(ErrorKind::UndefinedError, missing.to_string()).with_source(missing)
-        })?;
-        let mut text = text.to_owned();
-        for name in kwargs.args() {
-            let value: Value = kwargs.get(name)?;
-            let shown = if value.is_none() || value.is_undefined() { String::from("—") } else { value.to_string() };
-            text = text.replace(&format!("{{{name}}}"), &shown);
-        }
-        kwargs.assert_all_used()?;
-        Ok(text)
-    });
+    env.add_function(
+        "t",
+        move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, minijinja::Error> {
+            let lang = current_lang(state);
+            let text = l
+                .get(&lang)
+                .and_then(|locale| locale.get(key))
+                .ok_or_else(|| {
+                    let missing = MissingKey {
+                        key: key.to_owned(),
+                        lang: lang.clone(),
+                    };
+                    minijinja::Error::new(ErrorKind::UndefinedError, missing.to_string())
+                        .with_source(missing)
+                })?;
+            let mut text = text.to_owned();
+            for name in kwargs.args() {
+                let value: Value = kwargs.get(name)?;
+                let shown = if value.is_none() || value.is_undefined() {
+                    String::from("—")
+                } else {
+                    value.to_string()
+                };
+                text = text.replace(&format!("{{{name}}}"), &shown);
+            }
+            kwargs.assert_all_used()?;
+            Ok(text)
+        },
+    );
     let l = Arc::clone(locales);
     env.add_function("has_t", move |state: &State, key: &str| -> bool {
-        l.get(&current_lang(state)).is_some_and(|locale| locale.get(key).is_some())
+        l.get(&current_lang(state))
+            .is_some_and(|locale| locale.get(key).is_some())
     });
-    env.add_filter("tx", |state: &State, value: Value| -> Result<String, minijinja::Error> {
-        if let Some(s) = value.as_str() {
-            return Ok(s.to_owned());
-        }
-        if current_lang(state) == "en" {
-            if let Ok(en) = value.get_attr("en") {
-                if let Some(s) = en.as_str() {
-                    return Ok(s.to_owned());
+    env.add_filter(
+        "tx",
+        |state: &State, value: Value| -> Result<String, minijinja::Error> {
+            if let Some(s) = value.as_str() {
+                return Ok(s.to_owned());
+            }
+            if current_lang(state) == "en" {
+                if let Ok(en) = value.get_attr("en") {
+                    if let Some(s) = en.as_str() {
+                        return Ok(s.to_owned());
+                    }
                 }
             }
-        }
-        match value.get_attr("zh") {
-            Ok(zh) if zh.as_str().is_some() => Ok(zh.to_string()),
-            _ => Err(minijinja::Error::new(
-                ErrorKind::InvalidOperation,
-                format!("tx expects a {{zh, en}} text, got {}", value.kind()),
-            )),
-        }
-    });
+            match value.get_attr("zh") {
+                Ok(zh) if zh.as_str().is_some() => Ok(zh.to_string()),
+                _ => Err(minijinja::Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("tx expects a {{zh, en}} text, got {}", value.kind()),
+                )),
+            }
+        },
+    );
     env.add_filter("pct", |value: Value| -> String {
         match f64::try_from(value) {
             Ok(score) if score.is_finite() => percent(score),
@@ -494,7 +606,9 @@ fn register(env: &mut Environment<'static>, locales: &Arc<BTreeMap<String, Local
             None => escape::clean(&value.to_string()).into_owned(),
         }
     });
-    env.add_filter("anchor", |id: &str, prefix: Option<&str>| -> String { escape::anchor(prefix.unwrap_or(""), id) });
+    env.add_filter("anchor", |id: &str, prefix: Option<&str>| -> String {
+        escape::anchor(prefix.unwrap_or(""), id)
+    });
 }
 
 /// A score (0..1) as a percentage with one decimal, rounded half away from zero: `87.5%`.

@@ -55,17 +55,39 @@ impl Rng {
 }
 
 const CITIES: &[(&str, &str)] = &[
-    ("北京", "110108"), ("上海", "310115"), ("广州", "440106"), ("深圳", "440305"), ("杭州", "330106"),
-    ("南京", "320106"), ("成都", "510107"), ("武汉", "420111"), ("西安", "610113"), ("苏州", "320505"),
-    ("天津", "120116"), ("重庆", "500112"), ("长沙", "430104"), ("合肥", "340104"), ("济南", "370102"),
-    ("青岛", "370212"), ("厦门", "350203"), ("福州", "350102"), ("郑州", "410105"), ("沈阳", "210102"),
+    ("北京", "110108"),
+    ("上海", "310115"),
+    ("广州", "440106"),
+    ("深圳", "440305"),
+    ("杭州", "330106"),
+    ("南京", "320106"),
+    ("成都", "510107"),
+    ("武汉", "420111"),
+    ("西安", "610113"),
+    ("苏州", "320505"),
+    ("天津", "120116"),
+    ("重庆", "500112"),
+    ("长沙", "430104"),
+    ("合肥", "340104"),
+    ("济南", "370102"),
+    ("青岛", "370212"),
+    ("厦门", "350203"),
+    ("福州", "350102"),
+    ("郑州", "410105"),
+    ("沈阳", "210102"),
 ];
 const CORES: &[&str] = &[
-    "云维", "智联", "数安", "信达", "博远", "恒通", "华信", "启明", "天擎", "星河", "鼎新", "汇智", "联创", "迅捷",
-    "睿思", "宏图", "中拓", "瑞泽", "普华", "致远",
+    "云维", "智联", "数安", "信达", "博远", "恒通", "华信", "启明", "天擎", "星河", "鼎新", "汇智",
+    "联创", "迅捷", "睿思", "宏图", "中拓", "瑞泽", "普华", "致远",
 ];
-const SUFFIXES: &[&str] =
-    &["信息技术有限公司", "科技股份有限公司", "数据服务有限公司", "网络科技有限公司", "系统集成有限公司", "软件有限公司"];
+const SUFFIXES: &[&str] = &[
+    "信息技术有限公司",
+    "科技股份有限公司",
+    "数据服务有限公司",
+    "网络科技有限公司",
+    "系统集成有限公司",
+    "软件有限公司",
+];
 const NOTES: &[&str] = &[
     "制度已发布并执行，记录完整",
     "按季度执行，记录见附件",
@@ -74,18 +96,54 @@ const NOTES: &[&str] = &[
     "由运维管理部负责，定期评审",
 ];
 const EVIDENCE_FILES: &[(&str, &str)] = &[
-    ("service-catalogue.md", "# 运维服务目录\n\n| 服务 | 服务时间 | 交付方式 |\n|---|---|---|\n| 系统监控 | 7×24 | 远程 |\n| 故障处理 | 7×24 | 远程/现场 |\n"),
-    ("management-rules.md", "# 运维管理制度汇编\n\n1. 事件管理制度\n2. 问题管理制度\n3. 变更管理制度\n4. 发布管理制度\n5. 配置管理制度\n"),
-    ("capability-plan.md", "# 年度能力管理计划\n\n人员、资源、技术、过程四要素的目标、措施与责任人。\n"),
-    ("review-minutes.md", "# 管理评审会议纪要\n\n评审范围：运维过程与制度；结论：持续有效，改进项 3 项。\n"),
-    ("satisfaction-survey.csv", "客户,满意度,日期\n客户A,4.6,2026-06-30\n客户B,4.4,2026-06-30\n"),
-    ("training-records.csv", "姓名,课程,学时,日期\n张三,ITSS 标准解读,8,2026-03-12\n李四,事件管理实务,4,2026-04-02\n"),
-    ("appraisal-records.csv", "姓名,岗位,考核结果,周期\n张三,运维工程师,A,2026H1\n李四,服务台,B,2026H1\n"),
-    ("job-descriptions.md", "# 岗位说明书\n\n管理岗、技术支持岗、操作岗的职责与任职要求。\n"),
-    ("tickets-export.csv", "工单号,类型,级别,解决时长(h)\nINC-001,事件,P2,3.5\nINC-002,事件,P3,8\nPRB-001,问题,P2,40\n"),
-    ("change-records.csv", "变更号,类型,结果\nCHG-001,标准变更,成功\nCHG-002,一般变更,成功\n"),
-    ("monitoring-screens.md", "# 监控平台截图说明\n\n监控覆盖：网络、主机、数据库、中间件、应用。\n"),
-    ("knowledge-base.csv", "条目,分类,更新日期\n数据库连接池耗尽处理,数据库,2026-05-10\n交换机端口抖动排查,网络,2026-06-02\n"),
+    (
+        "service-catalogue.md",
+        "# 运维服务目录\n\n| 服务 | 服务时间 | 交付方式 |\n|---|---|---|\n| 系统监控 | 7×24 | 远程 |\n| 故障处理 | 7×24 | 远程/现场 |\n",
+    ),
+    (
+        "management-rules.md",
+        "# 运维管理制度汇编\n\n1. 事件管理制度\n2. 问题管理制度\n3. 变更管理制度\n4. 发布管理制度\n5. 配置管理制度\n",
+    ),
+    (
+        "capability-plan.md",
+        "# 年度能力管理计划\n\n人员、资源、技术、过程四要素的目标、措施与责任人。\n",
+    ),
+    (
+        "review-minutes.md",
+        "# 管理评审会议纪要\n\n评审范围：运维过程与制度；结论：持续有效，改进项 3 项。\n",
+    ),
+    (
+        "satisfaction-survey.csv",
+        "客户,满意度,日期\n客户A,4.6,2026-06-30\n客户B,4.4,2026-06-30\n",
+    ),
+    (
+        "training-records.csv",
+        "姓名,课程,学时,日期\n张三,ITSS 标准解读,8,2026-03-12\n李四,事件管理实务,4,2026-04-02\n",
+    ),
+    (
+        "appraisal-records.csv",
+        "姓名,岗位,考核结果,周期\n张三,运维工程师,A,2026H1\n李四,服务台,B,2026H1\n",
+    ),
+    (
+        "job-descriptions.md",
+        "# 岗位说明书\n\n管理岗、技术支持岗、操作岗的职责与任职要求。\n",
+    ),
+    (
+        "tickets-export.csv",
+        "工单号,类型,级别,解决时长(h)\nINC-001,事件,P2,3.5\nINC-002,事件,P3,8\nPRB-001,问题,P2,40\n",
+    ),
+    (
+        "change-records.csv",
+        "变更号,类型,结果\nCHG-001,标准变更,成功\nCHG-002,一般变更,成功\n",
+    ),
+    (
+        "monitoring-screens.md",
+        "# 监控平台截图说明\n\n监控覆盖：网络、主机、数据库、中间件、应用。\n",
+    ),
+    (
+        "knowledge-base.csv",
+        "条目,分类,更新日期\n数据库连接池耗尽处理,数据库,2026-05-10\n交换机端口抖动排查,网络,2026-06-02\n",
+    ),
 ];
 
 /// What to generate.
@@ -135,11 +193,19 @@ fn passing_value(check: &str, rng: &mut Rng) -> f64 {
     let parse = |op: &str| -> Option<f64> { check.split(op).nth(1)?.trim().parse::<f64>().ok() };
     let r = rng.unit();
     let v = if let Some(n) = parse(">=") {
-        if n < 1.0 { n + (1.0 - n) * r } else { n * (1.0 + r) }
+        if n < 1.0 {
+            n + (1.0 - n) * r
+        } else {
+            n * (1.0 + r)
+        }
     } else if let Some(n) = parse("<=") {
         n * r
     } else if let Some(n) = parse(">") {
-        if n < 1.0 { n + (1.0 - n) * (0.1 + 0.9 * r) } else { n + 1.0 + r }
+        if n < 1.0 {
+            n + (1.0 - n) * (0.1 + 0.9 * r)
+        } else {
+            n + 1.0 + r
+        }
     } else if let Some(n) = parse("<") {
         n * r * 0.9
     } else {
@@ -168,7 +234,10 @@ struct Evidence {
 pub fn generate(catalog: &Catalog, config: &SampleConfig) -> io::Result<SampleSummary> {
     let evidence: Vec<Evidence> = EVIDENCE_FILES
         .iter()
-        .map(|(name, text)| Evidence { name, sha256: crate::catalog::hex(&Sha256::digest(text.as_bytes())) })
+        .map(|(name, text)| Evidence {
+            name,
+            sha256: crate::catalog::hex(&Sha256::digest(text.as_bytes())),
+        })
         .collect();
     let mut summary = SampleSummary::default();
     let mut rng = Rng::new(config.seed);
@@ -198,7 +267,9 @@ fn pick_profile(catalog: &Catalog, rng: &mut Rng) -> Option<usize> {
         return None;
     }
     let mut rest = roll - none;
-    let weights: Vec<u64> = (0..n).map(|i| [38u64, 28, 15, 7].get(i).copied().unwrap_or(5)).collect();
+    let weights: Vec<u64> = (0..n)
+        .map(|i| [38u64, 28, 15, 7].get(i).copied().unwrap_or(5))
+        .collect();
     let total: u64 = weights.iter().sum();
     rest = rest * total / (100 - none);
     let mut acc = 0;
@@ -211,13 +282,21 @@ fn pick_profile(catalog: &Catalog, rng: &mut Rng) -> Option<usize> {
     Some(n - 1)
 }
 
-fn submission(catalog: &Catalog, config: &SampleConfig, i: u64, rng: &mut Rng, evidence: &[Evidence]) -> (String, bool) {
+fn submission(
+    catalog: &Catalog,
+    config: &SampleConfig,
+    i: u64,
+    rng: &mut Rng,
+    evidence: &[Evidence],
+) -> (String, bool) {
     let (city, region) = *rng.pick(CITIES);
     let name = format!("{city}{}{}", rng.pick(CORES), rng.pick(SUFFIXES));
     let code = credit_code(rng, region);
     let profile = pick_profile(catalog, rng);
     let base = Date::new(2026, 1, 10).unwrap_or_else(|| unreachable!());
-    let as_of = base.add_days(i64::try_from(rng.below(300)).unwrap_or(0)).unwrap_or(base);
+    let as_of = base
+        .add_days(i64::try_from(rng.below(300)).unwrap_or(0))
+        .unwrap_or(base);
     let top = catalog.levels.len() - 1;
     let target = match profile {
         None => 0,
@@ -225,14 +304,26 @@ fn submission(catalog: &Catalog, config: &SampleConfig, i: u64, rng: &mut Rng, e
         Some(p) => p,
     };
     let broken_prereq = rng.chance(4);
-    let invalid_kind = if rng.below(1000) < config.invalid_per_mille { Some(rng.below(6)) } else { None };
+    let invalid_kind = if rng.below(1000) < config.invalid_per_mille {
+        Some(rng.below(6))
+    } else {
+        None
+    };
 
     let mut y = String::with_capacity(32 * 1024);
-    let _ = writeln!(y, "# Synthetic submission generated by `itss sample --seed {}` (not a real company).", config.seed);
+    let _ = writeln!(
+        y,
+        "# Synthetic submission generated by `itss sample --seed {}` (not a real company).",
+        config.seed
+    );
     let _ = writeln!(y, "id: s{}-{i:06}", config.seed);
     let _ = writeln!(y, "catalog: {}", catalog.id);
     let _ = writeln!(y, "catalog_version: {}", quote(&catalog.version));
-    let assessed = if invalid_kind == Some(1) { "2026-02-30".to_owned() } else { as_of.to_string() };
+    let assessed = if invalid_kind == Some(1) {
+        "2026-02-30".to_owned()
+    } else {
+        as_of.to_string()
+    };
     let _ = writeln!(y, "assessed_on: {assessed}");
     let _ = writeln!(y, "target_level: {}", quote(&catalog.levels[target].id));
     let _ = writeln!(y, "organization:");
@@ -250,9 +341,17 @@ fn submission(catalog: &Catalog, config: &SampleConfig, i: u64, rng: &mut Rng, e
     let _ = writeln!(y, "  credit_code: {}", quote(&code));
     let _ = writeln!(y, "  legal_entity: true");
     let years = 1 + profile.map_or(0, |p| p as i64 * 2) + i64::try_from(rng.below(4)).unwrap_or(0);
-    let business = as_of.add_days(-365 * years - i64::try_from(rng.below(200)).unwrap_or(0)).unwrap_or(as_of);
-    let system_days = if broken_prereq { 60 + rng.below(60) } else { 200 + rng.below(700) };
-    let system = as_of.add_days(-i64::try_from(system_days).unwrap_or(0)).unwrap_or(as_of);
+    let business = as_of
+        .add_days(-365 * years - i64::try_from(rng.below(200)).unwrap_or(0))
+        .unwrap_or(as_of);
+    let system_days = if broken_prereq {
+        60 + rng.below(60)
+    } else {
+        200 + rng.below(700)
+    };
+    let system = as_of
+        .add_days(-i64::try_from(system_days).unwrap_or(0))
+        .unwrap_or(as_of);
     let _ = writeln!(y, "  business_since: {business}");
     let _ = writeln!(y, "  system_since: {system}");
     let certificates: Vec<String> = catalog
@@ -261,7 +360,8 @@ fn submission(catalog: &Catalog, config: &SampleConfig, i: u64, rng: &mut Rng, e
         .filter(|p| profile.is_some_and(|pr| p.level <= pr))
         .filter_map(|p| match p.kind {
             PrerequisiteKind::Certificate { level, months_held } => {
-                let held_days = i64::from(months_held) * 31 + i64::try_from(rng.below(300)).unwrap_or(0);
+                let held_days =
+                    i64::from(months_held) * 31 + i64::try_from(rng.below(300)).unwrap_or(0);
                 let issued = as_of.add_days(-held_days)?;
                 let expires = issued.add_days(3 * 365)?;
                 Some(format!(
@@ -292,7 +392,15 @@ fn submission(catalog: &Catalog, config: &SampleConfig, i: u64, rng: &mut Rng, e
     let _ = writeln!(y, "answers:");
     for (ci, c) in catalog.criteria.iter().enumerate() {
         let met = profile.is_some_and(|p| c.level <= p);
-        answer(&mut y, c, met, as_of, rng, evidence, invalid_kind == Some(2) && ci == 0);
+        answer(
+            &mut y,
+            c,
+            met,
+            as_of,
+            rng,
+            evidence,
+            invalid_kind == Some(2) && ci == 0,
+        );
     }
     if invalid_kind == Some(3) {
         let _ = writeln!(y, "unexpected_field: true");
@@ -300,10 +408,22 @@ fn submission(catalog: &Catalog, config: &SampleConfig, i: u64, rng: &mut Rng, e
     (y, invalid_kind.is_some())
 }
 
-fn answer(y: &mut String, c: &Criterion, met: bool, as_of: Date, rng: &mut Rng, evidence: &[Evidence], bad_rating: bool) {
+fn answer(
+    y: &mut String,
+    c: &Criterion,
+    met: bool,
+    as_of: Date,
+    rng: &mut Rng,
+    evidence: &[Evidence],
+    bad_rating: bool,
+) {
     // Not met: a mix of partial, nonconform and no answer at all.
     let rating = if met {
-        if rng.below(1000) < 3 { "partial" } else { "conform" }
+        if rng.below(1000) < 3 {
+            "partial"
+        } else {
+            "conform"
+        }
     } else {
         match rng.below(100) {
             0..=34 => "conform",
@@ -329,10 +449,19 @@ fn answer(y: &mut String, c: &Criterion, met: bool, as_of: Date, rng: &mut Rng, 
         for _ in 0..items {
             let file = rng.pick(evidence);
             let max_age = c.evidence.max_age_days.map_or(300, i64::from);
-            let stale = rng.below(1000) < if met { 5 } else { 100 } && c.evidence.max_age_days.is_some();
-            let age = if stale { max_age + 1 + i64::try_from(rng.below(200)).unwrap_or(0) } else { i64::try_from(rng.below(u64::try_from(max_age.max(1)).unwrap_or(1))).unwrap_or(0) };
+            let stale =
+                rng.below(1000) < if met { 5 } else { 100 } && c.evidence.max_age_days.is_some();
+            let age = if stale {
+                max_age + 1 + i64::try_from(rng.below(200)).unwrap_or(0)
+            } else {
+                i64::try_from(rng.below(u64::try_from(max_age.max(1)).unwrap_or(1))).unwrap_or(0)
+            };
             let dated = as_of.add_days(-age).unwrap_or(as_of);
-            let _ = writeln!(y, "      - {{path: evidence/{}, sha256: {}, dated: {dated}}}", file.name, file.sha256);
+            let _ = writeln!(
+                y,
+                "      - {{path: evidence/{}, sha256: {}, dated: {dated}}}",
+                file.name, file.sha256
+            );
         }
     }
     if !c.metrics.is_empty() {
@@ -341,7 +470,13 @@ fn answer(y: &mut String, c: &Criterion, met: bool, as_of: Date, rng: &mut Rng, 
             .iter()
             .map(|m| {
                 let src = m.check.source();
-                let v = if met && rng.below(1000) >= 5 { passing_value(src, rng) } else if rng.chance(50) { failing_value(src) } else { passing_value(src, rng) };
+                let v = if met && rng.below(1000) >= 5 {
+                    passing_value(src, rng)
+                } else if rng.chance(50) {
+                    failing_value(src)
+                } else {
+                    passing_value(src, rng)
+                };
                 format!("{}: {v}", m.id)
             })
             .collect();

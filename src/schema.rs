@@ -122,7 +122,21 @@ pub fn check(
         } else {
             code_for(&pointer).unwrap_or(Code::Schema)
         };
-        let message = if is_date {
+        let message = if let ValidationErrorKind::Enum { options } = error.kind() {
+            let allowed: Vec<String> = options
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            format!(
+                "{} is not allowed here; use one of: {}",
+                error.instance(),
+                allowed.join(", ")
+            )
+        } else if is_date {
             format!(
                 "{} is not a date written YYYY-MM-DD (a real calendar day)",
                 error.instance()

@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::yaml::{self, Location, Node};
+use crate::yaml::{self, Location, Node, ParseErrorKind};
 
 /// Default input size limit (SPEC §10): 16 MiB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
@@ -57,7 +57,7 @@ pub fn read_text(path: &Path, max_size: u64) -> Result<String, Diagnostic> {
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     // Read one byte past the limit so a file that grows while read is still refused.
-    file.take(max_size + 1)
+    file.take(max_size.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| {
             Diagnostic::error(
@@ -131,17 +131,26 @@ pub fn is_json(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
+/// A file that does not parse: the diagnostic and the text (for the snippet).
+#[derive(Debug)]
+pub struct Unparsable {
+    /// What is wrong.
+    pub diagnostic: Diagnostic,
+    /// The text.
+    pub text: String,
+}
+
 /// Parses text as YAML (or JSON, for `.json` files: checked with a JSON parser first so
 /// that YAML-only syntax is refused) into a located tree.
-pub fn parse(path: &Path, text: String, max_size: u64) -> Result<SourceDoc, Diagnostic> {
+pub fn parse(path: &Path, text: String, max_size: u64) -> Result<SourceDoc, Box<Unparsable>> {
     if is_json(path) {
         if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&text) {
-            return Err(
+            let diagnostic =
                 Diagnostic::error(Code::JsonSyntax, path, json_reason(&e)).at(Location {
                     line: e.line() as u64,
                     column: e.column() as u64,
-                }),
-            );
+                });
+            return Err(Box::new(Unparsable { diagnostic, text }));
         }
     }
     let budget = usize::try_from(max_size).unwrap_or(usize::MAX);
@@ -151,7 +160,16 @@ pub fn parse(path: &Path, text: String, max_size: u64) -> Result<SourceDoc, Diag
             text,
             root,
         }),
-        Err(e) => Err(Diagnostic::error(Code::YamlSyntax, path, e.message).at(e.location)),
+        Err(e) => {
+            let code = match e.kind {
+                ParseErrorKind::Syntax => Code::YamlSyntax,
+                ParseErrorKind::DuplicateKey => Code::DuplicateKey,
+                ParseErrorKind::Limit => Code::InputLimit,
+                ParseErrorKind::Unsupported => Code::UnsupportedYaml,
+            };
+            let diagnostic = Diagnostic::error(code, path, e.message).at(e.location);
+            Err(Box::new(Unparsable { diagnostic, text }))
+        }
     }
 }
 
@@ -163,8 +181,8 @@ fn json_reason(e: &serde_json::Error) -> String {
     }
 }
 
-/// Reads and parses a file.
-pub fn load(path: &Path, max_size: u64) -> Result<SourceDoc, Diagnostic> {
-    let text = read_text(path, max_size)?;
-    parse(path, text, max_size)
+/// Reads and parses a file; on failure the diagnostic and, when the file was read, its text.
+pub fn load(path: &Path, max_size: u64) -> Result<SourceDoc, (Diagnostic, Option<String>)> {
+    let text = read_text(path, max_size).map_err(|d| (d, None))?;
+    parse(path, text, max_size).map_err(|u| (u.diagnostic, Some(u.text)))
 }

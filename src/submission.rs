@@ -196,7 +196,19 @@ impl ParsedSubmission {
 /// Reads and parses a submission file (no validation yet).
 pub fn parse(path: &Path, max_size: u64) -> Result<ParsedSubmission, Box<SubmissionLoad>> {
     let doc = source::load(path, max_size)
-        .map_err(|d| Box::new(SubmissionLoad::failed(vec![d], None)))?;
+        .map_err(|(d, text)| Box::new(SubmissionLoad::failed(vec![d], text)))?;
+    let value = doc.root.to_json();
+    Ok(ParsedSubmission { doc, value })
+}
+
+/// Parses a submission from text; `path` names it in diagnostics and anchors evidence paths.
+pub fn parse_str(
+    path: &Path,
+    text: &str,
+    max_size: u64,
+) -> Result<ParsedSubmission, Box<SubmissionLoad>> {
+    let doc = source::parse(path, text.to_owned(), max_size)
+        .map_err(|u| Box::new(SubmissionLoad::failed(vec![u.diagnostic], Some(u.text))))?;
     let value = doc.root.to_json();
     Ok(ParsedSubmission { doc, value })
 }

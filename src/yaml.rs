@@ -68,9 +68,24 @@ pub struct Key {
     pub name: String,
 }
 
+/// What kind of parse failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseErrorKind {
+    /// Not well-formed YAML.
+    Syntax,
+    /// A mapping has the same key twice.
+    DuplicateKey,
+    /// A size, depth, node or alias limit was exceeded.
+    Limit,
+    /// A YAML feature the formats do not use (tags, merge keys, several documents).
+    Unsupported,
+}
+
 /// A parse failure: the parser's message and where it happened.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParseError {
+    /// What kind of failure.
+    pub kind: ParseErrorKind,
     /// What went wrong, in the parser's words (first line only).
     pub message: String,
     /// Where, when the parser knows.
@@ -130,17 +145,42 @@ fn resolve_plain(text: &str) -> Result<NodeKind, String> {
 }
 
 fn location(marker: &granit_parser::Marker) -> Location {
-    Location { line: marker.line() as u64, column: marker.col() as u64 + 1 }
+    Location {
+        line: marker.line() as u64,
+        column: marker.col() as u64 + 1,
+    }
 }
 
 fn fail(message: impl Into<String>, at: Location) -> ParseError {
-    ParseError { message: message.into(), location: at }
+    ParseError {
+        kind: ParseErrorKind::Syntax,
+        message: message.into(),
+        location: at,
+    }
+}
+
+fn failure(kind: ParseErrorKind, message: impl Into<String>, at: Location) -> ParseError {
+    ParseError {
+        kind,
+        message: message.into(),
+        location: at,
+    }
 }
 
 /// A collection being built, with its location and, for mappings, the pending key.
 enum Frame {
-    Seq { location: Location, anchor: usize, items: Vec<Node> },
-    Map { location: Location, anchor: usize, entries: Vec<(Key, Node)>, key: Option<Key>, seen: Option<std::collections::HashSet<String>> },
+    Seq {
+        location: Location,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        location: Location,
+        anchor: usize,
+        entries: Vec<(Key, Node)>,
+        key: Option<Key>,
+        seen: Option<std::collections::HashSet<String>>,
+    },
 }
 
 fn key_name(node: &Node) -> Option<String> {
@@ -172,7 +212,11 @@ pub fn parse(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
 
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > budget_bytes {
-        return Err(fail(format!("the document is larger than {budget_bytes} bytes"), Location::default()));
+        return Err(failure(
+            ParseErrorKind::Limit,
+            format!("the document is larger than {budget_bytes} bytes"),
+            Location::default(),
+        ));
     }
     let options = granit_parser::options! {
         emit_comments: false,
@@ -181,7 +225,8 @@ pub fn parse(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
     };
     let mut parser = Parser::new_from_str_with_options(text, options);
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: std::collections::HashMap<usize, (Node, usize)> = std::collections::HashMap::new();
+    let mut anchors: std::collections::HashMap<usize, (Node, usize)> =
+        std::collections::HashMap::new();
     let mut root: Option<Node> = None;
     let mut documents = 0usize;
     let mut nodes = 0usize;
@@ -191,11 +236,17 @@ pub fn parse(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
         let (event, span) = next.map_err(|e| fail(e.info(), location(e.marker())))?;
         let at = location(&span.start);
         let (node, anchor) = match event {
-            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Comment(..) => continue,
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Comment(..) => {
+                continue;
+            }
             Event::DocumentStart(..) => {
                 documents += 1;
                 if documents > 1 {
-                    return Err(fail("only one YAML document is allowed per file", at));
+                    return Err(failure(
+                        ParseErrorKind::Unsupported,
+                        "only one YAML document is allowed per file",
+                        at,
+                    ));
                 }
                 continue;
             }
@@ -205,7 +256,11 @@ pub fn parse(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                 };
                 nodes += size;
                 if nodes > MAX_NODES {
-                    return Err(fail("aliases expand the document beyond the node limit", at));
+                    return Err(failure(
+                        ParseErrorKind::Limit,
+                        "aliases expand the document beyond the node limit",
+                        at,
+                    ));
                 }
                 let mut copy = node.clone();
                 copy.location = at;
@@ -215,13 +270,25 @@ pub fn parse(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                 nodes += 1;
                 scalar_bytes += value.len();
                 if scalar_bytes > budget_bytes {
-                    return Err(fail("the document's text exceeds the size budget", at));
+                    return Err(failure(
+                        ParseErrorKind::Limit,
+                        "the document's text (with aliases expanded) exceeds the size budget",
+                        at,
+                    ));
                 }
                 let forced_string = match &tag {
                     None => false,
                     Some(tag) if tag.core_suffix() == Some("str") => true,
                     Some(tag) => {
-                        return Err(fail(format!("unsupported tag `{}{}`", tag.original_handle(), tag.suffix()), at));
+                        return Err(failure(
+                            ParseErrorKind::Unsupported,
+                            format!(
+                                "unsupported tag `{}{}`",
+                                tag.original_handle(),
+                                tag.suffix()
+                            ),
+                            at,
+                        ));
                     }
                 };
                 let kind = if style == ScalarStyle::Plain && !forced_string {
@@ -231,40 +298,91 @@ pub fn parse(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                 };
                 (Node { location: at, kind }, anchor)
             }
-            Event::SequenceStart(_, anchor, tag) | Event::MappingStart(_, anchor, tag) if tag.is_some() => {
+            Event::SequenceStart(_, anchor, tag) | Event::MappingStart(_, anchor, tag)
+                if tag.is_some() =>
+            {
                 let _ = anchor;
-                let tag = tag.map(|t| format!("{}{}", t.original_handle(), t.suffix())).unwrap_or_default();
-                return Err(fail(format!("unsupported tag `{tag}`"), at));
+                let tag = tag
+                    .map(|t| format!("{}{}", t.original_handle(), t.suffix()))
+                    .unwrap_or_default();
+                return Err(failure(
+                    ParseErrorKind::Unsupported,
+                    format!("unsupported tag `{tag}`"),
+                    at,
+                ));
             }
             Event::SequenceStart(_, anchor, _) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(fail(format!("values nest deeper than {MAX_DEPTH} levels"), at));
+                    return Err(failure(
+                        ParseErrorKind::Limit,
+                        format!("values nest deeper than {MAX_DEPTH} levels"),
+                        at,
+                    ));
                 }
-                stack.push(Frame::Seq { location: at, anchor, items: Vec::new() });
+                stack.push(Frame::Seq {
+                    location: at,
+                    anchor,
+                    items: Vec::new(),
+                });
                 continue;
             }
             Event::MappingStart(_, anchor, _) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(fail(format!("values nest deeper than {MAX_DEPTH} levels"), at));
+                    return Err(failure(
+                        ParseErrorKind::Limit,
+                        format!("values nest deeper than {MAX_DEPTH} levels"),
+                        at,
+                    ));
                 }
-                stack.push(Frame::Map { location: at, anchor, entries: Vec::new(), key: None, seen: None });
+                stack.push(Frame::Map {
+                    location: at,
+                    anchor,
+                    entries: Vec::new(),
+                    key: None,
+                    seen: None,
+                });
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                Some(Frame::Seq { location, anchor, items }) => {
+                Some(Frame::Seq {
+                    location,
+                    anchor,
+                    items,
+                }) => {
                     nodes += 1;
-                    (Node { location, kind: NodeKind::Seq(items) }, anchor)
+                    (
+                        Node {
+                            location,
+                            kind: NodeKind::Seq(items),
+                        },
+                        anchor,
+                    )
                 }
-                Some(Frame::Map { location, anchor, entries, .. }) => {
+                Some(Frame::Map {
+                    location,
+                    anchor,
+                    entries,
+                    ..
+                }) => {
                     nodes += 1;
-                    (Node { location, kind: NodeKind::Map(entries) }, anchor)
+                    (
+                        Node {
+                            location,
+                            kind: NodeKind::Map(entries),
+                        },
+                        anchor,
+                    )
                 }
                 None => return Err(fail("unbalanced collection end", at)),
             },
             _ => continue,
         };
         if nodes > MAX_NODES {
-            return Err(fail("the document has too many values", at));
+            return Err(failure(
+                ParseErrorKind::Limit,
+                "the document has too many values",
+                at,
+            ));
         }
         if anchor != 0 {
             let size = count_nodes(&node);
@@ -273,10 +391,16 @@ pub fn parse(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
         match stack.last_mut() {
             None => root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, seen, .. }) => match key.take() {
+            Some(Frame::Map {
+                entries, key, seen, ..
+            }) => match key.take() {
                 None => {
                     if node.kind == NodeKind::String("<<".to_owned()) {
-                        return Err(fail("merge keys (`<<`) are not supported", node.location));
+                        return Err(failure(
+                            ParseErrorKind::Unsupported,
+                            "merge keys (`<<`) are not supported",
+                            node.location,
+                        ));
                     }
                     let Some(name) = key_name(&node) else {
                         return Err(fail("mapping keys must be scalars", node.location));
@@ -286,30 +410,54 @@ pub fn parse(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                         None => {
                             let dup = entries.iter().any(|(k, _)| k.name == name);
                             if entries.len() >= 8 {
-                                *seen = Some(entries.iter().map(|(k, _)| k.name.clone()).chain([name.clone()]).collect());
+                                *seen = Some(
+                                    entries
+                                        .iter()
+                                        .map(|(k, _)| k.name.clone())
+                                        .chain([name.clone()])
+                                        .collect(),
+                                );
                             }
                             dup
                         }
                     };
                     if duplicate {
-                        return Err(fail(format!("duplicate key `{name}`"), node.location));
+                        return Err(failure(
+                            ParseErrorKind::DuplicateKey,
+                            format!("duplicate key `{name}`"),
+                            node.location,
+                        ));
                     }
-                    *key = Some(Key { location: node.location, name });
+                    *key = Some(Key {
+                        location: node.location,
+                        name,
+                    });
                 }
                 Some(k) => entries.push((k, node)),
             },
         }
     }
-    Ok(root.unwrap_or(Node { location: Location { line: 1, column: 1 }, kind: NodeKind::Null }))
+    Ok(root.unwrap_or(Node {
+        location: Location { line: 1, column: 1 },
+        kind: NodeKind::Null,
+    }))
 }
 
 /// Parses YAML into a plain JSON value, without locations or strict-number restoration:
 /// the "merely parse" floor that batch benchmarks compare against.
 pub fn parse_plain(text: &str, budget_bytes: usize) -> Result<Value, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    serde_saphyr::from_str_with_options::<Value>(text, options(budget_bytes)).map_err(|e| ParseError {
-        message: e.to_string().lines().next().unwrap_or("invalid YAML").to_owned(),
-        location: Location::default(),
+    serde_saphyr::from_str_with_options::<Value>(text, options(budget_bytes)).map_err(|e| {
+        ParseError {
+            kind: ParseErrorKind::Syntax,
+            message: e
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or("invalid YAML")
+                .to_owned(),
+            location: Location::default(),
+        }
     })
 }
 
@@ -481,7 +629,10 @@ mod tests {
 
     #[test]
     fn nan_and_deep_nesting_are_refused() {
-        assert_eq!(parse("a: .nan\n", 1 << 20).unwrap().to_json(), serde_json::json!({"a": ".nan"}));
+        assert_eq!(
+            parse("a: .nan\n", 1 << 20).unwrap().to_json(),
+            serde_json::json!({"a": ".nan"})
+        );
         assert!(parse("a: 1e400\n", 1 << 20).is_err());
         assert!(parse("a: !!binary aGk=\n", 1 << 20).is_err());
         assert!(parse("a: 1\n---\nb: 2\n", 1 << 20).is_err());

@@ -36,7 +36,9 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
     let mut exclude = vec![args.out.clone()];
     exclude.extend(args.options.waivers.iter().cloned());
     let files = batch::discover(&args.inputs, &exclude)?;
-    let threads = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let element_columns = element_columns(&engine.catalogs);
     let config = BatchConfig {
         inputs: args.inputs.clone(),
@@ -57,21 +59,29 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(files.len() as u64);
         bar.set_style(
-            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {per_sec} eta {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar
     } else {
         ProgressBar::hidden()
     };
     let started = Instant::now();
-    let summary = batch::run(&engine, &files, &config, element_columns, &render, |done| bar.set_position(done))?;
+    let summary = batch::run(&engine, &files, &config, element_columns, &render, |done| {
+        bar.set_position(done)
+    })?;
     bar.finish_and_clear();
     let elapsed = started.elapsed().as_secs_f64();
     if !config.parse_only {
         write_summaries(&args, &summary)?;
     }
-    let rate = if elapsed > 0.0 { summary.files as f64 / elapsed } else { 0.0 };
+    let rate = if elapsed > 0.0 {
+        summary.files as f64 / elapsed
+    } else {
+        0.0
+    };
     if config.parse_only {
         eprintln!(
             "parsed {} file(s) ({} unparsable) in {elapsed:.2}s — {rate:.0} files/s on {threads} thread(s)",
@@ -97,11 +107,23 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
         "assessed {} · invalid {}{} · levels {} · {elapsed:.2}s · {rate:.0} submissions/s ({threads} thread(s)) → {}",
         summary.assessed,
         summary.invalid,
-        if summary.duplicates > 0 { format!(" ({} duplicate ids)", summary.duplicates) } else { String::new() },
-        if levels.is_empty() { "—".to_owned() } else { levels.join(", ") },
+        if summary.duplicates > 0 {
+            format!(" ({} duplicate ids)", summary.duplicates)
+        } else {
+            String::new()
+        },
+        if levels.is_empty() {
+            "—".to_owned()
+        } else {
+            levels.join(", ")
+        },
         args.out.display()
     );
-    let mut exit = if summary.invalid > 0 { Exit::Invalid } else { Exit::Ok };
+    let mut exit = if summary.invalid > 0 {
+        Exit::Invalid
+    } else {
+        Exit::Ok
+    };
     if exit == Exit::Ok {
         if let Some(required) = &args.options.require_level {
             let below = summary
@@ -142,9 +164,11 @@ fn write_summaries(args: &BatchArgs, summary: &BatchSummary) -> anyhow::Result<(
     let path: PathBuf = args.out.join("summary.json");
     let mut json = serde_json::to_string_pretty(summary)?;
     json.push('\n');
-    output::write_atomic(&path, json.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+    output::write_atomic(&path, json.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
     let html = super::report::summary_html(args.templates.as_deref(), args.lang.into(), summary)?;
     let path = args.out.join("summary.html");
-    output::write_atomic(&path, html.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+    output::write_atomic(&path, html.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }

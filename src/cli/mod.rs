@@ -1,9 +1,9 @@
 //! Command-line arguments (clap) and the commands they run. The only place that prints.
 
 mod assess;
-mod report;
 mod batch;
 mod catalog;
+mod report;
 mod sample;
 mod template;
 
@@ -63,7 +63,12 @@ struct BatchArgs {
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// What to write per submission: json (results/), html and md (reports/).
-    #[arg(long, value_delimiter = ',', default_value = "json", value_name = "LIST")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "json",
+        value_name = "LIST"
+    )]
     formats: Vec<OutputFormat>,
     /// Worker threads (default: the number of CPUs).
     #[arg(short = 'j', long, value_name = "N")]
@@ -253,7 +258,10 @@ fn catalog_by_id_or_path(id: &str) -> Result<itss::catalog::Catalog, Exit> {
     } else if let Some(load) = catalog::bundled(id) {
         load
     } else {
-        eprintln!("error: no bundled catalog `{id}` (bundled: {})", catalog::bundled_ids().join(", "));
+        eprintln!(
+            "error: no bundled catalog `{id}` (bundled: {})",
+            catalog::bundled_ids().join(", ")
+        );
         return Err(Exit::Usage);
     };
     load.catalog.ok_or_else(|| {

@@ -10,9 +10,15 @@ pub(super) fn batch_renderer(
     _templates: Option<&Path>,
     _lang: Lang,
 ) -> anyhow::Result<Box<dyn Fn(&AssessmentResult, &str) -> Result<String, String> + Sync>> {
-    Ok(Box::new(|_, ext| Err(format!("{ext} reports are not available yet"))))
+    Ok(Box::new(|_, ext| {
+        Err(format!("{ext} reports are not available yet"))
+    }))
 }
 
-pub(super) fn summary_html(_templates: Option<&Path>, _lang: Lang, _summary: &BatchSummary) -> anyhow::Result<String> {
+pub(super) fn summary_html(
+    _templates: Option<&Path>,
+    _lang: Lang,
+    _summary: &BatchSummary,
+) -> anyhow::Result<String> {
     Ok(String::new())
 }

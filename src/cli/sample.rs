@@ -9,7 +9,11 @@ pub(super) fn run(args: SampleArgs) -> anyhow::Result<Exit> {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    if args.out.exists() && std::fs::read_dir(&args.out).map(|mut d| d.next().is_some()).unwrap_or(true) {
+    if args.out.exists()
+        && std::fs::read_dir(&args.out)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
         eprintln!("error: {} exists and is not empty", args.out.display());
         return Ok(Exit::Usage);
     }
@@ -27,7 +31,11 @@ pub(super) fn run(args: SampleArgs) -> anyhow::Result<Exit> {
         catalog.id,
         args.out.display(),
         summary.invalid,
-        if args.evidence { "" } else { "; no evidence files: assess with --no-evidence-files" }
+        if args.evidence {
+            ""
+        } else {
+            "; no evidence files: assess with --no-evidence-files"
+        }
     );
     Ok(Exit::Ok)
 }

@@ -1,0 +1,335 @@
+//! The command line: exit codes (SPEC §8), JSON results valid against the result schema,
+//! and snapshots of the diagnostics for broken catalogs and submissions (with line:col).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn itss(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("itss").unwrap();
+    cmd.current_dir(dir).env("NO_COLOR", "1");
+    cmd
+}
+
+/// A temporary copy of a conformance case (submission + evidence) with the basic catalog.
+fn case(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = root().join("tests/conformance/cases").join(name);
+    for entry in fs::read_dir(&src).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+    }
+    if src.join("evidence").is_dir() {
+        fs::create_dir(dir.path().join("evidence")).unwrap();
+        for entry in fs::read_dir(src.join("evidence")).unwrap() {
+            let entry = entry.unwrap();
+            fs::copy(
+                entry.path(),
+                dir.path().join("evidence").join(entry.file_name()),
+            )
+            .unwrap();
+        }
+    }
+    for catalog in ["basic.yaml", "weighted.yaml"] {
+        fs::copy(
+            root().join("tests/conformance/catalogs").join(catalog),
+            dir.path().join(catalog),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn stderr_of(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.output().unwrap().stderr).unwrap()
+}
+
+#[test]
+fn exit_0_with_a_valid_result_document() {
+    let dir = case("basic-all-conform");
+    let out = itss(dir.path())
+        .args([
+            "assess",
+            "submission.yaml",
+            "--catalog",
+            "basic.yaml",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["achieved_level"], "2");
+    let validator = itss::schema::SchemaKind::Result.validator();
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn exit_1_for_an_invalid_submission_and_no_result() {
+    let dir = case("invalid-credit-code");
+    let out = itss(dir.path())
+        .args([
+            "assess",
+            "submission.yaml",
+            "--catalog",
+            "basic.yaml",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("submission.yaml:8:16"), "{stderr}");
+    assert!(stderr.contains("[credit-code]"), "{stderr}");
+}
+
+#[test]
+fn exit_2_for_a_broken_catalog_or_usage() {
+    let dir = case("basic-all-conform");
+    fs::write(dir.path().join("broken.yaml"), "id: [unclosed\n").unwrap();
+    itss(dir.path())
+        .args(["assess", "submission.yaml", "--catalog", "broken.yaml"])
+        .assert()
+        .code(2);
+    itss(dir.path())
+        .args(["assess", "submission.yaml", "--format", "pdf"])
+        .assert()
+        .code(2);
+    itss(dir.path())
+        .args(["catalog", "check", "broken.yaml"])
+        .assert()
+        .code(2);
+    itss(dir.path())
+        .args(["template", "--catalog", "no-such-catalog"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn exit_3_below_the_required_level() {
+    let dir = case("gating-lower-level-fails");
+    itss(dir.path())
+        .args([
+            "assess",
+            "submission.yaml",
+            "--catalog",
+            "basic.yaml",
+            "--require-level",
+            "3",
+        ])
+        .assert()
+        .code(3);
+    let dir = case("basic-all-conform");
+    itss(dir.path())
+        .args([
+            "assess",
+            "submission.yaml",
+            "--catalog",
+            "basic.yaml",
+            "--require-level",
+            "2",
+        ])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn text_summary_shows_levels_and_gaps() {
+    let dir = case("gating-lower-level-fails");
+    let out = itss(dir.path())
+        .args(["assess", "submission.yaml", "--catalog", "basic.yaml"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("达到级别"), "{text}");
+    assert!(text.contains("距下一级别的差距"), "{text}");
+    let out = itss(dir.path())
+        .args([
+            "assess",
+            "submission.yaml",
+            "--catalog",
+            "basic.yaml",
+            "--lang",
+            "en",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Achieved level"), "{text}");
+}
+
+#[test]
+fn output_file_is_written_atomically_and_only_when_valid() {
+    let dir = case("basic-all-conform");
+    itss(dir.path())
+        .args([
+            "assess",
+            "submission.yaml",
+            "--catalog",
+            "basic.yaml",
+            "--format",
+            "json",
+            "-o",
+            "out/result.json",
+        ])
+        .assert()
+        .code(0);
+    let text = fs::read_to_string(dir.path().join("out/result.json")).unwrap();
+    assert!(text.starts_with('{') && text.ends_with("}\n"));
+    let leftovers: Vec<_> = fs::read_dir(dir.path().join("out")).unwrap().collect();
+    assert_eq!(leftovers.len(), 1);
+}
+
+/// Applies `from → to` to a file of a case directory (the mutation must apply).
+fn mutate(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from:?} not in {file}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn check_catalog_snapshot(name: &str, from: &str, to: &str) {
+    let dir = case("basic-all-conform");
+    mutate(dir.path(), "basic.yaml", from, to);
+    let stderr = stderr_of(itss(dir.path()).args(["catalog", "check", "basic.yaml"]));
+    insta::assert_snapshot!(format!("catalog_{name}"), stderr);
+}
+
+#[test]
+fn broken_catalog_diagnostics() {
+    check_catalog_snapshot("duplicate_id", "id: B.L4.MGT.CHECK", "id: B.L4.MGT.PLAN");
+    check_catalog_snapshot(
+        "unknown_level",
+        "    level: \"3\"\n    element: people",
+        "    level: \"7\"\n    element: people",
+    );
+    check_catalog_snapshot("unknown_element", "element: resources", "element: resource");
+    check_catalog_snapshot(
+        "bad_expression",
+        "applies_if: \"facts.sla_requires_spares\"",
+        "applies_if: \"facts.sla_requires_spares ==\"",
+    );
+    check_catalog_snapshot("scale_out_of_range", "partial: 0.5", "partial: 1.5");
+    check_catalog_snapshot("unknown_prerequisite_kind", "kind: flag", "kind: flags");
+    check_catalog_snapshot(
+        "unknown_field",
+        "    clause: \"GB/T 28827.1-2012 7.3\"",
+        "    clause: \"GB/T 28827.1-2012 7.3\"\n    clauses: x",
+    );
+    check_catalog_snapshot("yaml_syntax", "  conform: 1\n", "  conform: [1\n");
+}
+
+fn check_submission_snapshot(name: &str, from: &str, to: &str) {
+    let dir = case("basic-all-conform");
+    mutate(dir.path(), "submission.yaml", from, to);
+    let mut cmd = itss(dir.path());
+    cmd.args([
+        "assess",
+        "submission.yaml",
+        "--catalog",
+        "basic.yaml",
+        "--format",
+        "json",
+    ]);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{name}");
+    assert!(out.stdout.is_empty(), "{name}");
+    insta::assert_snapshot!(
+        format!("submission_{name}"),
+        String::from_utf8(out.stderr).unwrap()
+    );
+}
+
+#[test]
+fn broken_submission_diagnostics() {
+    check_submission_snapshot(
+        "rating_no",
+        "B.L4.RES.DESK: {rating: conform}",
+        "B.L4.RES.DESK: {rating: NO}",
+    );
+    check_submission_snapshot(
+        "bad_date",
+        "assessed_on: 2026-10-01",
+        "assessed_on: 2026-02-30",
+    );
+    check_submission_snapshot("missing_name", "  name: 某某信息技术有限公司\n", "");
+    check_submission_snapshot(
+        "unknown_field",
+        "  legal_entity: true\n",
+        "  legal_entity: true\n  certificate_list: []\n",
+    );
+    check_submission_snapshot(
+        "wrong_type",
+        "  legal_entity: true",
+        "  legal_entity: [true]",
+    );
+    check_submission_snapshot(
+        "duplicate_key",
+        "  legal_entity: true\n",
+        "  legal_entity: true\n  legal_entity: false\n",
+    );
+    check_submission_snapshot("yaml_syntax", "answers:\n", "answers: {\n");
+    check_submission_snapshot("wrong_catalog", "catalog: conf-basic", "catalog: itss-om");
+    check_submission_snapshot(
+        "unknown_target_level",
+        "target_level: '2'",
+        "target_level: '9'",
+    );
+}
+
+#[test]
+fn huge_and_odd_files_are_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    // A sparse 1 GiB file: refused by the size limit before it is read.
+    let big = fs::File::create(dir.path().join("big.yaml")).unwrap();
+    big.set_len(1 << 30).unwrap();
+    let stderr = stderr_of(itss(dir.path()).args(["assess", "big.yaml"]));
+    assert!(stderr.contains("[file-too-large]"), "{stderr}");
+    fs::create_dir(dir.path().join("dir.yaml")).unwrap();
+    let stderr = stderr_of(itss(dir.path()).args(["assess", "dir.yaml"]));
+    assert!(stderr.contains("directory"), "{stderr}");
+    fs::write(dir.path().join("empty.yaml"), "").unwrap();
+    let stderr = stderr_of(itss(dir.path()).args(["assess", "empty.yaml"]));
+    assert!(stderr.contains("empty.yaml"), "{stderr}");
+    fs::write(dir.path().join("latin1.yaml"), b"name: caf\xe9\n").unwrap();
+    let stderr = stderr_of(itss(dir.path()).args(["assess", "latin1.yaml"]));
+    assert!(
+        stderr.contains("[not-utf8]") && stderr.contains("latin1.yaml:1:10"),
+        "{stderr}"
+    );
+    itss(dir.path())
+        .args(["assess", "missing.yaml"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn catalog_list_and_show() {
+    let out = itss(&root()).args(["catalog", "list"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for id in ["itss-om", "itss-cd", "itss-ii"] {
+        assert!(text.contains(id), "{text}");
+    }
+    let out = itss(&root())
+        .args(["catalog", "show", "itss-om"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("188"), "{text}");
+}
