@@ -25,6 +25,7 @@ pub mod catalog;
 pub mod credit_code;
 pub mod date;
 pub mod diagnostic;
+pub mod diff;
 pub mod engine;
 pub mod evidence;
 pub mod expression;

@@ -72,6 +72,23 @@ fn status_label(status: Status, lang: Lang) -> &'static str {
     }
 }
 
+/// Terminal columns a text takes (East Asian wide characters take two).
+fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            let c = u32::from(c);
+            let wide = matches!(c, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+                | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6);
+            if wide { 2 } else { 1 }
+        })
+        .sum()
+}
+
+/// `s` padded with spaces to `width` terminal columns.
+fn pad(s: &str, width: usize) -> String {
+    format!("{s}{}", " ".repeat(width.saturating_sub(display_width(s))))
+}
+
 fn pct(score: Option<f64>) -> String {
     score.map_or_else(|| "—".to_owned(), |s| format!("{:.1}%", s * 100.0))
 }
@@ -128,6 +145,12 @@ pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
     }
     let _ = writeln!(out, "{}: {}", l.index, pct(result.index));
     out.push('\n');
+    let name_width = result
+        .levels
+        .iter()
+        .map(|lv| display_width(lv.name.get(lang)))
+        .max()
+        .unwrap_or(0);
     for level in &result.levels {
         let mark = if level.satisfied { "✔" } else { "✘" };
         let verdict = if level.satisfied {
@@ -137,10 +160,10 @@ pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
         };
         let _ = write!(
             out,
-            "{mark} {} {} {:<8} {:>7}  ",
+            "{mark} {} {} {} {:>7}  ",
             l.levels,
             level.id,
-            level.name.get(lang),
+            pad(level.name.get(lang), name_width),
             pct(level.score)
         );
         let _ = write!(out, "[{verdict}]  ");

@@ -7,7 +7,7 @@ use itss::engine::{Engine, FileOutcome};
 use itss::result::AssessmentResult;
 use itss::{assess, output, summary, waiver};
 
-use super::{AssessArgs, AssessOptions, Exit, Format, load_catalogs, print_diagnostics};
+use super::{AssessArgs, AssessOptions, Exit, Format, ReportArg, load_catalogs, print_diagnostics};
 
 /// Builds the engine from the shared options (catalogs, waivers, as-of, …).
 pub(super) fn engine(options: &AssessOptions) -> Result<Engine, Exit> {
@@ -101,6 +101,48 @@ pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
             .map(|r| summary::render(r, args.lang.into(), 10))
             .collect::<Vec<_>>()
             .join("\n"),
+        Format::Md | Format::Html => {
+            let renderer = match super::report::renderer(args.templates.as_deref()) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    return Ok(Exit::Usage);
+                }
+            };
+            let format = if args.format == Format::Md {
+                ReportArg::Md
+            } else {
+                ReportArg::Html
+            };
+            if results.len() > 1 && args.format == Format::Html {
+                // Several HTML reports cannot share one file: -o names a directory then.
+                let Some(dir) = &args.output else {
+                    eprintln!("error: several HTML reports need -o DIR");
+                    return Ok(Exit::Usage);
+                };
+                for r in &results {
+                    let text =
+                        super::report::render_result(&renderer, r, format, args.lang.into())?;
+                    let path = dir.join(format!(
+                        "{}.html",
+                        itss::batch::safe_file_stem(&r.submission.id)
+                    ));
+                    output::write_atomic(&path, text.as_bytes())
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                }
+                return Ok(exit);
+            }
+            let mut parts = Vec::new();
+            for r in &results {
+                parts.push(super::report::render_result(
+                    &renderer,
+                    r,
+                    format,
+                    args.lang.into(),
+                )?);
+            }
+            parts.join("\n---\n\n")
+        }
     };
     match &args.output {
         Some(path) => output::write_atomic(path, rendered.as_bytes())

@@ -52,6 +52,58 @@ enum Command {
     Template(TemplateArgs),
     /// Generate realistic synthetic submissions (seeded) for demos, tests and benchmarks.
     Sample(SampleArgs),
+    /// Re-render a stored result document as a report.
+    Render(RenderArgs),
+    /// Compare two result documents: level, scores and per-criterion changes.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+struct RenderArgs {
+    /// A result document written by `itss assess --format json` or `itss batch`.
+    #[arg(value_name = "RESULT.json")]
+    result: PathBuf,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportArg::Html)]
+    format: ReportArg,
+    /// Language.
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    lang: LangArg,
+    /// Replace the bundled report templates with this directory.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// Write here instead of standard output.
+    #[arg(short, long, value_name = "PATH")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportArg {
+    /// Markdown.
+    Md,
+    /// Self-contained HTML.
+    Html,
+}
+
+#[derive(Debug, Args)]
+struct DiffArgs {
+    /// The earlier result document.
+    #[arg(value_name = "OLD.json")]
+    old: PathBuf,
+    /// The later result document.
+    #[arg(value_name = "NEW.json")]
+    new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    format: DiffFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    /// Readable summary.
+    Text,
+    /// JSON.
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -169,6 +221,10 @@ enum Format {
     Text,
     /// The result document (SPEC §7).
     Json,
+    /// The graded report as Markdown.
+    Md,
+    /// The graded report as one self-contained HTML file.
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -182,9 +238,12 @@ struct AssessArgs {
     /// Write here instead of standard output.
     #[arg(short, long, value_name = "PATH")]
     output: Option<PathBuf>,
-    /// Language of text output.
+    /// Language of text output and reports.
     #[arg(long, value_enum, default_value_t = LangArg::Zh)]
     lang: LangArg,
+    /// Replace the bundled report templates with this directory.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
     #[command(flatten)]
     options: AssessOptions,
 }
@@ -234,6 +293,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Template(args) => template::run(args),
         Command::Batch(args) => batch::run(args),
         Command::Sample(args) => sample::run(args),
+        Command::Render(args) => report::render(args),
+        Command::Diff(args) => report::diff(args),
     }
 }
 

@@ -1,0 +1,264 @@
+//! Year-over-year comparison of two result documents (`itss diff`): level, index and
+//! per-level scores, and every criterion whose status changed.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::result::{AssessmentResult, Status};
+
+/// What changed between two results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResultDiff {
+    /// Submission ids (old, new).
+    pub submissions: (String, String),
+    /// As-of dates (old, new).
+    pub as_of: (String, String),
+    /// Catalog `id version` (old, new).
+    pub catalogs: (String, String),
+    /// Whether the catalog files differ (digest).
+    pub catalog_changed: bool,
+    /// Achieved level (old, new).
+    pub achieved_level: (Option<String>, Option<String>),
+    /// +1 per level gained, −1 per level lost (catalog order), when both catalogs share levels.
+    pub level_steps: Option<i64>,
+    /// Index (old, new).
+    pub index: (Option<f64>, Option<f64>),
+    /// Per level: (id, old score, new score, old satisfied, new satisfied).
+    pub levels: Vec<LevelChange>,
+    /// Criteria whose status changed, catalog order of the new result.
+    pub criteria: Vec<CriterionChange>,
+    /// Criteria only in the old result.
+    pub removed: Vec<String>,
+    /// Criteria only in the new result.
+    pub added: Vec<String>,
+}
+
+/// A level's change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LevelChange {
+    /// Level id.
+    pub id: String,
+    /// Score before and after.
+    pub score: (Option<f64>, Option<f64>),
+    /// Satisfied before and after.
+    pub satisfied: (Option<bool>, Option<bool>),
+}
+
+/// A criterion whose status changed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CriterionChange {
+    /// Id.
+    pub id: String,
+    /// Level id.
+    pub level: String,
+    /// Title (zh).
+    pub title: String,
+    /// Status before and after.
+    pub status: (Status, Status),
+    /// `improved`, `regressed` or `changed`.
+    pub direction: &'static str,
+}
+
+fn rank(status: Status) -> Option<u8> {
+    match status {
+        Status::Unanswered => Some(0),
+        Status::Nonconform => Some(1),
+        Status::Partial => Some(2),
+        Status::Conform => Some(3),
+        Status::NotApplicable | Status::Waived => None,
+    }
+}
+
+/// Compares two results.
+pub fn compare(old: &AssessmentResult, new: &AssessmentResult) -> ResultDiff {
+    let position = |r: &AssessmentResult, id: Option<&str>| -> Option<i64> {
+        id.map_or(Some(-1), |id| {
+            r.levels.iter().position(|l| l.id == id).map(|p| p as i64)
+        })
+    };
+    let same_levels = old
+        .levels
+        .iter()
+        .map(|l| &l.id)
+        .eq(new.levels.iter().map(|l| &l.id));
+    let level_steps = if same_levels {
+        position(old, old.achieved_level.as_deref())
+            .zip(position(new, new.achieved_level.as_deref()))
+            .map(|(a, b)| b - a)
+    } else {
+        None
+    };
+    let old_levels: BTreeMap<&str, _> = old.levels.iter().map(|l| (l.id.as_str(), l)).collect();
+    let mut levels: Vec<LevelChange> = new
+        .levels
+        .iter()
+        .map(|l| {
+            let before = old_levels.get(l.id.as_str());
+            LevelChange {
+                id: l.id.clone(),
+                score: (before.and_then(|b| b.score), l.score),
+                satisfied: (before.map(|b| b.satisfied), Some(l.satisfied)),
+            }
+        })
+        .collect();
+    for l in &old.levels {
+        if !new.levels.iter().any(|n| n.id == l.id) {
+            levels.push(LevelChange {
+                id: l.id.clone(),
+                score: (l.score, None),
+                satisfied: (Some(l.satisfied), None),
+            });
+        }
+    }
+    let old_criteria: BTreeMap<&str, _> = old.criteria.iter().map(|c| (c.id.as_str(), c)).collect();
+    let mut criteria = Vec::new();
+    let mut added = Vec::new();
+    for c in &new.criteria {
+        match old_criteria.get(c.id.as_str()) {
+            None => added.push(c.id.clone()),
+            Some(before) if before.status != c.status => {
+                let direction = match (rank(before.status), rank(c.status)) {
+                    (Some(a), Some(b)) if b > a => "improved",
+                    (Some(a), Some(b)) if b < a => "regressed",
+                    _ => "changed",
+                };
+                criteria.push(CriterionChange {
+                    id: c.id.clone(),
+                    level: c.level.clone(),
+                    title: c.title.zh.clone(),
+                    status: (before.status, c.status),
+                    direction,
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    let removed = old
+        .criteria
+        .iter()
+        .filter(|c| !new.criteria.iter().any(|n| n.id == c.id))
+        .map(|c| c.id.clone())
+        .collect();
+    ResultDiff {
+        submissions: (old.submission.id.clone(), new.submission.id.clone()),
+        as_of: (old.as_of.to_string(), new.as_of.to_string()),
+        catalogs: (
+            format!("{} {}", old.catalog.id, old.catalog.version),
+            format!("{} {}", new.catalog.id, new.catalog.version),
+        ),
+        catalog_changed: old.catalog.digest != new.catalog.digest,
+        achieved_level: (old.achieved_level.clone(), new.achieved_level.clone()),
+        level_steps,
+        index: (old.index, new.index),
+        levels,
+        criteria,
+        removed,
+        added,
+    }
+}
+
+fn level(l: &Option<String>) -> &str {
+    l.as_deref().unwrap_or("—")
+}
+
+fn score(s: Option<f64>) -> String {
+    s.map_or_else(|| "—".to_owned(), |v| format!("{:.1}%", v * 100.0))
+}
+
+/// A readable summary of a diff.
+pub fn render_text(d: &ResultDiff) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} ({}) → {} ({})",
+        d.submissions.0, d.as_of.0, d.submissions.1, d.as_of.1
+    );
+    let _ = writeln!(
+        out,
+        "catalog: {} → {}{}",
+        d.catalogs.0,
+        d.catalogs.1,
+        if d.catalog_changed {
+            " (catalog file changed)"
+        } else {
+            ""
+        }
+    );
+    let steps = match d.level_steps {
+        Some(0) => " (unchanged)".to_owned(),
+        Some(n) if n > 0 => format!(" (up {n})"),
+        Some(n) => format!(" (down {})", -n),
+        None => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "achieved level: {} → {}{steps}",
+        level(&d.achieved_level.0),
+        level(&d.achieved_level.1)
+    );
+    let _ = writeln!(out, "index: {} → {}", score(d.index.0), score(d.index.1));
+    for l in &d.levels {
+        let sat = |s: Option<bool>| match s {
+            Some(true) => "✔",
+            Some(false) => "✘",
+            None => "—",
+        };
+        let _ = writeln!(
+            out,
+            "  level {}: {} {} → {} {}",
+            l.id,
+            sat(l.satisfied.0),
+            score(l.score.0),
+            sat(l.satisfied.1),
+            score(l.score.1)
+        );
+    }
+    let improved = d
+        .criteria
+        .iter()
+        .filter(|c| c.direction == "improved")
+        .count();
+    let regressed = d
+        .criteria
+        .iter()
+        .filter(|c| c.direction == "regressed")
+        .count();
+    let _ = writeln!(
+        out,
+        "criteria changed: {} ({improved} improved, {regressed} regressed)",
+        d.criteria.len()
+    );
+    for c in &d.criteria {
+        let mark = match c.direction {
+            "improved" => "+",
+            "regressed" => "-",
+            _ => "~",
+        };
+        let _ = writeln!(
+            out,
+            "  {mark} [{}] {} {}: {} → {}",
+            c.level,
+            c.id,
+            c.title,
+            c.status.0.as_str(),
+            c.status.1.as_str()
+        );
+    }
+    if !d.added.is_empty() {
+        let _ = writeln!(
+            out,
+            "criteria only in the new result: {}",
+            d.added.join(", ")
+        );
+    }
+    if !d.removed.is_empty() {
+        let _ = writeln!(
+            out,
+            "criteria only in the old result: {}",
+            d.removed.join(", ")
+        );
+    }
+    out
+}
