@@ -657,6 +657,21 @@ fn close_stream(tmp: &Path, writer: BufWriter<fs::File>, target: &Path) -> Resul
     fs::rename(tmp, target).map_err(err)
 }
 
+/// Removes the hidden temporaries (`.<name>.<pid>.<n>.tmp`) that a killed run may have left
+/// in the output directory, so a re-run leaves exactly what an uninterrupted run leaves.
+fn remove_stale_temporaries(out: &Path) {
+    for dir in [out.to_path_buf(), out.join("results"), out.join("reports")] {
+        let Ok(entries) = fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') && name.ends_with(".tmp") && entry.file_type().is_ok_and(|t| t.is_file()) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
 /// Runs a batch over `files` (from [`discover`]). `render_report(result, ext)` renders a
 /// report; `progress(done)` is called after each file is written.
 pub fn run<R, P>(
