@@ -697,6 +697,7 @@ where
             path: config.out.clone(),
             source,
         })?;
+        remove_stale_temporaries(&config.out);
     }
     let (csv_tmp, mut csv) = (PathBuf::new(), None);
     let (errors_tmp, mut errors) = (PathBuf::new(), None);
