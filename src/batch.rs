@@ -661,11 +661,16 @@ fn close_stream(tmp: &Path, writer: BufWriter<fs::File>, target: &Path) -> Resul
 /// in the output directory, so a re-run leaves exactly what an uninterrupted run leaves.
 fn remove_stale_temporaries(out: &Path) {
     for dir in [out.to_path_buf(), out.join("results"), out.join("reports")] {
-        let Ok(entries) = fs::read_dir(&dir) else { continue };
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let name = entry.file_name();
             let name = name.to_string_lossy();
-            if name.starts_with('.') && name.ends_with(".tmp") && entry.file_type().is_ok_and(|t| t.is_file()) {
+            if name.starts_with('.')
+                && name.ends_with(".tmp")
+                && entry.file_type().is_ok_and(|t| t.is_file())
+            {
                 let _ = fs::remove_file(entry.path());
             }
         }
@@ -764,7 +769,8 @@ where
             FileOutcome::Invalid { diagnostics, .. } => Ok(Processed::Invalid { diagnostics }),
             FileOutcome::Assessed { result, .. } => {
                 let json = if config.write_results {
-                    let mut text = serde_json::to_string_pretty(&*result)
+                    // Compact: batch results are for machines (`itss render`, jq); assess prints pretty.
+                    let mut text = serde_json::to_string(&*result)
                         .map_err(|e| BatchError::Render(e.to_string()))?;
                     text.push('\n');
                     Some(text)

@@ -2,6 +2,8 @@
 //! symlinks), existence, sha256 and the date rules. Every item is checked against every rule
 //! it can be checked against and reports every rule it fails.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -14,12 +16,25 @@ use crate::finding::{Finding, FindingCode};
 use crate::submission::EvidenceItem;
 
 /// Where evidence paths are resolved and whether files are looked at.
-#[derive(Debug, Clone)]
+///
+/// One root serves one submission; it remembers what it found for each path, so a file cited
+/// by several answers is resolved and hashed once.
+#[derive(Debug)]
 pub struct EvidenceRoot {
     dir: PathBuf,
     /// Canonical directory; `None` when files are not looked at or it cannot be resolved.
     canonical: Option<PathBuf>,
     check_files: bool,
+    seen: RefCell<HashMap<PathBuf, Looked>>,
+}
+
+/// What was found for one relative path.
+#[derive(Debug, Clone)]
+enum Looked {
+    Outside,
+    Missing,
+    /// A regular file and, once computed, its sha256 (`None` inside: unreadable).
+    File(PathBuf, Option<Option<String>>),
 }
 
 impl EvidenceRoot {
@@ -33,7 +48,35 @@ impl EvidenceRoot {
                 None
             },
             check_files,
+            seen: RefCell::new(HashMap::new()),
         }
+    }
+
+    fn look(&self, rel: &Path) -> Looked {
+        if let Some(found) = self.seen.borrow().get(rel) {
+            return found.clone();
+        }
+        let found = match locate(self, rel) {
+            Place::Outside => Looked::Outside,
+            Place::Missing => Looked::Missing,
+            Place::File(real) => Looked::File(real, None),
+        };
+        self.seen
+            .borrow_mut()
+            .insert(rel.to_path_buf(), found.clone());
+        found
+    }
+
+    fn hash(&self, rel: &Path, real: &Path) -> Option<String> {
+        if let Some(Looked::File(_, Some(hash))) = self.seen.borrow().get(rel) {
+            return hash.clone();
+        }
+        let hash = sha256_of(real);
+        self.seen.borrow_mut().insert(
+            rel.to_path_buf(),
+            Looked::File(real.to_path_buf(), Some(hash.clone())),
+        );
+        hash
     }
 }
 
@@ -159,20 +202,20 @@ pub fn check(
             FindingCode::EvidenceOutside,
             format!("`{shown}` is not inside the submission's directory"),
         )),
-        Some(rel) if root.check_files => match locate(root, &rel) {
-            Place::Outside => findings.push(Finding::new(
+        Some(rel) if root.check_files => match root.look(&rel) {
+            Looked::Outside => findings.push(Finding::new(
                 FindingCode::EvidenceOutside,
                 format!(
                     "`{shown}` resolves (through a symlink) outside the submission's directory"
                 ),
             )),
-            Place::Missing => findings.push(Finding::new(
+            Looked::Missing => findings.push(Finding::new(
                 FindingCode::EvidenceMissing,
                 format!("`{shown}` is not an existing regular file"),
             )),
-            Place::File(real) => {
+            Looked::File(real, _) => {
                 if let Some(expected) = &item.sha256 {
-                    match sha256_of(&real) {
+                    match root.hash(&rel, &real) {
                         Some(actual) if actual.eq_ignore_ascii_case(expected) => {}
                         Some(actual) => findings.push(Finding::new(
                             FindingCode::EvidenceHashMismatch,

@@ -1,0 +1,89 @@
+//! Criterion benchmarks of one full O&M submission (188 criteria): parse + validate,
+//! assessment of an already-validated submission, result serialization and report rendering.
+//! Figures are compared as ratios within one run (absolute times on shared machines are noisy).
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+use std::path::PathBuf;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use itss::assess::{self, Options};
+use itss::catalog;
+use itss::report::{Renderer, ReportFormat};
+use itss::sample::{self, SampleConfig};
+use itss::submission;
+use itss::text::Lang;
+
+fn bench(c: &mut Criterion) {
+    let catalog = catalog::bundled("itss-om").unwrap().catalog.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = SampleConfig {
+        count: 40,
+        seed: 11,
+        out: dir.path().to_path_buf(),
+        evidence: true,
+        invalid_per_mille: 0,
+    };
+    sample::generate(&catalog, &config).unwrap();
+    // The submission with the most answers: a strong provider answering (nearly) everything.
+    let part = dir.path().join("part-000");
+    let path: PathBuf = fs::read_dir(&part)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .max_by_key(|p| fs::metadata(p).unwrap().len())
+        .unwrap();
+    let text = fs::read_to_string(&path).unwrap();
+    let parsed = submission::validate(submission::parse(&path, u64::MAX).unwrap(), &catalog);
+    let sub = parsed.submission.unwrap();
+    let options = Options::default();
+    let no_files = Options {
+        skip_evidence_files: true,
+        ..Options::default()
+    };
+    let result = assess::assess(&catalog, &sub, &[], &options);
+    let renderer = Renderer::bundled().unwrap();
+
+    let mut g = c.benchmark_group("om-full-submission");
+    g.bench_function("yaml-parse-only", |b| {
+        b.iter(|| itss::yaml::parse_plain(&text, usize::MAX).unwrap())
+    });
+    g.bench_function("parse+validate", |b| {
+        b.iter(|| {
+            let p = submission::parse_str(&path, &text, u64::MAX).unwrap();
+            submission::validate(p, &catalog).submission.unwrap()
+        })
+    });
+    g.bench_function("assess (evidence files checked)", |b| {
+        b.iter(|| assess::assess(&catalog, &sub, &[], &options))
+    });
+    g.bench_function("assess (--no-evidence-files)", |b| {
+        b.iter(|| assess::assess(&catalog, &sub, &[], &no_files))
+    });
+    g.bench_function("result to JSON", |b| {
+        b.iter(|| serde_json::to_string(&result).unwrap())
+    });
+    g.bench_function("render HTML report", |b| {
+        b.iter(|| {
+            renderer
+                .render(&result, ReportFormat::Html, Lang::Zh)
+                .unwrap()
+        })
+    });
+    g.bench_function("render Markdown report", |b| {
+        b.iter(|| {
+            renderer
+                .render(&result, ReportFormat::Markdown, Lang::Zh)
+                .unwrap()
+        })
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(3));
+    targets = bench
+}
+criterion_main!(benches);

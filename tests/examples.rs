@@ -1,0 +1,92 @@
+//! The bundled examples assess to what their READMEs promise (the README's main command
+//! runs the first one).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+
+use itss::engine::{Catalogs, Engine, FileOutcome};
+use itss::finding::FindingCode;
+use itss::result::AssessmentResult;
+
+fn assess(name: &str) -> AssessmentResult {
+    let engine = Engine::new(Catalogs::bundled().unwrap());
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name)
+        .join("submission.yaml");
+    match engine.assess_file(&path) {
+        FileOutcome::Assessed {
+            result, warnings, ..
+        } => {
+            assert!(warnings.is_empty(), "{name}: {warnings:?}");
+            *result
+        }
+        FileOutcome::Invalid { diagnostics, .. } => panic!("{name}: {diagnostics:?}"),
+    }
+}
+
+/// Every finding of a result, as (criterion, code).
+fn findings(r: &AssessmentResult) -> Vec<(String, FindingCode)> {
+    r.criteria
+        .iter()
+        .flat_map(|c| c.findings.iter().map(|f| (c.id.clone(), f.code)))
+        .collect()
+}
+
+#[test]
+fn level4_example_reaches_level_4_and_misses_its_target() {
+    let r = assess("om-level4");
+    assert_eq!(r.achieved_level.as_deref(), Some("4"));
+    assert_eq!(r.target_met, Some(false));
+    assert_eq!(
+        findings(&r),
+        [(
+            "OM.L3.KI.TURNOVER".to_owned(),
+            FindingCode::MetricBelowTarget
+        )]
+    );
+    let next = r.gaps.iter().find(|g| g.kind == "next").unwrap();
+    assert_eq!(next.level, "3");
+    assert!(next.criteria.len() > 20);
+}
+
+#[test]
+fn level3_example_reaches_level_3_with_gaps_to_2() {
+    let r = assess("om-level3");
+    assert_eq!(r.achieved_level.as_deref(), Some("3"));
+    assert_eq!(r.target_met, Some(false));
+    let f = findings(&r);
+    assert!(
+        f.contains(&("OM.L2.EMR.DRILL".to_owned(), FindingCode::EvidenceStale)),
+        "{f:?}"
+    );
+    assert!(
+        f.contains(&("OM.L2.PPL.TRAIN".to_owned(), FindingCode::MetricBelowTarget)),
+        "{f:?}"
+    );
+    let next = r.gaps.iter().find(|g| g.kind == "next").unwrap();
+    assert_eq!(next.level, "2");
+    assert_eq!(next.prerequisites.len(), 1);
+    assert_eq!(next.prerequisites[0].id, "prior-l3-certificate");
+}
+
+#[test]
+fn prerequisite_example_reaches_nothing_for_one_prerequisite() {
+    let r = assess("om-prereq-fail");
+    assert_eq!(r.achieved_level, None);
+    assert!(findings(&r).is_empty());
+    let next = r.gaps.iter().find(|g| g.kind == "next").unwrap();
+    assert!(next.criteria.is_empty());
+    assert_eq!(next.prerequisites.len(), 1);
+    assert_eq!(next.prerequisites[0].id, "system-running-l4");
+}
+
+#[test]
+fn full_example_reaches_the_top_level() {
+    let r = assess("om-full");
+    assert_eq!(r.achieved_level.as_deref(), Some("1"));
+    assert_eq!(r.target_met, Some(true));
+    assert_eq!(r.index, Some(1.0));
+    assert!(findings(&r).is_empty());
+}
