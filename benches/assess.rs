@@ -49,6 +49,24 @@ fn bench(c: &mut Criterion) {
     g.bench_function("yaml-parse-only", |b| {
         b.iter(|| itss::yaml::parse_plain(&text, usize::MAX).unwrap())
     });
+    let tree = itss::yaml::parse(&text, usize::MAX).unwrap();
+    let value = tree.to_json();
+    g.bench_function("stage: yaml → located tree", |b| {
+        b.iter(|| itss::yaml::parse(&text, usize::MAX).unwrap())
+    });
+    g.bench_function("stage: parser events only", |b| {
+        b.iter(|| itss::yaml::count_events(&text))
+    });
+    g.bench_function("stage: tree → JSON value", |b| b.iter(|| tree.to_json()));
+    g.bench_function("stage: schema validation", |b| {
+        b.iter(|| {
+            assert!(
+                itss::schema::SchemaKind::Submission
+                    .validator()
+                    .is_valid(&value)
+            )
+        })
+    });
     g.bench_function("parse+validate", |b| {
         b.iter(|| {
             let p = submission::parse_str(&path, &text, u64::MAX).unwrap();

@@ -50,7 +50,7 @@ pub fn assess(
 ) -> AssessmentResult {
     let as_of = options.as_of.unwrap_or(submission.assessed_on);
     let root = EvidenceRoot::new(&submission.base_dir, !options.skip_evidence_files);
-    let context = base_context(submission, as_of);
+    let context = Context::new(submission, as_of);
 
     let applying: Vec<&Waiver> = waivers
         .iter()
@@ -274,18 +274,51 @@ pub fn assess(
     }
 }
 
-fn base_context(submission: &Submission, as_of: Date) -> BTreeMap<&'static str, JinjaValue> {
-    let mut context = BTreeMap::new();
-    context.insert(
-        "facts",
-        JinjaValue::from_serialize(submission.organization.facts()),
-    );
-    context.insert(
-        "organization",
-        JinjaValue::from_serialize(&submission.organization.fields),
-    );
-    context.insert("as_of", JinjaValue::from(as_of.to_string()));
-    context
+/// The expression context of one submission (SPEC §5.6), built once; `applies_if` results
+/// are remembered per expression text, since many criteria share one condition.
+struct Context {
+    fields: BTreeMap<&'static str, JinjaValue>,
+    base: JinjaValue,
+    applies: std::cell::RefCell<std::collections::HashMap<String, Result<bool, String>>>,
+}
+
+impl Context {
+    fn new(submission: &Submission, as_of: Date) -> Context {
+        let mut fields = BTreeMap::new();
+        fields.insert(
+            "facts",
+            JinjaValue::from_serialize(submission.organization.facts()),
+        );
+        fields.insert(
+            "organization",
+            JinjaValue::from_serialize(&submission.organization.fields),
+        );
+        fields.insert("as_of", JinjaValue::from(as_of.to_string()));
+        let base = JinjaValue::from_serialize(&fields);
+        Context {
+            fields,
+            base,
+            applies: std::cell::RefCell::new(std::collections::HashMap::new()),
+        }
+    }
+
+    fn applies(&self, expr: &crate::expression::Expr) -> Result<bool, String> {
+        if let Some(known) = self.applies.borrow().get(expr.source()) {
+            return known.clone();
+        }
+        let outcome = expr.is_true(&self.base);
+        self.applies
+            .borrow_mut()
+            .insert(expr.source().to_owned(), outcome.clone());
+        outcome
+    }
+
+    fn with_metric(&self, value: JinjaValue, metrics: &JinjaValue) -> JinjaValue {
+        let mut fields = self.fields.clone();
+        fields.insert("value", value);
+        fields.insert("metrics", metrics.clone());
+        JinjaValue::from_serialize(&fields)
+    }
 }
 
 /// Credit in thousandths; `None` for statuses outside every denominator.
@@ -303,14 +336,14 @@ fn evaluate(
     catalog: &Catalog,
     criterion: &Criterion,
     answer: Option<&Answer>,
-    context: &BTreeMap<&'static str, JinjaValue>,
+    context: &Context,
     root: &EvidenceRoot,
     as_of: Date,
 ) -> (Status, Vec<Finding>, Vec<EvidenceResult>) {
     let _ = catalog;
     let mut findings = Vec::new();
     if let Some(expr) = &criterion.applies_if {
-        match expr.is_true(&JinjaValue::from_serialize(context)) {
+        match context.applies(expr) {
             Ok(false) => return (Status::NotApplicable, findings, Vec::new()),
             Ok(true) => {}
             Err(e) => {
@@ -387,10 +420,7 @@ fn evaluate(
                 .get(&metric.id)
                 .map(JinjaValue::from_serialize)
                 .unwrap_or_default();
-            let mut ctx = context.clone();
-            ctx.insert("value", value);
-            ctx.insert("metrics", metrics.clone());
-            match metric.check.is_true(&JinjaValue::from_serialize(&ctx)) {
+            match metric.check.is_true(&context.with_metric(value, &metrics)) {
                 Ok(true) => {}
                 Ok(false) => {
                     failed = true;

@@ -332,8 +332,8 @@ pub fn load(path: &Path, max_size: u64, shipped: bool) -> CatalogLoad {
 /// Loads a catalog from its text.
 pub fn from_text(path: &Path, text: String, max_size: u64, shipped: bool) -> CatalogLoad {
     let digest = hex(&Sha256::digest(text.as_bytes()));
-    let doc = match source::parse(path, text, max_size) {
-        Ok(doc) => doc,
+    let (doc, value) = match source::parse(path, text, max_size) {
+        Ok(parsed) => parsed,
         Err(u) => {
             return CatalogLoad {
                 catalog: None,
@@ -342,7 +342,7 @@ pub fn from_text(path: &Path, text: String, max_size: u64, shipped: bool) -> Cat
             };
         }
     };
-    let (catalog, diagnostics) = validate(&doc, digest, shipped);
+    let (catalog, diagnostics) = validate(&doc, value, digest, shipped);
     CatalogLoad {
         catalog,
         diagnostics,
@@ -383,8 +383,12 @@ fn thousandths(n: &serde_json::Number) -> Option<u32> {
         .then_some(rounded as u32)
 }
 
-fn validate(doc: &SourceDoc, digest: String, shipped: bool) -> (Option<Catalog>, Vec<Diagnostic>) {
-    let value = doc.root.to_json();
+fn validate(
+    doc: &SourceDoc,
+    value: Value,
+    digest: String,
+    shipped: bool,
+) -> (Option<Catalog>, Vec<Diagnostic>) {
     let mut diags = schema::check(SchemaKind::Catalog, doc, &value, schema_code);
     if !diags.is_empty() {
         return (None, diags);

@@ -79,7 +79,7 @@ pub fn check(
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for name in unexpected {
-                    let location = doc.root.locate_key(&pointer, name);
+                    let location = doc.locate_key(&pointer, name);
                     let escaped = name.replace('~', "~0").replace('/', "~1");
                     out.push(
                         Diagnostic::error(

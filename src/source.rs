@@ -4,6 +4,9 @@
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde_json::Value;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::yaml::{self, Location, Node, ParseErrorKind};
@@ -11,21 +14,41 @@ use crate::yaml::{self, Location, Node, ParseErrorKind};
 /// Default input size limit (SPEC §10): 16 MiB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
-/// A parsed input file: its path, text and located tree.
-#[derive(Debug, Clone)]
+/// A parsed input file: its path and text. Locations are needed only for diagnostics, so
+/// the located tree is rebuilt from the text the first time one is asked for.
+#[derive(Debug)]
 pub struct SourceDoc {
     /// The path as given.
     pub path: PathBuf,
     /// The text (without a leading BOM).
     pub text: String,
-    /// The parsed tree.
-    pub root: Node,
+    tree: OnceLock<Option<Node>>,
 }
 
 impl SourceDoc {
+    /// The located tree (parsed again from the text on first use).
+    pub fn tree(&self) -> Option<&Node> {
+        self.tree
+            .get_or_init(|| yaml::parse(&self.text, usize::MAX).ok())
+            .as_ref()
+    }
+
     /// Where the value at a JSON pointer starts in the file.
     pub fn locate(&self, pointer: &str) -> Location {
-        self.root.locate(pointer, false)
+        self.tree()
+            .map_or_else(Location::default, |t| t.locate(pointer, false))
+    }
+
+    /// Where the mapping key `name` under the value at `pointer` is.
+    pub fn locate_key(&self, pointer: &str, name: &str) -> Location {
+        self.tree()
+            .map_or_else(Location::default, |t| t.locate_key(pointer, name))
+    }
+
+    /// Where a mapping entry at `pointer` is: at its key.
+    pub fn locate_entry(&self, pointer: &str) -> Location {
+        self.tree()
+            .map_or_else(Location::default, |t| t.locate(pointer, true))
     }
 }
 
@@ -142,7 +165,11 @@ pub struct Unparsable {
 
 /// Parses text as YAML (or JSON, for `.json` files: checked with a JSON parser first so
 /// that YAML-only syntax is refused) into a located tree.
-pub fn parse(path: &Path, text: String, max_size: u64) -> Result<SourceDoc, Box<Unparsable>> {
+pub fn parse(
+    path: &Path,
+    text: String,
+    max_size: u64,
+) -> Result<(SourceDoc, Value), Box<Unparsable>> {
     if is_json(path) {
         if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&text) {
             let diagnostic =
@@ -155,11 +182,14 @@ pub fn parse(path: &Path, text: String, max_size: u64) -> Result<SourceDoc, Box<
     }
     let budget = usize::try_from(max_size).unwrap_or(usize::MAX);
     match yaml::parse(&text, budget) {
-        Ok(root) => Ok(SourceDoc {
-            path: path.to_path_buf(),
-            text,
-            root,
-        }),
+        Ok(root) => Ok((
+            SourceDoc {
+                path: path.to_path_buf(),
+                text,
+                tree: OnceLock::new(),
+            },
+            root.into_json(),
+        )),
         Err(e) => {
             let code = match e.kind {
                 ParseErrorKind::Syntax => Code::YamlSyntax,
@@ -182,7 +212,10 @@ fn json_reason(e: &serde_json::Error) -> String {
 }
 
 /// Reads and parses a file; on failure the diagnostic and, when the file was read, its text.
-pub fn load(path: &Path, max_size: u64) -> Result<SourceDoc, (Diagnostic, Option<String>)> {
+pub fn load(
+    path: &Path,
+    max_size: u64,
+) -> Result<(SourceDoc, Value), (Diagnostic, Option<String>)> {
     let text = read_text(path, max_size).map_err(|d| (d, None))?;
     parse(path, text, max_size).map_err(|u| (u.diagnostic, Some(u.text)))
 }

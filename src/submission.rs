@@ -195,9 +195,8 @@ impl ParsedSubmission {
 
 /// Reads and parses a submission file (no validation yet).
 pub fn parse(path: &Path, max_size: u64) -> Result<ParsedSubmission, Box<SubmissionLoad>> {
-    let doc = source::load(path, max_size)
+    let (doc, value) = source::load(path, max_size)
         .map_err(|(d, text)| Box::new(SubmissionLoad::failed(vec![d], text)))?;
-    let value = doc.root.to_json();
     Ok(ParsedSubmission { doc, value })
 }
 
@@ -207,9 +206,8 @@ pub fn parse_str(
     text: &str,
     max_size: u64,
 ) -> Result<ParsedSubmission, Box<SubmissionLoad>> {
-    let doc = source::parse(path, text.to_owned(), max_size)
+    let (doc, value) = source::parse(path, text.to_owned(), max_size)
         .map_err(|u| Box::new(SubmissionLoad::failed(vec![u.diagnostic], Some(u.text))))?;
-    let value = doc.root.to_json();
     Ok(ParsedSubmission { doc, value })
 }
 
@@ -311,7 +309,7 @@ pub fn validate(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
                     ),
                 )
                 .at_pointer(pointer.clone())
-                .at(doc.root.locate(&pointer, true)),
+                .at(doc.locate_entry(&pointer)),
             );
         }
     }

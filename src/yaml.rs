@@ -233,7 +233,18 @@ pub fn parse(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
     let mut scalar_bytes = 0usize;
 
     while let Some(next) = parser.next_event() {
-        let (event, span) = next.map_err(|e| fail(e.info(), location(e.marker())))?;
+        let (event, span) = next.map_err(|e| {
+            if matches!(e.kind(), granit_parser::ErrorKind::RecursionLimitExceeded) {
+                // The parser's own nesting guard: a limit, not a syntax error.
+                failure(
+                    ParseErrorKind::Limit,
+                    format!("values nest deeper than {MAX_DEPTH} levels"),
+                    location(e.marker()),
+                )
+            } else {
+                fail(e.info(), location(e.marker()))
+            }
+        })?;
         let at = location(&span.start);
         let (node, anchor) = match event {
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Comment(..) => {
@@ -443,6 +454,18 @@ pub fn parse(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
     }))
 }
 
+/// Counts the parser's events without building anything (the parser's own floor).
+#[doc(hidden)]
+pub fn count_events(text: &str) -> usize {
+    let options = granit_parser::options! { emit_comments: false };
+    let mut parser = granit_parser::Parser::new_from_str_with_options(text, options);
+    let mut n = 0;
+    while let Some(Ok(_)) = parser.next_event() {
+        n += 1;
+    }
+    n
+}
+
 /// Parses YAML into a plain JSON value, without locations or strict-number restoration:
 /// the "merely parse" floor that batch benchmarks compare against.
 pub fn parse_plain(text: &str, budget_bytes: usize) -> Result<Value, ParseError> {
@@ -497,6 +520,24 @@ fn is_plain_json_number(raw: &str) -> bool {
 }
 
 impl Node {
+    /// Converts the tree to JSON, consuming it (no string is copied).
+    pub fn into_json(self) -> Value {
+        match self.kind {
+            NodeKind::Null => Value::Null,
+            NodeKind::Bool(b) => Value::Bool(b),
+            NodeKind::Number(n) => Value::Number(n),
+            NodeKind::String(s) => Value::String(s),
+            NodeKind::Seq(items) => Value::Array(items.into_iter().map(Node::into_json).collect()),
+            NodeKind::Map(entries) => {
+                let mut map = Map::new();
+                for (key, value) in entries {
+                    map.insert(key.name, value.into_json());
+                }
+                Value::Object(map)
+            }
+        }
+    }
+
     /// Converts the tree to JSON for schema validation and typed deserialization.
     pub fn to_json(&self) -> Value {
         match &self.kind {
@@ -640,6 +681,16 @@ mod tests {
         let forced = parse("a: !!str 0755\n", 1 << 20).unwrap().to_json();
         assert_eq!(forced, serde_json::json!({"a": "0755"}));
         let deep = "[".repeat(10_000) + &"]".repeat(10_000);
-        assert!(parse(&deep, 1 << 20).is_err());
+        assert_eq!(
+            parse(&deep, 1 << 20).unwrap_err().kind,
+            ParseErrorKind::Limit
+        );
+        let block = (0..200)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect::<String>();
+        assert_eq!(
+            parse(&block, 1 << 20).unwrap_err().kind,
+            ParseErrorKind::Limit
+        );
     }
 }

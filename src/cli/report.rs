@@ -73,8 +73,8 @@ pub(super) fn render_result(
 
 /// Reads a stored result document, validating it against the result schema.
 fn read_result(path: &Path) -> Result<AssessmentResult, (Vec<Diagnostic>, Option<String>)> {
-    let doc = source::load(path, DEFAULT_MAX_FILE_SIZE).map_err(|(d, text)| (vec![d], text))?;
-    let value = doc.root.to_json();
+    let (doc, value) =
+        source::load(path, DEFAULT_MAX_FILE_SIZE).map_err(|(d, text)| (vec![d], text))?;
     let diagnostics = itss::schema::check(SchemaKind::Result, &doc, &value, |_| None);
     if !diagnostics.is_empty() {
         return Err((diagnostics, Some(doc.text)));
