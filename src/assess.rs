@@ -238,6 +238,10 @@ pub fn assess(
                 Policy::AllConform { .. } => "all-conform".to_owned(),
                 Policy::Threshold { .. } => "threshold".to_owned(),
             },
+            partial_is_met: match catalog.policy {
+                Policy::AllConform { partial_is_met } => Some(partial_is_met),
+                Policy::Threshold { .. } => None,
+            },
             element_threshold: match catalog.policy {
                 Policy::Threshold { element_threshold } => {
                     Some(from_thousandths(element_threshold))

@@ -463,6 +463,9 @@ pub struct ResultLine {
 struct Sink<'a> {
     config: &'a BatchConfig,
     seen: HashSet<String>,
+    /// File stems used so far, lowercased: ids that differ only in case (`Acme`, `acme`)
+    /// must not overwrite each other's files on a case-insensitive file system.
+    stems: HashSet<String>,
     csv: Option<BufWriter<fs::File>>,
     csv_tmp: PathBuf,
     errors: Option<BufWriter<fs::File>>,
@@ -561,7 +564,13 @@ impl Sink<'_> {
                     .at_pointer("/id");
                     return self.invalid(path, &[d]);
                 }
-                let stem = safe_file_stem(&id);
+                let mut stem = safe_file_stem(&id);
+                if !self.stems.insert(stem.to_lowercase()) {
+                    use sha2::{Digest, Sha256};
+                    let digest = crate::catalog::hex(&Sha256::digest(id.as_bytes()));
+                    stem = format!("{stem}~{}", &digest[..16]);
+                    self.stems.insert(stem.to_lowercase());
+                }
                 if let Some(json) = json {
                     let target = self.config.out.join("results").join(format!("{stem}.json"));
                     output::write_atomic_unsynced(&target, json.as_bytes())
@@ -709,6 +718,7 @@ where
     let mut sink = Sink {
         config,
         seen: HashSet::new(),
+        stems: HashSet::new(),
         csv: None,
         csv_tmp,
         errors: None,

@@ -188,6 +188,24 @@ fn sha256_of(path: &Path) -> Option<String> {
     Some(crate::catalog::hex(&hasher.finalize()))
 }
 
+/// The path as written, for messages: control, bidi and other invisible format characters
+/// are escaped (`\0`, `\u{202e}`), everything else (backslashes, quotes) stays as written.
+fn shown(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else if matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2069}' | '\u{061c}' | '\u{feff}')
+        {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Checks one item against every rule (SPEC §4.2).
 pub fn check(
     item: &EvidenceItem,
@@ -196,7 +214,7 @@ pub fn check(
     as_of: Date,
 ) -> ItemCheck {
     let mut findings = Vec::new();
-    let shown = item.path.escape_debug().to_string();
+    let shown = shown(&item.path);
     match lexical_relative(&item.path) {
         None => findings.push(Finding::new(
             FindingCode::EvidenceOutside,
@@ -283,5 +301,11 @@ mod tests {
         assert_eq!(lexical_relative("C:\\x.pdf"), None);
         assert_eq!(lexical_relative("c:x.pdf"), None);
         assert_eq!(lexical_relative("a\0b"), None);
+    }
+
+    #[test]
+    fn shown_paths_escape_only_invisible_characters() {
+        assert_eq!(shown("..\\..\\x 'a'.pdf"), "..\\..\\x 'a'.pdf");
+        assert_eq!(shown("a\0b\u{202e}c"), "a\\0b\\u{202e}c");
     }
 }

@@ -11,7 +11,22 @@
 //! report.html.j2   report.md.j2      entry points of the two formats
 //! base.html.j2     partials/*.j2     layout and sections
 //! style.css                          the HTML report's inline style sheet
+//! summary.html.j2                    the batch summary page (`render_template`)
 //! locales/zh.yaml  locales/en.yaml   every fixed string, by dotted key
+//! ```
+//!
+//! ```no_run
+//! use itss::report::{Renderer, ReportFormat};
+//! use itss::text::Lang;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let text = std::fs::read_to_string("result.json")?;
+//! let result: itss::result::AssessmentResult = serde_json::from_str(&text)?;
+//! let renderer = Renderer::bundled()?; // compile once, share across threads
+//! let html = renderer.render(&result, ReportFormat::Html, Lang::Zh)?;
+//! # let _ = html;
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! Templates whose name ends in `.html.j2` (or `.html`, `.svg.j2`) are HTML-autoescaped;
@@ -21,10 +36,13 @@
 //!
 //! # Context
 //!
-//! [`Renderer::render`] passes `lang` (`"zh"` or `"en"`), `result` (the result document) and
-//! `report` (the [`view::View`]: groupings, cross-references and verdict reasons computed in
-//! Rust). Every string in the context has its control and bidi characters made visible first
-//! ([`escape::clean`]).
+//! [`Renderer::render`] passes `lang` (`"zh"` or `"en"`) and `report`: the
+//! [`view::View`] of the result document — everything the result holds, grouped and
+//! cross-referenced for display (per-element criteria, gaps grouped by element, each level's
+//! verdict with its reasons, the chart geometry), computed in Rust so that templates stay
+//! linear in the size of the result. Every string taken from the result has its control and
+//! bidi characters made visible ([`escape::clean`]); [`Renderer::render_template`] does the
+//! same to any JSON context.
 //!
 //! Filters and functions: `t(key, name=value…)` looks a string up in the current language's
 //! locale (an error when missing) and fills `{name}` placeholders; `has_t(key)` tests for
@@ -39,7 +57,7 @@ pub mod locale;
 pub mod view;
 
 use std::collections::BTreeMap;
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
@@ -275,10 +293,18 @@ impl Renderer {
         format: ReportFormat,
         lang: Lang,
     ) -> Result<String, ReportError> {
-        let mut context = serde_json::Map::new();
-        context.insert("result".to_owned(), to_json(result)?);
-        context.insert("report".to_owned(), to_json(&view::build(result))?);
-        self.render_template(format.template(), &serde_json::Value::Object(context), lang)
+        #[derive(serde::Serialize)]
+        struct Context<'a> {
+            lang: &'static str,
+            report: &'a view::View,
+        }
+        // The view's strings are cleaned as it is built: no JSON detour on this hot path.
+        let view = view::build(result);
+        let context = Value::from_serialize(Context {
+            lang: lang.as_str(),
+            report: &view,
+        });
+        self.render_value(format.template(), context, lang)
     }
 
     /// Renders any template of the set with a JSON context (e.g. the batch `summary.html`).
@@ -290,14 +316,15 @@ impl Renderer {
         context: &serde_json::Value,
         lang: Lang,
     ) -> Result<String, ReportError> {
-        if !self.locales.contains_key(lang.as_str()) {
-            return Err(ReportError::MissingLocale(lang.as_str().to_owned()));
-        }
-        let template = self.env.get_template(name).map_err(|e| match e.kind() {
-            ErrorKind::TemplateNotFound => ReportError::MissingTemplate(name.to_owned()),
-            _ => render_error(&e, name),
-        })?;
-        let mut context = context.clone();
+        self.render_owned(name, context.clone(), lang)
+    }
+
+    fn render_owned(
+        &self,
+        name: &str,
+        mut context: serde_json::Value,
+        lang: Lang,
+    ) -> Result<String, ReportError> {
         clean_json(&mut context);
         if let serde_json::Value::Object(map) = &mut context {
             map.insert(
@@ -305,18 +332,19 @@ impl Renderer {
                 serde_json::Value::String(lang.as_str().to_owned()),
             );
         }
-        template
-            .render(Value::from_serialize(&context))
-            .map_err(|e| render_error(&e, name))
+        self.render_value(name, Value::from_serialize(&context), lang)
     }
-}
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, ReportError> {
-    serde_json::to_value(value).map_err(|e| ReportError::Render {
-        template: String::new(),
-        line: None,
-        message: format!("cannot build the report context: {e}"),
-    })
+    fn render_value(&self, name: &str, context: Value, lang: Lang) -> Result<String, ReportError> {
+        if !self.locales.contains_key(lang.as_str()) {
+            return Err(ReportError::MissingLocale(lang.as_str().to_owned()));
+        }
+        let template = self.env.get_template(name).map_err(|e| match e.kind() {
+            ErrorKind::TemplateNotFound => ReportError::MissingTemplate(name.to_owned()),
+            _ => render_error(&e, name),
+        })?;
+        template.render(context).map_err(|e| render_error(&e, name))
+    }
 }
 
 /// HTML autoescape for `*.html.j2`, `*.html`, `*.htm`, `*.svg.j2`; none otherwise.
@@ -512,11 +540,41 @@ fn render_error(e: &minijinja::Error, entry: &str) -> ReportError {
     }
 }
 
-fn current_lang(state: &State) -> String {
-    state
-        .lookup("lang")
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| Lang::default().as_str().to_owned())
+/// The language of the render (`lang` in the context; Chinese when absent).
+fn current_lang(state: &State) -> &'static str {
+    match state.lookup("lang").as_ref().and_then(Value::as_str) {
+        Some("en") => Lang::En.as_str(),
+        _ => Lang::Zh.as_str(),
+    }
+}
+
+/// Fills the `{name}` placeholders of a locale string from keyword arguments, in one pass.
+/// Every argument must be used; a null value shows as `—`.
+fn fill(text: &str, kwargs: &Kwargs) -> Result<String, minijinja::Error> {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').map(|close| (close, &after[..close])) {
+            Some((close, name)) if kwargs.has(name) => {
+                let value: Value = kwargs.get(name)?;
+                if value.is_none() || value.is_undefined() {
+                    out.push('—');
+                } else {
+                    let _ = write!(out, "{value}");
+                }
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    kwargs.assert_all_used()?;
+    Ok(out)
 }
 
 /// Registers the report filters and functions.
@@ -527,33 +585,22 @@ fn register(env: &mut Environment<'static>, locales: &Arc<BTreeMap<String, Local
         move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, minijinja::Error> {
             let lang = current_lang(state);
             let text = l
-                .get(&lang)
+                .get(lang)
                 .and_then(|locale| locale.get(key))
                 .ok_or_else(|| {
                     let missing = MissingKey {
                         key: key.to_owned(),
-                        lang: lang.clone(),
+                        lang: lang.to_owned(),
                     };
                     minijinja::Error::new(ErrorKind::UndefinedError, missing.to_string())
                         .with_source(missing)
                 })?;
-            let mut text = text.to_owned();
-            for name in kwargs.args() {
-                let value: Value = kwargs.get(name)?;
-                let shown = if value.is_none() || value.is_undefined() {
-                    String::from("—")
-                } else {
-                    value.to_string()
-                };
-                text = text.replace(&format!("{{{name}}}"), &shown);
-            }
-            kwargs.assert_all_used()?;
-            Ok(text)
+            fill(text, &kwargs)
         },
     );
     let l = Arc::clone(locales);
     env.add_function("has_t", move |state: &State, key: &str| -> bool {
-        l.get(&current_lang(state))
+        l.get(current_lang(state))
             .is_some_and(|locale| locale.get(key).is_some())
     });
     env.add_filter(

@@ -116,6 +116,9 @@ pub struct CatalogInfo {
     /// Under `threshold`, the element threshold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_threshold: Option<f64>,
+    /// Under `all-conform`, whether `partial` counts as met.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial_is_met: Option<bool>,
 }
 
 /// The submission as the report needs it.

@@ -442,7 +442,7 @@ fn answer(
     let rating = if bad_rating { "yes" } else { rating };
     let _ = writeln!(y, "  {}:", c.id);
     let _ = writeln!(y, "    rating: {rating}");
-    let _ = writeln!(y, "    note: {}", quote(*rng.pick::<&str>(NOTES)));
+    let _ = writeln!(y, "    note: {}", quote(rng.pick::<&str>(NOTES)));
     let items = c.evidence.min.max(u32::from(rng.chance(50)));
     if items > 0 {
         let _ = writeln!(y, "    evidence:");

@@ -211,11 +211,27 @@ fn json_reason(e: &serde_json::Error) -> String {
     }
 }
 
-/// Reads and parses a file; on failure the diagnostic and, when the file was read, its text.
-pub fn load(
-    path: &Path,
-    max_size: u64,
-) -> Result<(SourceDoc, Value), (Diagnostic, Option<String>)> {
-    let text = read_text(path, max_size).map_err(|d| (d, None))?;
-    parse(path, text, max_size).map_err(|u| (u.diagnostic, Some(u.text)))
+/// A file that could not be read or parsed: the diagnostic and, when it was read, its text.
+#[derive(Debug)]
+pub struct LoadError {
+    /// What is wrong.
+    pub diagnostic: Diagnostic,
+    /// The text, for the snippet.
+    pub text: Option<String>,
+}
+
+/// Reads and parses a file.
+pub fn load(path: &Path, max_size: u64) -> Result<(SourceDoc, Value), Box<LoadError>> {
+    let text = read_text(path, max_size).map_err(|diagnostic| {
+        Box::new(LoadError {
+            diagnostic,
+            text: None,
+        })
+    })?;
+    parse(path, text, max_size).map_err(|u| {
+        Box::new(LoadError {
+            diagnostic: u.diagnostic,
+            text: Some(u.text),
+        })
+    })
 }

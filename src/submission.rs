@@ -196,7 +196,7 @@ impl ParsedSubmission {
 /// Reads and parses a submission file (no validation yet).
 pub fn parse(path: &Path, max_size: u64) -> Result<ParsedSubmission, Box<SubmissionLoad>> {
     let (doc, value) = source::load(path, max_size)
-        .map_err(|(d, text)| Box::new(SubmissionLoad::failed(vec![d], text)))?;
+        .map_err(|e| Box::new(SubmissionLoad::failed(vec![e.diagnostic], e.text)))?;
     Ok(ParsedSubmission { doc, value })
 }
 

@@ -47,7 +47,7 @@ struct RawWaivers {
 
 /// Loads a waivers file; on error, every diagnostic and the source text.
 pub fn load(path: &Path, max_size: u64) -> Result<Vec<Waiver>, (Vec<Diagnostic>, Option<String>)> {
-    let (doc, value) = source::load(path, max_size).map_err(|(d, text)| (vec![d], text))?;
+    let (doc, value) = source::load(path, max_size).map_err(|e| (vec![e.diagnostic], e.text))?;
     let diags = schema::check(SchemaKind::Waivers, &doc, &value, |_| None);
     if !diags.is_empty() {
         return Err((diags, Some(doc.text)));

@@ -9,13 +9,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use itss::batch::{self, BatchConfig, BatchSummary};
 use itss::engine::Catalogs;
 use itss::output;
-use itss::result::AssessmentResult;
 
 use super::assess::engine;
 use super::{BatchArgs, Exit, OutputFormat};
 
-/// The report renderer for the batch, as a function of (result, extension).
-type RenderFn = Box<dyn Fn(&AssessmentResult, &str) -> Result<String, String> + Sync>;
+use super::report::RenderFn;
 
 fn renderer(args: &BatchArgs) -> anyhow::Result<RenderFn> {
     super::report::batch_renderer(args.templates.as_deref(), args.lang.into())

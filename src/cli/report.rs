@@ -27,10 +27,10 @@ pub(super) fn renderer(templates: Option<&Path>) -> anyhow::Result<Renderer> {
 }
 
 /// The per-result renderer of a batch: (result, extension) → report text.
-pub(super) fn batch_renderer(
-    templates: Option<&Path>,
-    lang: Lang,
-) -> anyhow::Result<Box<dyn Fn(&AssessmentResult, &str) -> Result<String, String> + Sync>> {
+/// Renders one result as the report with the given file extension.
+pub(super) type RenderFn = Box<dyn Fn(&AssessmentResult, &str) -> Result<String, String> + Sync>;
+
+pub(super) fn batch_renderer(templates: Option<&Path>, lang: Lang) -> anyhow::Result<RenderFn> {
     let renderer = renderer(templates)?;
     Ok(Box::new(move |result, ext| {
         let format = if ext == "md" {
@@ -74,7 +74,7 @@ pub(super) fn render_result(
 /// Reads a stored result document, validating it against the result schema.
 fn read_result(path: &Path) -> Result<AssessmentResult, (Vec<Diagnostic>, Option<String>)> {
     let (doc, value) =
-        source::load(path, DEFAULT_MAX_FILE_SIZE).map_err(|(d, text)| (vec![d], text))?;
+        source::load(path, DEFAULT_MAX_FILE_SIZE).map_err(|e| (vec![e.diagnostic], e.text))?;
     let diagnostics = itss::schema::check(SchemaKind::Result, &doc, &value, |_| None);
     if !diagnostics.is_empty() {
         return Err((diagnostics, Some(doc.text)));

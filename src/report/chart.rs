@@ -153,12 +153,21 @@ fn text_bar(score: f64) -> String {
 /// Lays the chart out.
 pub fn layout(result: &AssessmentResult, levels: &[LevelRef], series: &[ElementRef]) -> Chart {
     let bottom = TOP + PLOT;
-    let right = WIDTH - if result.catalog.element_threshold.is_some() { RIGHT_LABELLED } else { RIGHT };
+    let right = WIDTH
+        - if result.catalog.element_threshold.is_some() {
+            RIGHT_LABELLED
+        } else {
+            RIGHT
+        };
     let y_of = |score: f64| bottom - score.clamp(0.0, 1.0) * PLOT;
     let ticks = (0..=4)
         .map(|i| {
             let v = f64::from(i) * 0.25;
-            Tick { x: coord(LEFT - 6.0), y: coord(y_of(v)), label: format!("{}%", i * 25) }
+            Tick {
+                x: coord(LEFT - 6.0),
+                y: coord(y_of(v)),
+                label: format!("{}%", i * 25),
+            }
         })
         .collect();
     let n_groups = result.levels.len().max(1) as f64;
@@ -170,10 +179,19 @@ pub fn layout(result: &AssessmentResult, levels: &[LevelRef], series: &[ElementR
     for (gi, (level, lref)) in result.levels.iter().zip(levels).enumerate() {
         let x0 = LEFT + group_w * gi as f64;
         let cx = x0 + group_w / 2.0;
-        groups.push(Group { level: lref.clone(), x: coord(cx), x0: coord(x0), label_y: coord(bottom + 18.0) });
+        groups.push(Group {
+            level: lref.clone(),
+            x: coord(cx),
+            x0: coord(x0),
+            label_y: coord(bottom + 18.0),
+        });
         let start = cx - bar_w * n_bars / 2.0;
         for (si, element) in series.iter().enumerate() {
-            let score = level.elements.iter().find(|e| e.id == element.id).and_then(|e| e.score);
+            let score = level
+                .elements
+                .iter()
+                .find(|e| e.id == element.id)
+                .and_then(|e| e.score);
             let x = start + bar_w * si as f64;
             let top = score.map_or(bottom, y_of);
             bars.push(Bar {
@@ -191,7 +209,10 @@ pub fn layout(result: &AssessmentResult, levels: &[LevelRef], series: &[ElementR
             });
         }
     }
-    let threshold = result.catalog.element_threshold.map(|t| Threshold { y: coord(y_of(t)), value: t });
+    let threshold = result.catalog.element_threshold.map(|t| Threshold {
+        y: coord(y_of(t)),
+        value: t,
+    });
     let rows = series
         .iter()
         .map(|element| Row {
@@ -200,8 +221,15 @@ pub fn layout(result: &AssessmentResult, levels: &[LevelRef], series: &[ElementR
                 .levels
                 .iter()
                 .map(|level| {
-                    let score = level.elements.iter().find(|e| e.id == element.id).and_then(|e| e.score);
-                    Cell { score, bar: score.map(text_bar).unwrap_or_default() }
+                    let score = level
+                        .elements
+                        .iter()
+                        .find(|e| e.id == element.id)
+                        .and_then(|e| e.score);
+                    Cell {
+                        score,
+                        bar: score.map(text_bar).unwrap_or_default(),
+                    }
                 })
                 .collect(),
         })

@@ -18,10 +18,14 @@ fn is_hidden(c: char) -> bool {
         | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{2028}' | '\u{2029}')
 }
 
-/// Replaces every hidden character (see [`is_hidden`]) by a visible `‹U+XXXX›` marker, so a
+/// Replaces every hidden character (C0/C1 controls, bidi controls; see `is_hidden`) by a visible `‹U+XXXX›` marker, so a
 /// reader sees that the text carried it. Carriage returns become newlines and tabs stay.
 pub fn clean(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| is_hidden(c) || c == '\r') {
+    // Fast path: printable ASCII (plus tab and newline) needs no work.
+    let plain_ascii = s
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t');
+    if plain_ascii || !s.chars().any(|c| is_hidden(c) || c == '\r') {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -46,11 +50,7 @@ pub fn clean(s: &str) -> Cow<'_, str> {
 /// leading heading, bullet or ordered-list marker cannot start a block.
 pub fn markdown(s: &str) -> String {
     let cleaned = clean(s);
-    let flat: String = cleaned
-        .chars()
-        .map(|c| if matches!(c, '\n' | '\t') { ' ' } else { c })
-        .collect();
-    let text = flat.trim();
+    let text = cleaned.trim();
     let mut out = String::with_capacity(text.len() + 8);
     let lead_escape = block_marker(text);
     for (i, c) in text.char_indices() {
@@ -58,6 +58,7 @@ pub fn markdown(s: &str) -> String {
             out.push('\\');
         }
         match c {
+            '\n' | '\t' => out.push(' '),
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '$' => {
                 out.push('\\');
                 out.push(c);
@@ -74,7 +75,7 @@ pub fn markdown(s: &str) -> String {
 /// followed by a space or the end. `0.93` or `-5` start no block and stay as they are.
 fn block_marker(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    let ends_marker = |at: usize| matches!(bytes.get(at), None | Some(b' '));
+    let ends_marker = |at: usize| matches!(bytes.get(at), None | Some(b' ' | b'\n' | b'\t'));
     match bytes.first()? {
         b'#' => {
             let hashes = bytes.iter().take_while(|&&b| b == b'#').count();
@@ -83,7 +84,8 @@ fn block_marker(text: &str) -> Option<usize> {
         b'-' | b'+' => ends_marker(1).then_some(0),
         b if b.is_ascii_digit() => {
             let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-            (matches!(bytes.get(digits), Some(b'.' | b')')) && ends_marker(digits + 1)).then_some(digits)
+            (matches!(bytes.get(digits), Some(b'.' | b')')) && ends_marker(digits + 1))
+                .then_some(digits)
         }
         _ => None,
     }
@@ -91,7 +93,10 @@ fn block_marker(text: &str) -> Option<usize> {
 
 /// Whether text after an `&` looks like an HTML entity (`amp;`, `#60;`, `#x3C;`).
 fn entity_like(rest: &str) -> bool {
-    let name = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'#').count();
+    let name = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'#')
+        .count();
     name > 0 && rest.as_bytes().get(name) == Some(&b';')
 }
 
@@ -124,7 +129,10 @@ mod tests {
     #[test]
     fn markdown_escapes_inline_syntax() {
         assert_eq!(markdown("a | b * c _d_"), r"a \| b \* c \_d\_");
-        assert_eq!(markdown("[x](javascript:alert(1))"), r"\[x\](javascript:alert(1))");
+        assert_eq!(
+            markdown("[x](javascript:alert(1))"),
+            r"\[x\](javascript:alert(1))"
+        );
         assert_eq!(markdown("<script>"), r"\<script\>");
         assert_eq!(markdown("# title"), r"\# title");
         assert_eq!(markdown("12. item"), r"12\. item");
@@ -133,9 +141,13 @@ mod tests {
         assert_eq!(markdown("-5"), "-5");
         assert_eq!(markdown("#5 ## x"), "#5 ## x");
         assert_eq!(markdown("## x"), r"\## x");
+        assert_eq!(markdown("1.\nx"), r"1\. x");
         assert_eq!(markdown("line1\nline2"), "line1 line2");
         assert_eq!(markdown("R&D &amp; co"), r"R&D \&amp; co");
-        assert_eq!(markdown("GB/T 28827.1-2012 6.2 b)"), "GB/T 28827.1-2012 6.2 b)");
+        assert_eq!(
+            markdown("GB/T 28827.1-2012 6.2 b)"),
+            "GB/T 28827.1-2012 6.2 b)"
+        );
     }
 
     #[test]

@@ -62,7 +62,12 @@ impl Locale {
     }
 }
 
-fn flatten(file: &str, prefix: &str, node: &Node, out: &mut BTreeMap<String, String>) -> Result<(), ReportError> {
+fn flatten(
+    file: &str,
+    prefix: &str,
+    node: &Node,
+    out: &mut BTreeMap<String, String>,
+) -> Result<(), ReportError> {
     let error = |node: &Node, message: String| ReportError::Locale {
         file: file.to_owned(),
         line: Some(node.location.line).filter(|&l| l > 0),
@@ -72,9 +77,16 @@ fn flatten(file: &str, prefix: &str, node: &Node, out: &mut BTreeMap<String, Str
         NodeKind::Map(entries) => {
             for (key, value) in entries {
                 if key.name.is_empty() || key.name.contains('.') {
-                    return Err(error(value, format!("key `{}` may not be empty or contain `.`", key.name)));
+                    return Err(error(
+                        value,
+                        format!("key `{}` may not be empty or contain `.`", key.name),
+                    ));
                 }
-                let path = if prefix.is_empty() { key.name.clone() } else { format!("{prefix}.{}", key.name) };
+                let path = if prefix.is_empty() {
+                    key.name.clone()
+                } else {
+                    format!("{prefix}.{}", key.name)
+                };
                 flatten(file, &path, value, out)?;
             }
             Ok(())
@@ -83,7 +95,10 @@ fn flatten(file: &str, prefix: &str, node: &Node, out: &mut BTreeMap<String, Str
             out.insert(prefix.to_owned(), s.clone());
             Ok(())
         }
-        _ => Err(error(node, format!("`{prefix}` must be a string (quote it)"))),
+        _ => Err(error(
+            node,
+            format!("`{prefix}` must be a string (quote it)"),
+        )),
     }
 }
 

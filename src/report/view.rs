@@ -15,7 +15,7 @@ use crate::result::{AssessmentResult, Counts, CriterionResult, Status};
 use crate::text::Text;
 
 use super::chart::{self, Chart};
-use super::escape::anchor;
+use super::escape::{self, anchor};
 
 /// The whole view.
 #[derive(Debug, Clone, Serialize)]
@@ -370,42 +370,122 @@ pub struct Footer {
     pub generated_at: Option<String>,
 }
 
-/// Builds the view of a result.
+/// Cloning with control and bidi characters made visible ([`escape::clean`]): every string
+/// the view takes from the result goes through it.
+trait Cleaned {
+    fn cleaned(&self) -> Self;
+}
+
+impl Cleaned for String {
+    fn cleaned(&self) -> String {
+        escape::clean(self).into_owned()
+    }
+}
+
+impl Cleaned for Text {
+    fn cleaned(&self) -> Text {
+        Text {
+            zh: self.zh.cleaned(),
+            en: self.en.cleaned(),
+        }
+    }
+}
+
+impl<T: Cleaned> Cleaned for Option<T> {
+    fn cleaned(&self) -> Option<T> {
+        self.as_ref().map(Cleaned::cleaned)
+    }
+}
+
+impl Cleaned for Finding {
+    fn cleaned(&self) -> Finding {
+        Finding {
+            code: self.code,
+            message: self.message.cleaned(),
+        }
+    }
+}
+
+impl<T: Cleaned> Cleaned for Vec<T> {
+    fn cleaned(&self) -> Vec<T> {
+        self.iter().map(Cleaned::cleaned).collect()
+    }
+}
+
+/// Builds the view of a result. Every string taken from the result is cleaned of control and
+/// bidi characters.
 pub fn build(result: &AssessmentResult) -> View {
     let level_refs: Vec<LevelRef> = result
         .levels
         .iter()
-        .map(|l| LevelRef { id: l.id.clone(), name: l.name.clone(), anchor: anchor("level-", &l.id) })
+        .map(|l| LevelRef {
+            id: l.id.cleaned(),
+            name: l.name.cleaned(),
+            anchor: anchor("level-", &l.id),
+        })
         .collect();
-    let level_index: HashMap<&str, usize> = result.levels.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect();
+    let level_index: HashMap<&str, usize> = result
+        .levels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.id.as_str(), i))
+        .collect();
     let level_ref = |id: &str| -> LevelRef {
         level_index.get(id).map_or_else(
-            || LevelRef { id: id.to_owned(), name: Text { zh: id.to_owned(), en: None }, anchor: anchor("level-", id) },
+            || LevelRef {
+                id: id.to_owned().cleaned(),
+                name: Text {
+                    zh: id.to_owned().cleaned(),
+                    en: None,
+                },
+                anchor: anchor("level-", id),
+            },
             |&i| level_refs[i].clone(),
         )
     };
     let mut element_refs: Vec<ElementRef> = result
         .elements
         .iter()
-        .map(|e| ElementRef { id: e.id.clone(), name: e.name.clone(), anchor: anchor("el-", &e.id) })
+        .map(|e| ElementRef {
+            id: e.id.cleaned(),
+            name: e.name.cleaned(),
+            anchor: anchor("el-", &e.id),
+        })
         .collect();
     // Elements a criterion names but the element list lacks (not expected) still get a table.
     for c in &result.criteria {
         if !element_refs.iter().any(|e| e.id == c.element) {
             element_refs.push(ElementRef {
-                id: c.element.clone(),
-                name: Text { zh: c.element.clone(), en: None },
+                id: c.element.cleaned(),
+                name: Text {
+                    zh: c.element.cleaned(),
+                    en: None,
+                },
                 anchor: anchor("el-", &c.element),
             });
         }
     }
-    let element_index: HashMap<&str, usize> = element_refs.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
-    let criterion_index: HashMap<&str, usize> =
-        result.criteria.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+    let element_index: HashMap<&str, usize> = element_refs
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
+    let criterion_index: HashMap<&str, usize> = result
+        .criteria
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
 
     let rules = Rules::of(result);
-    let achieved = result.achieved_level.as_deref().and_then(|id| level_index.get(id).copied());
-    let target = result.target_level.as_deref().and_then(|id| level_index.get(id).copied());
+    let achieved = result
+        .achieved_level
+        .as_deref()
+        .and_then(|id| level_index.get(id).copied());
+    let target = result
+        .target_level
+        .as_deref()
+        .and_then(|id| level_index.get(id).copied());
 
     // Gap anchors by level: the first gap whose range covers the level.
     let gaps: Vec<GapView> = result
@@ -414,7 +494,11 @@ pub fn build(result: &AssessmentResult) -> View {
         .map(|g| {
             let mut groups: Vec<GapGroup> = element_refs
                 .iter()
-                .map(|e| GapGroup { element: e.clone(), below: Vec::new(), criteria: Vec::new() })
+                .map(|e| GapGroup {
+                    element: e.clone(),
+                    below: Vec::new(),
+                    criteria: Vec::new(),
+                })
                 .collect();
             for e in &g.elements {
                 if let Some(&ei) = element_index.get(e.id.as_str()) {
@@ -428,15 +512,20 @@ pub fn build(result: &AssessmentResult) -> View {
             }
             for c in &g.criteria {
                 let findings = criterion_index.get(c.id.as_str()).map_or_else(
-                    || c.findings.iter().map(|&code| Finding::new(code, String::new())).collect(),
-                    |&i| result.criteria[i].findings.clone(),
+                    || {
+                        c.findings
+                            .iter()
+                            .map(|&code| Finding::new(code, String::new()))
+                            .collect()
+                    },
+                    |&i| result.criteria[i].findings.cleaned(),
                 );
                 let item = GapItem {
-                    id: c.id.clone(),
+                    id: c.id.cleaned(),
                     anchor: anchor("cr-", &c.id),
                     level: level_ref(&c.level),
-                    title: c.title.clone(),
-                    requirement: c.requirement.clone(),
+                    title: c.title.cleaned(),
+                    requirement: c.requirement.cleaned(),
                     key: c.key,
                     weight: c.weight,
                     status: c.status,
@@ -448,7 +537,7 @@ pub fn build(result: &AssessmentResult) -> View {
             }
             groups.retain(|g| !g.below.is_empty() || !g.criteria.is_empty());
             GapView {
-                kind: g.kind.clone(),
+                kind: g.kind.cleaned(),
                 level: level_ref(&g.level),
                 anchor: anchor("gap-", &g.kind),
                 prerequisites: g
@@ -456,9 +545,9 @@ pub fn build(result: &AssessmentResult) -> View {
                     .iter()
                     .map(|p| GapPrerequisiteView {
                         level: level_ref(&p.level),
-                        id: p.id.clone(),
-                        title: p.title.clone(),
-                        detail: p.detail.clone(),
+                        id: p.id.cleaned(),
+                        title: p.title.cleaned(),
+                        detail: p.detail.cleaned(),
                     })
                     .collect(),
                 groups,
@@ -482,7 +571,7 @@ pub fn build(result: &AssessmentResult) -> View {
     let mut elements: Vec<ElementView> = element_refs
         .iter()
         .map(|e| ElementView {
-            id: e.id.clone(),
+            id: e.id.cleaned(),
             name: e.name.clone(),
             anchor: e.anchor.clone(),
             counts: Counts::default(),
@@ -492,7 +581,15 @@ pub fn build(result: &AssessmentResult) -> View {
     let waiver_of: BTreeMap<&str, WaiverMark> = result
         .waivers
         .iter()
-        .map(|w| (w.criterion.as_str(), WaiverMark { active: w.active, expires_on: w.expires_on.to_string() }))
+        .map(|w| {
+            (
+                w.criterion.as_str(),
+                WaiverMark {
+                    active: w.active,
+                    expires_on: w.expires_on.to_string(),
+                },
+            )
+        })
         .collect();
     let mut legend_codes: BTreeSet<FindingCode> = BTreeSet::new();
     for c in &result.criteria {
@@ -515,7 +612,12 @@ pub fn build(result: &AssessmentResult) -> View {
         }
         if let Some(&ei) = element_index.get(c.element.as_str()) {
             elements[ei].counts.add(c.status);
-            elements[ei].criteria.push(criterion_view(c, level_ref(&c.level), blocks, waiver_of.get(c.id.as_str())));
+            elements[ei].criteria.push(criterion_view(
+                c,
+                level_ref(&c.level),
+                blocks,
+                waiver_of.get(c.id.as_str()),
+            ));
         }
     }
 
@@ -551,9 +653,9 @@ pub fn build(result: &AssessmentResult) -> View {
             };
             let c = counts[li];
             LevelView {
-                id: l.id.clone(),
-                name: l.name.clone(),
-                gist: l.gist.clone(),
+                id: l.id.cleaned(),
+                name: l.name.cleaned(),
+                gist: l.gist.cleaned(),
                 anchor: level_refs[li].anchor.clone(),
                 state,
                 satisfied: l.satisfied,
@@ -569,10 +671,10 @@ pub fn build(result: &AssessmentResult) -> View {
                     .prerequisites
                     .iter()
                     .map(|p| PrerequisiteView {
-                        id: p.id.clone(),
-                        title: p.title.clone(),
+                        id: p.id.cleaned(),
+                        title: p.title.cleaned(),
                         met: p.met,
-                        detail: p.detail.clone(),
+                        detail: p.detail.cleaned(),
                     })
                     .collect(),
                 unmet_prerequisites: l.prerequisites.iter().filter(|p| !p.met).count(),
@@ -589,13 +691,15 @@ pub fn build(result: &AssessmentResult) -> View {
         .waivers
         .iter()
         .map(|w| {
-            let criterion = criterion_index.get(w.criterion.as_str()).map(|&i| &result.criteria[i]);
+            let criterion = criterion_index
+                .get(w.criterion.as_str())
+                .map(|&i| &result.criteria[i]);
             WaiverView {
-                criterion: w.criterion.clone(),
+                criterion: w.criterion.cleaned(),
                 anchor: criterion.map(|c| anchor("cr-", &c.id)),
-                title: criterion.map(|c| c.title.clone()),
-                justification: w.justification.clone(),
-                approved_by: w.approved_by.clone(),
+                title: criterion.map(|c| c.title.cleaned()),
+                justification: w.justification.cleaned(),
+                approved_by: w.approved_by.cleaned(),
                 expires_on: w.expires_on.to_string(),
                 active: w.active,
             }
@@ -606,19 +710,22 @@ pub fn build(result: &AssessmentResult) -> View {
     for c in &result.criteria {
         totals.add(c.status);
     }
-    let achieved_without = result.achieved_level_without_waivers.as_deref().map(&level_ref);
+    let achieved_without = result
+        .achieved_level_without_waivers
+        .as_deref()
+        .map(&level_ref);
     View {
         cover: Cover {
-            organization: result.submission.organization.clone(),
-            credit_code: result.submission.credit_code.clone(),
-            submission: result.submission.id.clone(),
-            source: result.submission.source.clone(),
-            catalog_id: result.catalog.id.clone(),
-            catalog_version: result.catalog.version.clone(),
-            standard: result.catalog.standard.clone(),
-            catalog_title: result.catalog.title.clone(),
+            organization: result.submission.organization.cleaned(),
+            credit_code: result.submission.credit_code.cleaned(),
+            submission: result.submission.id.cleaned(),
+            source: result.submission.source.cleaned(),
+            catalog_id: result.catalog.id.cleaned(),
+            catalog_version: result.catalog.version.cleaned(),
+            standard: result.catalog.standard.cleaned(),
+            catalog_title: result.catalog.title.cleaned(),
             official: result.catalog.official,
-            method: result.catalog.method.clone(),
+            method: result.catalog.method.cleaned(),
             threshold: result.catalog.element_threshold,
             as_of: result.as_of.to_string(),
             achieved: result.achieved_level.as_deref().map(&level_ref),
@@ -627,7 +734,7 @@ pub fn build(result: &AssessmentResult) -> View {
             target: result.target_level.as_deref().map(&level_ref),
             target_met: result.target_met,
             index: result.index,
-            generated_at: result.generated_at.clone(),
+            generated_at: result.generated_at.cleaned(),
         },
         chart: chart::layout(result, &level_refs, &element_refs),
         levels,
@@ -637,7 +744,10 @@ pub fn build(result: &AssessmentResult) -> View {
         findings: result
             .findings
             .iter()
-            .map(|f| TopFindingView { code: f.code.clone(), message: f.message.clone() })
+            .map(|f| TopFindingView {
+                code: f.code.cleaned(),
+                message: f.message.cleaned(),
+            })
             .collect(),
         legend: FindingCode::ALL
             .iter()
@@ -647,7 +757,7 @@ pub fn build(result: &AssessmentResult) -> View {
                 result
                     .findings
                     .iter()
-                    .map(|f| f.code.clone())
+                    .map(|f| f.code.cleaned())
                     .filter(|code| !legend_codes.iter().any(|c| c.as_str() == code))
                     .collect::<BTreeSet<_>>(),
             )
@@ -655,36 +765,41 @@ pub fn build(result: &AssessmentResult) -> View {
         totals,
         criteria_count: result.criteria.len(),
         footer: Footer {
-            digest: result.catalog.digest.clone(),
-            engine: result.engine.name.clone(),
-            version: result.engine.version.clone(),
+            digest: result.catalog.digest.cleaned(),
+            engine: result.engine.name.cleaned(),
+            version: result.engine.version.cleaned(),
             as_of: result.as_of.to_string(),
-            generated_at: result.generated_at.clone(),
+            generated_at: result.generated_at.cleaned(),
         },
     }
 }
 
-fn criterion_view(c: &CriterionResult, level: LevelRef, blocking: bool, waiver: Option<&WaiverMark>) -> CriterionView {
+fn criterion_view(
+    c: &CriterionResult,
+    level: LevelRef,
+    blocking: bool,
+    waiver: Option<&WaiverMark>,
+) -> CriterionView {
     CriterionView {
-        id: c.id.clone(),
+        id: c.id.cleaned(),
         anchor: anchor("cr-", &c.id),
         level,
-        title: c.title.clone(),
-        clause: c.clause.clone(),
+        title: c.title.cleaned(),
+        clause: c.clause.cleaned(),
         key: c.key,
         weight: c.weight,
         rating: c.rating.map(|r| r.as_str()),
         status: c.status,
         credit: c.credit,
         blocking,
-        note: c.note.clone(),
-        findings: c.findings.clone(),
+        note: c.note.cleaned(),
+        findings: c.findings.cleaned(),
         evidence: c
             .evidence
             .iter()
             .map(|e| EvidenceView {
-                path: e.path.clone(),
-                title: e.title.clone(),
+                path: e.path.cleaned(),
+                title: e.title.cleaned(),
                 dated: e.dated.map(|d| d.to_string()),
                 valid: e.valid,
                 findings: e.findings.clone(),
@@ -694,9 +809,9 @@ fn criterion_view(c: &CriterionResult, level: LevelRef, blocking: bool, waiver: 
             .metrics
             .iter()
             .map(|(name, value)| MetricView {
-                name: name.clone(),
+                name: name.cleaned(),
                 value: match value {
-                    Value::String(s) => s.clone(),
+                    Value::String(s) => s.cleaned(),
                     other => other.to_string(),
                 },
             })
@@ -723,13 +838,11 @@ impl Rules {
         let threshold = (result.catalog.method == "threshold")
             .then(|| result.catalog.element_threshold.map(thousandths))
             .flatten();
-        // The result does not carry `partial_is_met`; a satisfied level holding a `partial`
-        // criterion under all-conform shows that it is set (otherwise it is not, the default).
-        let satisfied: BTreeSet<&str> =
-            result.levels.iter().filter(|l| l.satisfied).map(|l| l.id.as_str()).collect();
-        let partial_is_met = threshold.is_none()
-            && result.criteria.iter().any(|c| c.status == Status::Partial && satisfied.contains(c.level.as_str()));
-        Rules { threshold, partial_is_met }
+        let partial_is_met = threshold.is_none() && result.catalog.partial_is_met == Some(true);
+        Rules {
+            threshold,
+            partial_is_met,
+        }
     }
 
     fn blocks(&self, c: &CriterionResult) -> bool {

@@ -1,0 +1,280 @@
+//! The HTML report in a real browser (issue #4): headless Chromium loads the report of an
+//! example submission whose company name is `<script>alert(1)</script>`, takes a screenshot
+//! (kept under `target/report-artifacts/`), and the test checks that the page made no network
+//! request and shows the company name as text.
+//!
+//! Chromium is Debian's `chromium` (or the executable named by `ITSS_CHROMIUM`). When it is
+//! absent the test is skipped with a message, except under CI (`CI` set), where it fails.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers may fail loudly
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use itss::engine::{Catalogs, Engine, FileOutcome};
+use itss::report::{Renderer, ReportFormat};
+use itss::result::AssessmentResult;
+use itss::text::Lang;
+
+const COMPANY: &str = "<script>alert(1)</script>";
+const TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The Chromium executable, or `None` (after a skip message) when it is absent locally.
+fn chromium() -> Option<PathBuf> {
+    let found = match std::env::var_os("ITSS_CHROMIUM") {
+        Some(path) => Some(PathBuf::from(path)).filter(|p| p.is_file()),
+        None => std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join("chromium"))
+                .find(|p| p.is_file())
+        }),
+    };
+    if found.is_none() {
+        let message = "Chromium not found (install Debian's `chromium` or set ITSS_CHROMIUM)";
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{message}: the browser test never skips in CI"
+        );
+        eprintln!("SKIPPED browser test: {message}");
+    }
+    found
+}
+
+/// `<target dir>/report-artifacts`, kept after the run.
+fn artifacts_dir() -> PathBuf {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let dir = tmp.parent().unwrap_or(tmp).join("report-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The waiver-active example (waivers, a top-level finding), with a hostile company name.
+fn example() -> AssessmentResult {
+    let case = "tests/conformance/cases/waiver-active";
+    let catalog = Path::new(case).join("../../catalogs/basic.yaml");
+    let mut engine = Engine::new(Catalogs::from_file(&catalog, 64 << 20).unwrap());
+    engine.options.skip_evidence_files = false;
+    engine.waivers = itss::waiver::load(&Path::new(case).join("waivers.yaml"), 64 << 20).unwrap();
+    let FileOutcome::Assessed { mut result, .. } =
+        engine.assess_file(&Path::new(case).join("submission.yaml"))
+    else {
+        panic!("the example submission is invalid");
+    };
+    result.submission.organization = COMPANY.to_owned();
+    *result
+}
+
+/// Runs Chromium headless on `url` with a fresh profile, killing it after [`TIMEOUT`].
+fn run_chromium(chromium: &Path, url: &str, extra: &[String]) -> Output {
+    let profile = tempfile::tempdir().unwrap();
+    let mut child = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--disable-dev-shm-usage",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(extra)
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Drain the pipes while waiting so a chatty browser cannot block on a full pipe.
+    let stdout = child.stdout.take().map(|mut s| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut s, &mut buf);
+            buf
+        })
+    });
+    let stderr = child.stderr.take().map(|mut s| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut s, &mut buf);
+            buf
+        })
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > TIMEOUT {
+            let _ = child.kill();
+            panic!("Chromium did not finish within {TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let join = |h: Option<std::thread::JoinHandle<Vec<u8>>>| {
+        h.map(|h| h.join().unwrap()).unwrap_or_default()
+    };
+    Output {
+        status,
+        stdout: join(stdout),
+        stderr: join(stderr),
+    }
+}
+
+/// A URL request from a NetLog (`--log-net-log`).
+#[derive(Debug)]
+struct Request {
+    url: String,
+    /// The origin that caused it; `not an origin` for the browser's own background traffic
+    /// (update checks, network time, account lookups), which no page can cause.
+    initiator: String,
+}
+
+impl Request {
+    fn by_page(&self) -> bool {
+        self.initiator != "not an origin"
+    }
+}
+
+/// Every `URL_REQUEST_START_JOB` of a NetLog file.
+fn url_requests(netlog: &Path) -> Vec<Request> {
+    let text = std::fs::read_to_string(netlog).unwrap();
+    // A NetLog is complete JSON once the browser exits cleanly; tolerate a missing tail.
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .or_else(|_| serde_json::from_str(&format!("{}]}}", text.trim_end().trim_end_matches(','))))
+        .unwrap_or_else(|e| panic!("unreadable NetLog {}: {e}", netlog.display()));
+    let start_job = json["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+        .as_u64()
+        .expect("the NetLog names URL_REQUEST_START_JOB");
+    let events = json["events"].as_array().expect("the NetLog has events");
+    assert!(!events.is_empty(), "the NetLog recorded nothing");
+    events
+        .iter()
+        .filter(|e| e["type"].as_u64() == Some(start_job))
+        .filter_map(|e| {
+            Some(Request {
+                url: e["params"]["url"].as_str()?.to_owned(),
+                initiator: e["params"]["initiator"].as_str().unwrap_or("").to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// Loads `url`, takes a screenshot and returns the URL requests the page made (and prints
+/// the browser's own background requests, which are not the page's).
+fn load(chromium: &Path, url: &str, screenshot: &Path, netlog: &Path) -> Vec<Request> {
+    let _ = std::fs::remove_file(screenshot);
+    let output = run_chromium(
+        chromium,
+        url,
+        &[
+            format!("--log-net-log={}", netlog.display()),
+            format!("--screenshot={}", screenshot.display()),
+            "--window-size=1280,2000".to_owned(),
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "Chromium failed: {}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (by_page, background): (Vec<Request>, Vec<Request>) =
+        url_requests(netlog).into_iter().partition(Request::by_page);
+    if !background.is_empty() {
+        let urls: Vec<&str> = background
+            .iter()
+            .map(|r| r.url.split('?').next().unwrap_or(""))
+            .collect();
+        eprintln!("(browser background requests, not caused by the page: {urls:?})");
+    }
+    by_page
+}
+
+#[test]
+fn report_in_headless_chromium() {
+    let Some(chromium) = chromium() else { return };
+    let dir = artifacts_dir();
+    let renderer = Renderer::bundled().unwrap();
+    let result = example();
+    let mut pages = Vec::new();
+    for (lang, name) in [(Lang::Zh, "report"), (Lang::En, "report-en")] {
+        let html = renderer.render(&result, ReportFormat::Html, lang).unwrap();
+        let path = dir.join(format!("{name}.html"));
+        std::fs::write(&path, html).unwrap();
+        pages.push((name, path.canonicalize().unwrap()));
+    }
+
+    // Control: the NetLog check does see a request a page makes.
+    let control = dir.join("control.html");
+    std::fs::write(
+        &control,
+        r#"<!DOCTYPE html><p>control</p><img src="http://127.0.0.1:9/probe.png">"#,
+    )
+    .unwrap();
+    let requests = load(
+        &chromium,
+        &format!("file://{}", control.canonicalize().unwrap().display()),
+        &dir.join("control.png"),
+        &dir.join("control.netlog.json"),
+    );
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.url == "http://127.0.0.1:9/probe.png"),
+        "the NetLog check missed the control page's request: {requests:?}"
+    );
+
+    for (name, page) in &pages {
+        let screenshot = dir.join(format!("{name}.png"));
+        let requests = load(
+            &chromium,
+            &format!("file://{}", page.display()),
+            &screenshot,
+            &dir.join(format!("{name}.netlog.json")),
+        );
+        let png = std::fs::read(&screenshot)
+            .unwrap_or_else(|e| panic!("no screenshot {}: {e}", screenshot.display()));
+        assert!(
+            png.starts_with(b"\x89PNG") && png.len() > 20_000,
+            "the screenshot looks empty"
+        );
+        eprintln!("screenshot: {}", screenshot.display());
+        let external: Vec<&Request> = requests
+            .iter()
+            .filter(|r| !(r.url.starts_with("file:") || r.url.starts_with("data:")))
+            .collect();
+        assert!(
+            external.is_empty(),
+            "the report made network requests: {external:?}"
+        );
+    }
+
+    // The DOM as the browser built it: the company name is text, and there is no script.
+    let (_, page) = &pages[0];
+    let output = run_chromium(
+        &chromium,
+        &format!("file://{}", page.display()),
+        &["--dump-dom".to_owned()],
+    );
+    assert!(
+        output.status.success(),
+        "Chromium --dump-dom failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let dom = String::from_utf8_lossy(&output.stdout);
+    std::fs::write(dir.join("report.dom.html"), dom.as_bytes()).unwrap();
+    assert!(dom.contains("评估报告"), "the DOM dump lacks the report");
+    assert!(
+        dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the company name is not shown as text"
+    );
+    assert!(
+        !dom.to_lowercase().contains("<script"),
+        "the DOM has a script element"
+    );
+}
