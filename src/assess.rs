@@ -20,6 +20,7 @@ use crate::result::{
 };
 use crate::score::{Tally, from_thousandths};
 use crate::submission::{Answer, Rating, Submission};
+use crate::text::Text;
 use crate::waiver::Waiver;
 
 /// How to assess.
@@ -112,7 +113,7 @@ pub fn assess(
         })
         .collect();
 
-    let prerequisites: Vec<(bool, String)> = catalog
+    let prerequisites: Vec<(bool, Text)> = catalog
         .prerequisites
         .iter()
         .map(|p| prerequisite_met(catalog, &p.kind, submission, as_of))
@@ -463,19 +464,26 @@ fn evaluate(
     (status, findings, evidence)
 }
 
-/// SPEC §5.4.
+/// SPEC §5.4: whether a prerequisite is met, and what was found (in both languages).
 fn prerequisite_met(
     catalog: &Catalog,
     kind: &PrerequisiteKind,
     submission: &Submission,
     as_of: Date,
-) -> (bool, String) {
+) -> (bool, Text) {
     let fields = &submission.organization.fields;
+    let text = |zh: String, en: String| Text { zh, en: Some(en) };
+    let not_given = |field: &str| text(format!("未填写 {field}"), format!("{field}: not given"));
     match kind {
         PrerequisiteKind::Flag { field } => match fields.get(field) {
-            Some(Value::Bool(true)) => (true, format!("{field}: true")),
-            Some(other) => (false, format!("{field}: {other}")),
-            None => (false, format!("{field}: not given")),
+            Some(Value::Bool(true)) => {
+                (true, text(format!("{field}：是"), format!("{field}: true")))
+            }
+            Some(other) => (
+                false,
+                text(format!("{field}：{other}"), format!("{field}: {other}")),
+            ),
+            None => (false, not_given(field)),
         },
         PrerequisiteKind::MonthsSince { field, months } => {
             match fields
@@ -487,14 +495,21 @@ fn prerequisite_met(
                     let full = since.full_months_until(as_of);
                     (
                         full >= i64::from(*months),
-                        format!("{field}: {since}, {full} full months by {as_of}, {months} needed"),
+                        text(
+                            format!(
+                                "{field}：{since}，截至 {as_of} 满 {full} 个月，要求 {months} 个月"
+                            ),
+                            format!(
+                                "{field}: {since}, {full} full months by {as_of}, {months} needed"
+                            ),
+                        ),
                     )
                 }
-                None => (false, format!("{field}: not given")),
+                None => (false, not_given(field)),
             }
         }
         PrerequisiteKind::Certificate { level, months_held } => {
-            let mut best: Option<String> = None;
+            let mut best: Option<Text> = None;
             for cert in &submission.organization.certificates {
                 let Some(cert_level) = catalog.level_index(&cert.level) else {
                     continue;
@@ -507,32 +522,35 @@ fn prerequisite_met(
                 };
                 let held = issued.full_months_until(as_of);
                 let unexpired = cert.expires_on.is_none_or(|e| e >= as_of);
+                let l = &cert.level;
                 if held >= i64::from(*months_held) && unexpired {
                     return (
                         true,
-                        format!(
-                            "level {} certificate issued {issued}, held {held} months",
-                            cert.level
+                        text(
+                            format!("{l}级证书 {issued} 颁发，已持有 {held} 个月"),
+                            format!("level {l} certificate issued {issued}, held {held} months"),
                         ),
                     );
                 }
                 best.get_or_insert_with(|| {
                     if unexpired {
-                        format!("level {} certificate issued {issued}, held {held} of {months_held} months", cert.level)
+                        text(
+                            format!("{l}级证书 {issued} 颁发，已持有 {held} 个月，要求 {months_held} 个月"),
+                            format!("level {l} certificate issued {issued}, held {held} of {months_held} months"),
+                        )
                     } else {
-                        format!("level {} certificate expired", cert.level)
+                        text(format!("{l}级证书已过期"), format!("level {l} certificate expired"))
                     }
                 });
             }
-            (
-                false,
-                best.unwrap_or_else(|| {
-                    format!(
-                        "no {} certificate at level {} or above",
-                        catalog.id, catalog.levels[*level].id
-                    )
-                }),
-            )
+            let needed = &catalog.levels[*level].id;
+            let none = || {
+                text(
+                    format!("未持有本体系（{}）{needed}级或更高级别的证书", catalog.id),
+                    format!("no {} certificate at level {needed} or above", catalog.id),
+                )
+            };
+            (false, best.unwrap_or_else(none))
         }
     }
 }
@@ -548,7 +566,7 @@ struct Verdict {
 fn level_verdicts(
     catalog: &Catalog,
     statuses: &[Status],
-    prerequisites: &[(bool, String)],
+    prerequisites: &[(bool, Text)],
 ) -> Vec<Verdict> {
     let mut verdicts: Vec<Verdict> = catalog
         .levels
@@ -617,7 +635,7 @@ fn gaps(
     catalog: &Catalog,
     outcomes: &[Outcome],
     verdicts: &[Verdict],
-    prerequisites: &[(bool, String)],
+    prerequisites: &[(bool, Text)],
     achieved: Option<usize>,
     target: Option<usize>,
 ) -> Vec<Gap> {
@@ -654,7 +672,7 @@ fn gap(
     catalog: &Catalog,
     outcomes: &[Outcome],
     verdicts: &[Verdict],
-    prerequisites: &[(bool, String)],
+    prerequisites: &[(bool, Text)],
     from: usize,
     to: usize,
     kind: &str,

@@ -166,7 +166,7 @@ pub struct PrerequisiteResult {
     /// Whether it is met.
     pub met: bool,
     /// What was found.
-    pub detail: String,
+    pub detail: Text,
 }
 
 /// An element's score within a level.
@@ -298,7 +298,7 @@ pub struct GapPrerequisite {
     /// Title.
     pub title: Text,
     /// What was found.
-    pub detail: String,
+    pub detail: Text,
 }
 
 /// A blocking criterion.

@@ -187,7 +187,7 @@ pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
                 l.prerequisite,
                 p.id,
                 p.title.get(lang),
-                p.detail
+                p.detail.get(lang)
             );
         }
     }
@@ -204,7 +204,7 @@ pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
                 "  • [{}] {} — {}",
                 p.level,
                 p.title.get(lang),
-                p.detail
+                p.detail.get(lang)
             );
         }
         for e in &gap.elements {

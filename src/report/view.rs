@@ -162,7 +162,7 @@ pub struct PrerequisiteView {
     /// Met.
     pub met: bool,
     /// What was found.
-    pub detail: String,
+    pub detail: Text,
 }
 
 /// An element below the threshold at a level.
@@ -205,7 +205,7 @@ pub struct GapPrerequisiteView {
     /// Title.
     pub title: Text,
     /// What was found.
-    pub detail: String,
+    pub detail: Text,
 }
 
 /// The part of a gap within one element.
