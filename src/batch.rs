@@ -255,6 +255,8 @@ pub struct CriterionTally {
     pub failed: u64,
     /// Results where it counted (not not_applicable / waived).
     pub counted: u64,
+    /// failed / counted (4 decimals), null when it never counted.
+    pub failure_rate: Option<f64>,
 }
 
 /// Score distribution of one element at one level.
@@ -308,6 +310,7 @@ impl CatalogCohort {
                     title: c.title.zh.clone(),
                     failed: 0,
                     counted: 0,
+                    failure_rate: None,
                 })
                 .collect(),
             element_scores: result
@@ -390,6 +393,22 @@ impl CatalogCohort {
     }
 
     fn finish(&mut self) {
+        // Most failed first (by rate, compared exactly), catalog order among equals.
+        for c in &mut self.criteria {
+            c.failure_rate = (c.counted > 0).then(|| {
+                Tally {
+                    earned: c.failed * 1000,
+                    weight: c.counted,
+                }
+                .score()
+                .unwrap_or(0.0)
+            });
+        }
+        self.criteria.sort_by(|a, b| {
+            let (fa, ca) = (u128::from(a.failed), u128::from(a.counted.max(1)));
+            let (fb, cb) = (u128::from(b.failed), u128::from(b.counted.max(1)));
+            (fb * ca).cmp(&(fa * cb))
+        });
         for stats in &mut self.element_scores {
             stats.mean = (stats.count > 0).then(|| {
                 // sum is in ten-thousandths: mean = sum / (count · 10⁴) = earned / (weight · 10³).

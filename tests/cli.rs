@@ -348,24 +348,49 @@ fn batch_writes_results_summaries_and_errors() {
     // Same id as a.yaml: reported, not overwritten.
     let dup = fs::read_to_string(examples.join("om-level4/submission.yaml")).unwrap();
     fs::write(input.join("d.yaml"), dup).unwrap();
-    fs::write(input.join("e.yaml"), "catalog: itss-om\nassessed_on: 2026-02-30\n").unwrap();
+    fs::write(
+        input.join("e.yaml"),
+        "catalog: itss-om\nassessed_on: 2026-02-30\n",
+    )
+    .unwrap();
     let out = dir.path().join("out");
     let assert = itss(dir.path())
-        .args(["batch", "in", "--out", "out", "--no-evidence-files", "-j", "2"])
+        .args([
+            "batch",
+            "in",
+            "--out",
+            "out",
+            "--no-evidence-files",
+            "-j",
+            "2",
+        ])
         .assert()
         .code(1);
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
-    assert!(stderr.contains("assessed 2 · invalid 2 (1 duplicate ids)"), "{stderr}");
+    assert!(
+        stderr.contains("assessed 2 · invalid 2 (1 duplicate ids)"),
+        "{stderr}"
+    );
     let csv = fs::read_to_string(out.join("summary.csv")).unwrap();
     assert_eq!(csv.lines().count(), 3, "{csv}");
-    assert!(csv.lines().nth(1).unwrap().starts_with("shili-yunwei-2026,in/a.yaml,"), "{csv}");
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("shili-yunwei-2026,in/a.yaml,"),
+        "{csv}"
+    );
     let errors = fs::read_to_string(out.join("errors.jsonl")).unwrap();
-    let lines: Vec<serde_json::Value> = errors.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = errors
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["path"], "in/d.yaml");
     assert_eq!(lines[0]["codes"][0], "duplicate-submission");
     assert_eq!(lines[1]["path"], "in/e.yaml");
-    let summary: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["assessed"], 2);
     assert_eq!(summary["catalogs"][0]["achieved"]["3"], 1);
     assert_eq!(summary["catalogs"][0]["achieved"]["4"], 1);

@@ -997,9 +997,9 @@ fn summary_context() -> serde_json::Value {
             "level_ids": ["4", "3", "2"], "element_ids": ["management", "people"],
             "assessed": 4, "achieved": {"2": 1, "none": 3}, "target_met": 1, "target_missed": 3,
             "criteria": [
-                {"id": "B.L4.MGT.PLAN", "level": "4", "element": "management", "title": "策划", "failed": 1, "counted": 4},
-                {"id": "B.L4.RES.DESK", "level": "4", "element": "resources", "title": "服务台", "failed": 3, "counted": 3},
-                {"id": "B.L3.PPL.EXP", "level": "3", "element": "people", "title": "经验", "failed": 0, "counted": 4}
+                {"id": "B.L4.RES.DESK", "level": "4", "element": "resources", "title": "服务台", "failed": 3, "counted": 3, "failure_rate": 1.0},
+                {"id": "B.L4.MGT.PLAN", "level": "4", "element": "management", "title": "策划", "failed": 1, "counted": 4, "failure_rate": 0.25},
+                {"id": "B.L3.PPL.EXP", "level": "3", "element": "people", "title": "经验", "failed": 0, "counted": 4, "failure_rate": 0.0}
             ],
             "element_scores": [
                 {"level": "4", "element": "management", "count": 4, "mean": 0.875, "histogram": [0, 0, 0, 0, 0, 1, 0, 0, 0, 3]}
