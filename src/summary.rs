@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::result::{AssessmentResult, Status};
-use crate::text::Lang;
+use crate::text::{Lang, display_width, pad};
 
 struct Labels {
     achieved: &'static str,
@@ -70,23 +70,6 @@ fn status_label(status: Status, lang: Lang) -> &'static str {
         (Lang::Zh, Status::Waived) => "豁免",
         (Lang::En, s) => s.as_str(),
     }
-}
-
-/// Terminal columns a text takes (East Asian wide characters take two).
-fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            let c = u32::from(c);
-            let wide = matches!(c, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
-                | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6);
-            if wide { 2 } else { 1 }
-        })
-        .sum()
-}
-
-/// `s` padded with spaces to `width` terminal columns.
-fn pad(s: &str, width: usize) -> String {
-    format!("{s}{}", " ".repeat(width.saturating_sub(display_width(s))))
 }
 
 fn pct(score: Option<f64>) -> String {

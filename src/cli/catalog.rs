@@ -131,7 +131,7 @@ fn overview(c: &Catalog, lang: Lang) -> String {
     let _ = writeln!(out, "{:>8}", "total");
     for (li, level) in c.levels.iter().enumerate() {
         let label = format!("{} {}", level.id, level.name.get(lang));
-        let _ = write!(out, "{label:<18}");
+        let _ = write!(out, "{}", itss::text::pad(&label, 18));
         let mut total = 0;
         for ei in 0..c.elements.len() {
             let n = c
