@@ -41,6 +41,8 @@ pub struct BatchConfig {
     pub threads: usize,
     /// Only read and parse the files (the benchmark floor); nothing is written.
     pub parse_only: bool,
+    /// Count the results below this level (`--require-level`).
+    pub require_level: Option<String>,
 }
 
 /// Errors that stop a batch (output directory not writable, thread pool, …).
@@ -84,6 +86,15 @@ pub fn discover(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<PathBuf>,
             source,
         })?;
         if meta.is_dir() {
+            // Walking would skip the whole input silently: refuse instead.
+            if fs::canonicalize(input).is_ok_and(|c| excluded.contains(&c)) {
+                return Err(BatchError::Read {
+                    path: input.clone(),
+                    source: io::Error::other(
+                        "it is also the output directory (--out); nothing in it would be assessed",
+                    ),
+                });
+            }
             walk(input, &excluded, &mut files)?;
         } else {
             files.push(input.clone());
@@ -91,6 +102,10 @@ pub fn discover(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<PathBuf>,
     }
     files.sort();
     files.dedup();
+    // One file reached through two spellings (`in` and `./in`, overlapping inputs, a
+    // symlinked folder) is one input: it must not end as a result and a duplicate too.
+    let mut seen = HashSet::new();
+    files.retain(|p| seen.insert(fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
     Ok(files)
 }
 
@@ -452,9 +467,8 @@ pub struct BatchSummary {
     pub catalogs: Vec<CatalogCohort>,
     /// Invalid files with their codes (input order).
     pub invalid_files: Vec<InvalidFile>,
-    /// Results below `require_level` (ids), when one was asked.
-    #[serde(skip)]
-    pub results: Vec<ResultLine>,
+    /// Results below `BatchConfig::require_level`, when one was asked.
+    pub below_required_level: u64,
 }
 
 /// An invalid file in the summary.
@@ -466,17 +480,6 @@ pub struct InvalidFile {
     pub codes: Vec<&'static str>,
     /// First message.
     pub message: String,
-}
-
-/// One assessed submission, as the caller needs it after the batch.
-#[derive(Debug, Clone)]
-pub struct ResultLine {
-    /// Submission id.
-    pub id: String,
-    /// Level ids of its catalog, entry first.
-    pub levels: Vec<String>,
-    /// Achieved level.
-    pub achieved: Option<String>,
 }
 
 struct Sink<'a> {
@@ -606,11 +609,13 @@ impl Sink<'_> {
                 }
                 self.csv_row(&result)?;
                 self.summary.assessed += 1;
-                self.summary.results.push(ResultLine {
-                    id,
-                    levels: result.levels.iter().map(|l| l.id.clone()).collect(),
-                    achieved: result.achieved_level.clone(),
-                });
+                if let Some(required) = &self.config.require_level {
+                    let position = |id: &str| result.levels.iter().position(|l| l.id == id);
+                    let reached = result.achieved_level.as_deref().and_then(position);
+                    if !matches!((reached, position(required)), (Some(a), Some(r)) if a >= r) {
+                        self.summary.below_required_level += 1;
+                    }
+                }
                 match self
                     .summary
                     .catalogs

@@ -53,6 +53,7 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
             .collect(),
         threads,
         parse_only: args.parse_only,
+        require_level: args.options.require_level.clone(),
     };
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(files.len() as u64);
@@ -124,14 +125,7 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
     };
     if exit == Exit::Ok {
         if let Some(required) = &args.options.require_level {
-            let below = summary
-                .results
-                .iter()
-                .filter(|r| {
-                    let pos = |id: &str| r.levels.iter().position(|l| l == id);
-                    !matches!((r.achieved.as_deref().and_then(pos), pos(required)), (Some(a), Some(q)) if a >= q)
-                })
-                .count();
+            let below = summary.below_required_level;
             if below > 0 {
                 eprintln!("{below} submission(s) below the required level {required}");
                 exit = Exit::BelowLevel;
