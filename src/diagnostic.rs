@@ -175,7 +175,13 @@ impl Diagnostic {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let title = format!("{} [{}]", self.message, self.code);
+        // Messages and pointers quote enterprise text: control and bidi characters are shown,
+        // never sent to the terminal.
+        let title = format!(
+            "{} [{}]",
+            crate::report::escape::clean(&self.message),
+            self.code
+        );
         let path = self.position();
         let renderer = if color {
             Renderer::styled()
@@ -209,7 +215,9 @@ impl Diagnostic {
                     end += 1;
                 }
                 let line_no = usize::try_from(self.line.unwrap_or(1)).unwrap_or(1);
-                let pointer_label = self.pointer.clone().unwrap_or_default();
+                let pointer_label =
+                    crate::report::escape::clean(self.pointer.as_deref().unwrap_or_default())
+                        .into_owned();
                 let group = level.primary_title(title).element(
                     Snippet::source(text)
                         .line_start(line_no)

@@ -13,6 +13,9 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env
 });
 
+/// The longest expression accepted, in bytes.
+pub const MAX_LEN: usize = 500;
+
 /// A compiled expression with its source text.
 pub struct Expr {
     source: String,
@@ -20,8 +23,15 @@ pub struct Expr {
 }
 
 impl Expr {
-    /// Compiles `source`; the error text says what is wrong.
+    /// Compiles `source`; the error text says what is wrong. Expressions longer than
+    /// [`MAX_LEN`] are refused before compiling (the compiler recurses per operator).
     pub fn compile(source: &str) -> Result<Expr, String> {
+        if source.len() > MAX_LEN {
+            return Err(format!(
+                "the expression is {} characters long; at most {MAX_LEN} are allowed",
+                source.len()
+            ));
+        }
         ENVIRONMENT
             .compile_expression_owned(source.to_owned())
             .map(|compiled| Expr {

@@ -1,6 +1,7 @@
 //! The JSON Schemas of `schemas/`, embedded and compiled once, and the mapping of schema
 //! errors to diagnostics that point at the offending line and column.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use jsonschema::Validator;
@@ -73,8 +74,24 @@ pub fn check(
     if validator.is_valid(value) {
         return Vec::new();
     }
+    if value.is_null() {
+        return vec![
+            Diagnostic::error(
+                Code::Schema,
+                &doc.path,
+                "the file is empty (or holds only comments)",
+            )
+            .at(crate::yaml::Location { line: 1, column: 1 }),
+        ];
+    }
     let mut out: Vec<Diagnostic> = Vec::new();
+    let mut seen: HashSet<(String, Code)> = HashSet::new();
+    let mut more = 0usize;
     for error in validator.iter_errors(value) {
+        if out.len() >= MAX_DIAGNOSTICS {
+            more += 1;
+            continue;
+        }
         let pointer = error.instance_path().as_str().to_owned();
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
@@ -147,19 +164,54 @@ pub fn check(
             } else {
                 format!(" at `{pointer}`")
             };
-            format!("{error}{place}")
+            let shown = error.instance().to_string();
+            if shown.chars().count() > 80 {
+                // Never echo a huge value: its start, its size, and the rule it breaks.
+                let start: String = shown.chars().take(40).collect();
+                let rule = match error.kind() {
+                    ValidationErrorKind::MaxLength { limit } => {
+                        format!("is longer than {limit} characters")
+                    }
+                    kind => format!("fails the schema's `{}` rule", kind.keyword()),
+                };
+                format!(
+                    "{start}… ({} characters) {rule}{place}",
+                    shown.chars().count()
+                )
+            } else {
+                format!("{error}{place}")
+            }
         };
-        if out
-            .iter()
-            .any(|d| d.pointer.as_deref() == Some(pointer.as_str()) && d.code == code)
-        {
+        if !seen.insert((pointer.clone(), code)) {
             continue;
         }
         out.push(
-            Diagnostic::error(code, &doc.path, message)
+            Diagnostic::error(code, &doc.path, shorten(&message))
                 .at_pointer(pointer.clone())
                 .at(doc.locate(&pointer)),
         );
     }
+    out.sort_by_key(|d| (d.line.unwrap_or(u64::MAX), d.column.unwrap_or(0)));
+    if more > 0 {
+        out.push(Diagnostic::error(
+            Code::Schema,
+            &doc.path,
+            format!("… and {more} more problem(s) of this file not shown"),
+        ));
+    }
     out
+}
+
+/// Diagnostics reported per file at most; the rest are counted, so a hostile file with
+/// thousands of errors costs linear time and a bounded report.
+pub const MAX_DIAGNOSTICS: usize = 100;
+
+/// A message cut to a readable length (values are quoted in them, and may be huge).
+fn shorten(message: &str) -> String {
+    const MAX: usize = 300;
+    if message.chars().count() <= MAX {
+        return message.to_owned();
+    }
+    let cut: String = message.chars().take(MAX).collect();
+    format!("{cut}…")
 }

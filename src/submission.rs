@@ -296,8 +296,13 @@ pub fn validate(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
         },
         None => Vec::new(),
     };
-    for id in raw.answers.keys() {
-        if catalog.criterion_index(id).is_none() {
+    let unknown: Vec<&String> = raw
+        .answers
+        .keys()
+        .filter(|id| catalog.criterion_index(id).is_none())
+        .collect();
+    for id in unknown.iter().take(crate::schema::MAX_DIAGNOSTICS) {
+        {
             let pointer = format!("/answers/{}", id.replace('~', "~0").replace('/', "~1"));
             diags.push(
                 Diagnostic::warning(
@@ -312,6 +317,16 @@ pub fn validate(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
                 .at(doc.locate_entry(&pointer)),
             );
         }
+    }
+    if unknown.len() > crate::schema::MAX_DIAGNOSTICS {
+        diags.push(Diagnostic::warning(
+            Code::UnknownAnswer,
+            path,
+            format!(
+                "… and {} more answers to unknown ids",
+                unknown.len() - crate::schema::MAX_DIAGNOSTICS
+            ),
+        ));
     }
     if diags.iter().any(Diagnostic::is_error) {
         return SubmissionLoad::failed(diags, Some(doc.text));

@@ -220,5 +220,6 @@ pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
             let _ = writeln!(out, "  … {} {}", l.more, gap.criteria.len() - top);
         }
     }
-    out
+    // Enterprise text may hold control or bidi characters: never send them to a terminal.
+    crate::report::escape::clean(&out).into_owned()
 }
