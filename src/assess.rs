@@ -728,6 +728,7 @@ fn gap(
             status: o.status,
             findings: {
                 let mut codes: Vec<FindingCode> = o.findings.iter().map(|f| f.code).collect();
+                codes.sort();
                 codes.dedup();
                 codes
             },

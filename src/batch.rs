@@ -525,12 +525,13 @@ impl Sink<'_> {
 
     fn invalid(&mut self, path: &Path, diagnostics: &[Diagnostic]) -> Result<(), BatchError> {
         self.summary.invalid += 1;
-        let mut codes: Vec<&'static str> = diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| d.code.as_str())
-            .collect();
-        codes.dedup();
+        // Each code once, in the order the diagnostics first name it.
+        let mut codes: Vec<&'static str> = Vec::new();
+        for d in diagnostics.iter().filter(|d| d.is_error()) {
+            if !codes.contains(&d.code.as_str()) {
+                codes.push(d.code.as_str());
+            }
+        }
         let line = ErrorLine {
             path: path.to_string_lossy().replace('\\', "/"),
             codes: codes.clone(),
