@@ -1,13 +1,12 @@
 //! `itss catalog list|check|show`.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use itss::catalog::{self, Catalog, PrerequisiteKind};
 use itss::source::DEFAULT_MAX_FILE_SIZE;
 use itss::text::Lang;
 
-use super::{CatalogCommand, Exit, print_diagnostics};
+use super::{CatalogCommand, Exit, catalog_by_id_or_path, print_diagnostics};
 
 pub(super) fn run(cmd: CatalogCommand) -> anyhow::Result<Exit> {
     match cmd {
@@ -67,32 +66,13 @@ pub(super) fn run(cmd: CatalogCommand) -> anyhow::Result<Exit> {
             }
             Ok(exit)
         }
-        CatalogCommand::Show { id, lang } => {
-            let load = if Path::new(&id).is_file() {
-                catalog::load(Path::new(&id), DEFAULT_MAX_FILE_SIZE, false)
-            } else {
-                match catalog::bundled(&id) {
-                    Some(l) => l,
-                    None => {
-                        eprintln!(
-                            "error: no bundled catalog `{id}` (bundled: {})",
-                            catalog::bundled_ids().join(", ")
-                        );
-                        return Ok(Exit::Usage);
-                    }
-                }
-            };
-            match load.catalog {
-                Some(c) => {
-                    print!("{}", overview(&c, lang.into()));
-                    Ok(Exit::Ok)
-                }
-                None => {
-                    print_diagnostics(&load.diagnostics, load.text.as_deref());
-                    Ok(Exit::Usage)
-                }
+        CatalogCommand::Show { id, lang } => match catalog_by_id_or_path(&id) {
+            Ok(c) => {
+                print!("{}", overview(&c, lang.into()));
+                Ok(Exit::Ok)
             }
-        }
+            Err(code) => Ok(code),
+        },
     }
 }
 

@@ -1,16 +1,13 @@
 //! `itss template`.
 
 use std::io::Write;
-use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
-use itss::catalog;
 use itss::date::Date;
-use itss::source::DEFAULT_MAX_FILE_SIZE;
 use itss::{output, questionnaire};
 
-use super::{Exit, TemplateArgs, print_diagnostics};
+use super::{Exit, TemplateArgs, catalog_by_id_or_path};
 
 /// Today's date (UTC), for the questionnaire's assessed_on placeholder only.
 fn today() -> Date {
@@ -23,21 +20,9 @@ fn today() -> Date {
 }
 
 pub(super) fn run(args: TemplateArgs) -> anyhow::Result<Exit> {
-    let load = if Path::new(&args.catalog).is_file() {
-        catalog::load(Path::new(&args.catalog), DEFAULT_MAX_FILE_SIZE, false)
-    } else if let Some(load) = catalog::bundled(&args.catalog) {
-        load
-    } else {
-        eprintln!(
-            "error: no bundled catalog `{}` (bundled: {})",
-            args.catalog,
-            catalog::bundled_ids().join(", ")
-        );
-        return Ok(Exit::Usage);
-    };
-    let Some(catalog) = load.catalog else {
-        print_diagnostics(&load.diagnostics, load.text.as_deref());
-        return Ok(Exit::Usage);
+    let catalog = match catalog_by_id_or_path(&args.catalog) {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
     };
     let up_to = match &args.level {
         None => None,
