@@ -398,3 +398,74 @@ fn batch_writes_results_summaries_and_errors() {
     assert_eq!(results.len(), 2);
     assert!(out.join("summary.html").is_file());
 }
+
+#[test]
+fn render_and_diff_work_from_stored_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let examples = root().join("examples");
+    for (name, out) in [("om-level4", "old.json"), ("om-level3", "new.json")] {
+        let sub = examples.join(name).join("submission.yaml");
+        itss(dir.path())
+            .args([
+                "assess",
+                sub.to_str().unwrap(),
+                "--format",
+                "json",
+                "-o",
+                out,
+            ])
+            .assert()
+            .code(0);
+    }
+    // A stored result re-renders exactly as the report written at assessment time.
+    let sub = examples.join("om-level4/submission.yaml");
+    itss(dir.path())
+        .args([
+            "assess",
+            sub.to_str().unwrap(),
+            "--format",
+            "html",
+            "-o",
+            "direct.html",
+        ])
+        .assert()
+        .code(0);
+    itss(dir.path())
+        .args([
+            "render",
+            "old.json",
+            "--format",
+            "html",
+            "-o",
+            "rendered.html",
+        ])
+        .assert()
+        .code(0);
+    assert_eq!(
+        fs::read(dir.path().join("direct.html")).unwrap(),
+        fs::read(dir.path().join("rendered.html")).unwrap()
+    );
+    let out = itss(dir.path())
+        .args(["diff", "old.json", "new.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("achieved level: 4 → 3 (up 1)"), "{text}");
+    assert!(text.contains("improved"), "{text}");
+    let out = itss(dir.path())
+        .args(["diff", "old.json", "new.json", "--format", "json"])
+        .output()
+        .unwrap();
+    let diff: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(diff["level_steps"], 1);
+    assert!(diff["criteria"].as_array().unwrap().len() > 10);
+    // A file that is not a result document is refused with a diagnostic.
+    fs::write(dir.path().join("bad.json"), "{\"schema\": \"x\"}").unwrap();
+    let out = itss(dir.path())
+        .args(["render", "bad.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("bad.json"));
+}
