@@ -87,7 +87,7 @@ pub fn assess(
         .map(|criterion| {
             let answer = submission.answers.get(&criterion.id);
             let (base, mut findings, evidence) =
-                evaluate(catalog, criterion, answer, &context, &root, as_of);
+                evaluate(criterion, answer, &context, &root, as_of);
             let mut status = base;
             for w in applying.iter().filter(|w| w.criterion == criterion.id) {
                 if w.is_active(as_of) {
@@ -338,14 +338,12 @@ fn credit(catalog: &Catalog, status: Status) -> Option<u32> {
 
 /// SPEC §5.1 steps 1–5 (waivers come after).
 fn evaluate(
-    catalog: &Catalog,
     criterion: &Criterion,
     answer: Option<&Answer>,
     context: &Context,
     root: &EvidenceRoot,
     as_of: Date,
 ) -> (Status, Vec<Finding>, Vec<EvidenceResult>) {
-    let _ = catalog;
     let mut findings = Vec::new();
     if let Some(expr) = &criterion.applies_if {
         match context.applies(expr) {

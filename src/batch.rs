@@ -738,16 +738,14 @@ where
         })?;
         remove_stale_temporaries(&config.out);
     }
-    let (csv_tmp, mut csv) = (PathBuf::new(), None);
-    let (errors_tmp, mut errors) = (PathBuf::new(), None);
     let mut sink = Sink {
         config,
         seen: HashSet::new(),
         stems: HashSet::new(),
         csv: None,
-        csv_tmp,
+        csv_tmp: PathBuf::new(),
         errors: None,
-        errors_tmp,
+        errors_tmp: PathBuf::new(),
         element_columns: element_columns.clone(),
         summary: BatchSummary {
             files: files.len() as u64,
@@ -777,13 +775,11 @@ where
             source,
         })?;
         sink.csv_tmp = tmp;
-        csv = Some(w);
+        sink.csv = Some(w);
         let (tmp, w) = open_stream(&config.out, "errors.jsonl")?;
         sink.errors_tmp = tmp;
-        errors = Some(w);
+        sink.errors = Some(w);
     }
-    sink.csv = csv;
-    sink.errors = errors;
 
     let chunk = CHUNK_PER_THREAD * threads;
     let process = |path: &PathBuf| -> Result<Processed, BatchError> {

@@ -164,7 +164,7 @@ fn level(l: &Option<String>) -> &str {
 }
 
 fn score(s: Option<f64>) -> String {
-    s.map_or_else(|| "—".to_owned(), |v| format!("{:.1}%", v * 100.0))
+    s.map_or_else(|| "—".to_owned(), crate::report::percent)
 }
 
 /// A readable summary of a diff.

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::assess::{self, Options};
 use crate::catalog::{self, Catalog};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::result::AssessmentResult;
 use crate::source::DEFAULT_MAX_FILE_SIZE;
 use crate::submission;
@@ -152,29 +152,5 @@ impl Engine {
                 text: load.text,
             },
         }
-    }
-}
-
-impl submission::ParsedSubmission {
-    /// Diagnostics for a submission whose catalog is unknown (plus its schema problems).
-    pub fn unknown_catalog(
-        self,
-        named: Option<&str>,
-        known: &str,
-    ) -> (Vec<Diagnostic>, Option<String>) {
-        let (mut diagnostics, doc) = self.schema_diagnostics();
-        if let Some(id) = named {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::UnknownCatalog,
-                    &doc.path,
-                    format!("no bundled catalog `{id}` (bundled: {known}); use --catalog PATH"),
-                )
-                .at_pointer("/catalog")
-                .at(doc.locate("/catalog")),
-            );
-        }
-        diagnostics.sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0)));
-        (diagnostics, Some(doc.text))
     }
 }

@@ -193,6 +193,30 @@ impl ParsedSubmission {
     }
 }
 
+impl ParsedSubmission {
+    /// Diagnostics for a submission whose catalog is unknown (plus its schema problems).
+    pub fn unknown_catalog(
+        self,
+        named: Option<&str>,
+        known: &str,
+    ) -> (Vec<Diagnostic>, Option<String>) {
+        let (mut diagnostics, doc) = self.schema_diagnostics();
+        if let Some(id) = named {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::UnknownCatalog,
+                    &doc.path,
+                    format!("no bundled catalog `{id}` (bundled: {known}); use --catalog PATH"),
+                )
+                .at_pointer("/catalog")
+                .at(doc.locate("/catalog")),
+            );
+        }
+        diagnostics.sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0)));
+        (diagnostics, Some(doc.text))
+    }
+}
+
 /// Reads and parses a submission file (no validation yet).
 pub fn parse(path: &Path, max_size: u64) -> Result<ParsedSubmission, Box<SubmissionLoad>> {
     let (doc, value) = source::load(path, max_size)

@@ -73,7 +73,7 @@ fn status_label(status: Status, lang: Lang) -> &'static str {
 }
 
 fn pct(score: Option<f64>) -> String {
-    score.map_or_else(|| "—".to_owned(), |s| format!("{:.1}%", s * 100.0))
+    score.map_or_else(|| "—".to_owned(), crate::report::percent)
 }
 
 /// Renders the summary; `top` bounds the gaps listed per gap.
