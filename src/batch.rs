@@ -786,7 +786,9 @@ where
         if config.parse_only {
             let parsed = crate::source::read_text(path, engine.max_file_size).and_then(|text| {
                 let budget = usize::try_from(engine.max_file_size).unwrap_or(usize::MAX);
-                crate::yaml::parse_plain(&text, budget)
+                // The same parser as assessment, into an untyped value: the floor.
+                crate::yaml::parse(&text, budget)
+                    .map(crate::yaml::Node::into_json)
                     .map_err(|e| Diagnostic::error(Code::YamlSyntax, path, e.message))
             });
             return Ok(match parsed {

@@ -11,6 +11,8 @@ use std::fmt;
 use serde_json::{Map, Number, Value};
 use serde_saphyr::granit_parser;
 
+mod fast;
+
 /// A position in a source file: 1-based line and column (in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Location {
@@ -203,11 +205,40 @@ fn count_nodes(node: &Node) -> usize {
 
 /// Parses YAML (a JSON document is YAML too) into a located tree.
 ///
-/// Works on serde-saphyr's event parser directly: strict scalars, one document, no merge
-/// keys, no tags other than `!!str`, duplicate keys refused, nesting bounded by
-/// [`MAX_DEPTH`], and `budget_bytes` bounding the scalar text and [`MAX_NODES`] the node
-/// count after alias expansion, so a billion-laughs document is refused early.
+/// Strict scalars, one document, no merge keys, no tags other than `!!str`, duplicate keys
+/// refused, nesting bounded by [`MAX_DEPTH`], and `budget_bytes` bounding the scalar text
+/// and [`MAX_NODES`] the node count after alias expansion, so a billion-laughs document is
+/// refused early.
+///
+/// Documents in the plain corner of YAML that submissions are written in are read by a
+/// fast path (`fast`); everything else — and every error — comes from serde-saphyr's
+/// event parser ([`parse_full`]), which gives the same tree wherever both read a document.
 pub fn parse(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.len() > budget_bytes {
+        return Err(failure(
+            ParseErrorKind::Limit,
+            format!("the document is larger than {budget_bytes} bytes"),
+            Location::default(),
+        ));
+    }
+    match fast::parse(text) {
+        Some(node) => Ok(node),
+        None => parse_full(text, budget_bytes),
+    }
+}
+
+/// The fast path alone: the tree when the document lies in its corner of YAML, else `None`
+/// (for differential tests and fuzzing; [`parse`] is the entry point).
+#[doc(hidden)]
+pub fn parse_fast(text: &str) -> Option<Node> {
+    fast::parse(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+/// Parses with serde-saphyr's event parser only, as [`parse`] does for documents the fast
+/// path declines.
+#[doc(hidden)]
+pub fn parse_full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
     use granit_parser::{Event, Parser, ScalarStyle};
 
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
