@@ -75,10 +75,7 @@ pub enum BatchError {
 /// Finds the submission files under `inputs`, sorted, skipping `exclude` (the output
 /// directory, the waivers file), hidden directories and `evidence` directories.
 pub fn discover(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<PathBuf>, BatchError> {
-    let excluded: Vec<PathBuf> = exclude
-        .iter()
-        .filter_map(|p| fs::canonicalize(p).ok())
-        .collect();
+    let excluded: Vec<u128> = exclude.iter().filter_map(|p| file_identity(p)).collect();
     let mut files = Vec::new();
     for input in inputs {
         let meta = fs::metadata(input).map_err(|source| BatchError::Read {
@@ -87,7 +84,7 @@ pub fn discover(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<PathBuf>,
         })?;
         if meta.is_dir() {
             // Walking would skip the whole input silently: refuse instead.
-            if fs::canonicalize(input).is_ok_and(|c| excluded.contains(&c)) {
+            if file_identity(input).is_some_and(|c| excluded.contains(&c)) {
                 return Err(BatchError::Read {
                     path: input.clone(),
                     source: io::Error::other(
@@ -103,10 +100,41 @@ pub fn discover(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<PathBuf>,
     files.sort();
     files.dedup();
     // One file reached through two spellings (`in` and `./in`, overlapping inputs, a
-    // symlinked folder) is one input: it must not end as a result and a duplicate too.
+    // symlinked folder, a link) is one input: it must not end as a result and a duplicate
+    // too. Identities are 16 bytes, so this set stays small for 100 000 files.
     let mut seen = HashSet::new();
-    files.retain(|p| seen.insert(fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
+    files.retain(|p| {
+        seen.insert(file_identity(p).unwrap_or_else(|| digest128(p.as_os_str().as_encoded_bytes())))
+    });
+    files.shrink_to_fit();
     Ok(files)
+}
+
+/// The identity of a file, whatever path reaches it: device and inode on Unix, a digest
+/// of the canonical path elsewhere; `None` when it cannot be read.
+fn file_identity(path: &Path) -> Option<u128> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = fs::metadata(path).ok()?;
+        Some((u128::from(meta.dev()) << 64) | u128::from(meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let canonical = fs::canonicalize(path).ok()?;
+        Some(digest128(canonical.as_os_str().as_encoded_bytes()))
+    }
+}
+
+/// The first 128 bits of SHA-256: what the batch remembers of every id and file name, so
+/// that its memory stays flat however many submissions it reads (a collision needs about
+/// 2^64 names).
+fn digest128(bytes: &[u8]) -> u128 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&digest[..16]);
+    u128::from_be_bytes(first)
 }
 
 fn is_submission_name(path: &Path) -> bool {
@@ -115,8 +143,8 @@ fn is_submission_name(path: &Path) -> bool {
         .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
 }
 
-fn walk(dir: &Path, excluded: &[PathBuf], files: &mut Vec<PathBuf>) -> Result<(), BatchError> {
-    if fs::canonicalize(dir).is_ok_and(|c| excluded.contains(&c)) {
+fn walk(dir: &Path, excluded: &[u128], files: &mut Vec<PathBuf>) -> Result<(), BatchError> {
+    if file_identity(dir).is_some_and(|c| excluded.contains(&c)) {
         return Ok(());
     }
     let entries = fs::read_dir(dir).map_err(|source| BatchError::Read {
@@ -140,7 +168,7 @@ fn walk(dir: &Path, excluded: &[PathBuf], files: &mut Vec<PathBuf>) -> Result<()
             }
             walk(&path, excluded, files)?;
         } else if is_submission_name(&path) && !name.starts_with('.') {
-            if fs::canonicalize(&path).is_ok_and(|c| excluded.contains(&c)) {
+            if file_identity(&path).is_some_and(|c| excluded.contains(&c)) {
                 continue;
             }
             // Directories named like files (`x.yaml/`) are reported when opened.
@@ -484,10 +512,11 @@ pub struct InvalidFile {
 
 struct Sink<'a> {
     config: &'a BatchConfig,
-    seen: HashSet<String>,
-    /// File stems used so far, lowercased: ids that differ only in case (`Acme`, `acme`)
+    /// Ids seen so far ([`digest128`]).
+    seen: HashSet<u128>,
+    /// File stems used so far, lowercased ([`digest128`]): ids that differ only in case (`Acme`, `acme`)
     /// must not overwrite each other's files on a case-insensitive file system.
-    stems: HashSet<String>,
+    stems: HashSet<u128>,
     csv: Option<BufWriter<fs::File>>,
     csv_tmp: PathBuf,
     errors: Option<BufWriter<fs::File>>,
@@ -577,7 +606,7 @@ impl Sink<'_> {
                 reports,
             } => {
                 let id = result.submission.id.clone();
-                if !self.seen.insert(id.clone()) {
+                if !self.seen.insert(digest128(id.as_bytes())) {
                     self.summary.duplicates += 1;
                     let d = Diagnostic::error(
                         Code::DuplicateSubmission,
@@ -588,11 +617,11 @@ impl Sink<'_> {
                     return self.invalid(path, &[d]);
                 }
                 let mut stem = safe_file_stem(&id);
-                if !self.stems.insert(stem.to_lowercase()) {
+                if !self.stems.insert(digest128(stem.to_lowercase().as_bytes())) {
                     use sha2::{Digest, Sha256};
                     let digest = crate::catalog::hex(&Sha256::digest(id.as_bytes()));
                     stem = format!("{stem}~{}", &digest[..16]);
-                    self.stems.insert(stem.to_lowercase());
+                    self.stems.insert(digest128(stem.to_lowercase().as_bytes()));
                 }
                 if let Some(json) = json {
                     let target = self.config.out.join("results").join(format!("{stem}.json"));
@@ -884,6 +913,19 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_reached_through_links_is_one_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.yaml");
+        fs::write(&a, "id: a\n").unwrap();
+        fs::hard_link(&a, dir.path().join("b.yaml")).unwrap();
+        std::os::unix::fs::symlink(&a, dir.path().join("c.yaml")).unwrap();
+        fs::write(dir.path().join("d.yaml"), "id: d\n").unwrap();
+        let files = discover(&[dir.path().to_path_buf(), a.clone()], &[]).unwrap();
+        assert_eq!(files, [a, dir.path().join("d.yaml")]);
+    }
 
     #[test]
     fn safe_stems_stay_inside() {
