@@ -23,6 +23,8 @@ use crate::output;
 use crate::result::{AssessmentResult, Status};
 use crate::score::Tally;
 
+/// Initial size of a result document's buffer (bytes).
+const RESULT_CAPACITY: usize = 128 << 10;
 /// Files assessed per chunk and per thread (a chunk holds `CHUNK_PER_THREAD × threads`).
 const CHUNK_PER_THREAD: usize = 64;
 
@@ -241,7 +243,7 @@ struct ErrorDiagnostic<'a> {
 enum Processed {
     Assessed {
         result: Box<AssessmentResult>,
-        json: Option<String>,
+        json: Option<Vec<u8>>,
         reports: Vec<(String, String)>,
     },
     Invalid {
@@ -625,7 +627,7 @@ impl Sink<'_> {
                 }
                 if let Some(json) = json {
                     let target = self.config.out.join("results").join(format!("{stem}.json"));
-                    output::write_atomic_unsynced(&target, json.as_bytes())
+                    output::write_atomic_unsynced(&target, &json)
                         .map_err(self.write_err(&target))?;
                 }
                 for (ext, text) in reports {
@@ -832,10 +834,12 @@ where
             FileOutcome::Assessed { result, .. } => {
                 let json = if config.write_results {
                     // Compact: batch results are for machines (`itss render`, jq); assess prints pretty.
-                    let mut text = serde_json::to_string(&*result)
+                    // Sized for a full O&M result (~100 KB) so the buffer is not regrown.
+                    let mut bytes = Vec::with_capacity(RESULT_CAPACITY);
+                    serde_json::to_writer(&mut bytes, &*result)
                         .map_err(|e| BatchError::Render(e.to_string()))?;
-                    text.push('\n');
-                    Some(text)
+                    bytes.push(b'\n');
+                    Some(bytes)
                 } else {
                     None
                 };

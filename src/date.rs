@@ -102,15 +102,38 @@ impl FromStr for Date {
     }
 }
 
+impl Date {
+    /// `YYYY-MM-DD` (years are 1..=9999, so always ten ASCII digits and dashes).
+    fn ascii(&self) -> [u8; 10] {
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let year = self.year.unsigned_abs();
+        [
+            digit(year / 1000),
+            digit(year / 100),
+            digit(year / 10),
+            digit(year),
+            b'-',
+            digit(self.month / 10),
+            digit(self.month),
+            b'-',
+            digit(self.day / 10),
+            digit(self.day),
+        ]
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        let ascii = self.ascii();
+        f.write_str(std::str::from_utf8(&ascii).map_err(|_| fmt::Error)?)
     }
 }
 
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        let ascii = self.ascii();
+        let text = std::str::from_utf8(&ascii).map_err(serde::ser::Error::custom)?;
+        s.serialize_str(text)
     }
 }
 
@@ -137,6 +160,17 @@ mod tests {
         assert!("2026-02-03T00:00".parse::<Date>().is_err());
         assert!("+026-02-03".parse::<Date>().is_err());
         assert_eq!(d("2026-10-01").to_string(), "2026-10-01");
+    }
+
+    #[test]
+    fn written_as_parsed() {
+        for text in ["0001-01-01", "0999-12-31", "2024-02-29", "9999-12-31"] {
+            assert_eq!(d(text).to_string(), text);
+            assert_eq!(
+                serde_json::to_string(&d(text)).unwrap(),
+                format!("\"{text}\"")
+            );
+        }
     }
 
     #[test]

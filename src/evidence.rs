@@ -214,22 +214,24 @@ pub fn check(
     as_of: Date,
 ) -> ItemCheck {
     let mut findings = Vec::new();
-    let shown = shown(&item.path);
+    // The path as shown in messages: only built when there is one to write.
+    let shown = || shown(&item.path);
     match lexical_relative(&item.path) {
         None => findings.push(Finding::new(
             FindingCode::EvidenceOutside,
-            format!("`{shown}` is not inside the submission's directory"),
+            format!("`{}` is not inside the submission's directory", shown()),
         )),
         Some(rel) if root.check_files => match root.look(&rel) {
             Looked::Outside => findings.push(Finding::new(
                 FindingCode::EvidenceOutside,
                 format!(
-                    "`{shown}` resolves (through a symlink) outside the submission's directory"
+                    "`{}` resolves (through a symlink) outside the submission's directory",
+                    shown()
                 ),
             )),
             Looked::Missing => findings.push(Finding::new(
                 FindingCode::EvidenceMissing,
-                format!("`{shown}` is not an existing regular file"),
+                format!("`{}` is not an existing regular file", shown()),
             )),
             Looked::File(real, _) => {
                 if let Some(expected) = &item.sha256 {
@@ -238,13 +240,14 @@ pub fn check(
                         Some(actual) => findings.push(Finding::new(
                             FindingCode::EvidenceHashMismatch,
                             format!(
-                                "`{shown}` has sha256 {actual}, the submission says {}",
+                                "`{}` has sha256 {actual}, the submission says {}",
+                                shown(),
                                 expected.to_ascii_lowercase()
                             ),
                         )),
                         None => findings.push(Finding::new(
                             FindingCode::EvidenceMissing,
-                            format!("`{shown}` could not be read"),
+                            format!("`{}` could not be read", shown()),
                         )),
                     }
                 }
@@ -256,18 +259,18 @@ pub fn check(
         match item.dated {
             None => findings.push(Finding::new(
                 FindingCode::EvidenceUndated,
-                format!("`{shown}` has no `dated`; this criterion accepts evidence at most {max_age} days old"),
+                format!("`{}` has no `dated`; this criterion accepts evidence at most {max_age} days old", shown()),
             )),
             Some(dated) if dated > as_of => findings.push(Finding::new(
                 FindingCode::EvidenceFuture,
-                format!("`{shown}` is dated {dated}, after the as-of date {as_of}"),
+                format!("`{}` is dated {dated}, after the as-of date {as_of}", shown()),
             )),
             Some(dated) => {
                 let age = as_of.days_since(dated);
                 if age > i64::from(max_age) {
                     findings.push(Finding::new(
                         FindingCode::EvidenceStale,
-                        format!("`{shown}` is dated {dated}: {age} days old, more than {max_age}"),
+                        format!("`{}` is dated {dated}: {age} days old, more than {max_age}", shown()),
                     ));
                 }
             }

@@ -16,7 +16,8 @@ use super::{Key, Location, Node, NodeKind, key_name, resolve_plain};
 
 /// Deeper documents are left to the full parser (which enforces [`super::MAX_DEPTH`]).
 const MAX_DEPTH: usize = 32;
-/// Longer implicit keys are left to the full parser (YAML caps them at 1024 characters).
+/// Longer implicit keys (in bytes, quotes included) are left to the full parser: YAML caps
+/// them at 1024 characters, beyond which a `:` is an error.
 const MAX_KEY_LEN: usize = 512;
 /// Mappings with more entries than this look for duplicate keys by sorting.
 const LINEAR_KEYS: usize = 8;
@@ -429,8 +430,12 @@ impl Reader<'_> {
     fn block_key(&mut self) -> Option<String> {
         let c = self.b[self.pos];
         if c == b'"' || c == b'\'' {
+            let start = self.pos;
             let name = self.quoted()?;
-            if self.at(self.pos) != b':' {
+            if self.at(self.pos) != b':'
+                || !self.blank_or_eol(self.pos + 1)
+                || self.pos - start > MAX_KEY_LEN
+            {
                 return None;
             }
             self.pos += 1;
@@ -591,6 +596,7 @@ impl Reader<'_> {
                     return None;
                 }
                 let key_at = self.location(self.pos);
+                let key_start = self.pos;
                 let key = match self.b[self.pos] {
                     b'"' | b'\'' => self.quoted()?,
                     c if is_indicator(c) => return None,
@@ -602,7 +608,10 @@ impl Reader<'_> {
                         })?
                     }
                 };
-                if self.at(self.pos) != b':' || !self.blank_or_eol(self.pos + 1) {
+                if self.at(self.pos) != b':'
+                    || !self.blank_or_eol(self.pos + 1)
+                    || self.pos - key_start > MAX_KEY_LEN
+                {
                     return None;
                 }
                 if key == "<<" {
@@ -750,6 +759,12 @@ mod tests {
         ] {
             declines(text);
         }
+        declines("\"a\":#\n");
+        declines("\"a\":b\n");
+        let long = "k".repeat(1100);
+        declines(&format!("\"{long}\": 1\n"));
+        declines(&format!("a: {{'{long}': 1}}\n"));
+        declines(&format!("{long}: 1\n"));
         let deep = (0..40).fold(String::new(), |s, i| format!("{s}{}k:\n", "  ".repeat(i)));
         declines(&(deep + &"  ".repeat(40) + "k: 1\n"));
     }
