@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Batch throughput and peak memory of `itss batch` (SPEC §11), measured in one run as ratios:
-#   - against the parse-only floor (the same files only read and parsed into an untyped value
-#     by serde-saphyr, the same YAML parser family, on the same threads): `itss batch --parse-only`;
+#   - against the parse-only floor: the same files only read and parsed, by the same YAML
+#     parser as assessment, into an untyped value, on the same threads (`itss batch --parse-only`);
 #   - against the Python pipeline an assessor would write (PyYAML + fastjsonschema + Jinja2,
-#     ../shared/bench/peer_pipeline.py or $PEER), when available.
+#     ../shared/bench/peer_pipeline.py or $PEER), when available;
+#   - HTML reports against results only.
+# Every run writes into a directory of its own (deleting thousands of files just before a run
+# slows the next run's file creation on ext4), after a `sync`; outputs are removed per size.
 # Usage: benches/batch.sh [SIZE...]        (default: 1000 10000; add 100000 for the full run)
 # Env:   WORK=/tmp/itss-bench  PEER=path/to/peer_pipeline.py  PEER_MAX=10000  SKIP_BUILD=1
+#        THREADS="1 2"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
+read -r -a threads <<< "${THREADS:-1 2}"
 work=${WORK:-/tmp/itss-bench}
 peer=${PEER:-../shared/bench/peer_pipeline.py}
 peer_max=${PEER_MAX:-10000}
@@ -19,14 +24,16 @@ report=target/bench/batch.md
 itss=target/release/itss
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
-# run NAME CMD... → "seconds peak_kb" (wall clock and max RSS from /usr/bin/time -v)
+# run CMD... → "wall_s cpu_s peak_kb" (wall clock, user+system CPU and max RSS from /usr/bin/time -v)
 run() {
   local log="$work/time.log"
+  sync
   /usr/bin/time -v "$@" >/dev/null 2>"$log" || true
-  local wall rss
+  local wall cpu rss
   wall=$(grep "Elapsed (wall clock)" "$log" | awk -F': ' '{print $2}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$log")
   rss=$(grep "Maximum resident set size" "$log" | awk -F': ' '{print $2}')
-  echo "$wall $rss"
+  echo "$wall $cpu $rss"
 }
 
 peer_ok=0
@@ -36,46 +43,46 @@ if [ -f "$peer" ] && [ $peer_ok = 0 ]; then
 fi
 
 {
-  echo "| submissions | run | threads | wall s | submissions/s | peak RSS MiB | ratio |"
-  echo "|---:|---|---:|---:|---:|---:|---|"
+  echo "| submissions | run | threads | wall s | submissions/s | CPU s | peak RSS MiB | ratio (wall) |"
+  echo "|---:|---|---:|---:|---:|---:|---:|---|"
 } > "$report"
 
-row() { # n name threads wall rss ratio
+row() { # n name threads wall cpu rss ratio
   local rate
   rate=$(awk -v n="$1" -v w="$4" 'BEGIN { printf "%.0f", (w > 0 ? n / w : 0) }')
-  printf "| %s | %s | %s | %.2f | %s | %.0f | %s |\n" "$1" "$2" "$3" "$4" "$rate" "$(awk -v k="$5" 'BEGIN{print k/1024}')" "$6" | tee -a "$report"
+  printf "| %s | %s | %s | %.2f | %s | %.2f | %.0f | %s |\n" "$1" "$2" "$3" "$4" "$rate" "$5" \
+    "$(awk -v k="$6" 'BEGIN{print k/1024}')" "$7" | tee -a "$report"
 }
+ratio() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { printf f, a / b }'; }
 
 for n in "${sizes[@]}"; do
   src="$work/sub-$n"
   if [ ! -d "$src" ]; then
     "$itss" sample --catalog itss-om --count "$n" --seed 42 --out "$src" --evidence 2>/dev/null
   fi
-  for j in 1 2; do
-    read -r fw fr < <(run "$itss" batch "$src" --out "$work/floor" -j "$j" --parse-only)
-    row "$n" "parse-only floor" "$j" "$fw" "$fr" "1.00"
-    rm -rf "$work/out"
-    read -r w r < <(run "$itss" batch "$src" --out "$work/out" -j "$j" --formats json)
-    row "$n" "results (json)" "$j" "$w" "$r" "$(awk -v f="$fw" -v w="$w" 'BEGIN{printf "%.2f× floor", f/w}')"
+  out="$work/out-$n"
+  rm -rf "$out"
+  mkdir -p "$out"
+  for j in "${threads[@]}"; do
+    read -r fw fc fr < <(run "$itss" batch "$src" --out "$out/floor-$j" -j "$j" --parse-only)
+    row "$n" "parse-only floor" "$j" "$fw" "$fc" "$fr" "1.00"
+    read -r w c r < <(run "$itss" batch "$src" --out "$out/json-$j" -j "$j" --formats json)
+    row "$n" "results (json)" "$j" "$w" "$c" "$r" "$(ratio "$fw" "$w" "%.2f× floor")"
     rw=$w
     if [ "$n" -le 10000 ] || [ "$j" = 2 ]; then
-      rm -rf "$work/out"
-      read -r w r < <(run "$itss" batch "$src" --out "$work/out" -j "$j" --formats json,html)
-      row "$n" "results + HTML" "$j" "$w" "$r" "$(awk -v a="$w" -v b="$rw" 'BEGIN{printf "%.2f× results-only time", a/b}')"
+      read -r w c r < <(run "$itss" batch "$src" --out "$out/html-$j" -j "$j" --formats json,html)
+      row "$n" "results + HTML" "$j" "$w" "$c" "$r" "$(ratio "$w" "$rw" "%.2f× results-only time")"
     fi
-    rm -rf "$work/out"
-    read -r w r < <(run "$itss" batch "$src" --out "$work/out" -j "$j" --formats json --no-evidence-files)
-    row "$n" "results, --no-evidence-files" "$j" "$w" "$r" "$(awk -v f="$fw" -v w="$w" 'BEGIN{printf "%.2f× floor", f/w}')"
+    read -r w c r < <(run "$itss" batch "$src" --out "$out/nofiles-$j" -j "$j" --formats json --no-evidence-files)
+    row "$n" "results, --no-evidence-files" "$j" "$w" "$c" "$r" "$(ratio "$fw" "$w" "%.2f× floor")"
     nw=$w
     if [ $peer_ok = 1 ] && [ "$n" -le "$peer_max" ]; then
-      rm -rf "$work/peer"
-      read -r pw pr < <(run python3 "$peer" --catalog rules/itss-om.yaml --schema schemas/submission.schema.json --out "$work/peer" -j "$j" "$src")
-      row "$n" "Python peer (results)" "$j" "$pw" "$pr" "itss --no-evidence-files is $(awk -v p="$pw" -v w="$nw" 'BEGIN{printf "%.1f×", p/w}') faster"
-      rm -rf "$work/peer"
-      read -r pw pr < <(run python3 "$peer" --catalog rules/itss-om.yaml --schema schemas/submission.schema.json --out "$work/peer" -j "$j" --html "$src")
-      row "$n" "Python peer (results + HTML)" "$j" "$pw" "$pr" "—"
+      read -r pw pc pr < <(run python3 "$peer" --catalog rules/itss-om.yaml --schema schemas/submission.schema.json --out "$out/peer-$j" -j "$j" "$src")
+      row "$n" "Python peer (results)" "$j" "$pw" "$pc" "$pr" "itss --no-evidence-files is $(ratio "$pw" "$nw" "%.1f×") faster"
+      read -r pw pc pr < <(run python3 "$peer" --catalog rules/itss-om.yaml --schema schemas/submission.schema.json --out "$out/peerhtml-$j" -j "$j" --html "$src")
+      row "$n" "Python peer (results + HTML)" "$j" "$pw" "$pc" "$pr" "—"
     fi
   done
-  rm -rf "$work/out" "$work/peer" "$work/floor"
+  rm -rf "$out"
 done
 echo "written to $report"

@@ -94,30 +94,48 @@ impl ItemCheck {
     }
 }
 
+/// Walks `path` lexically: `step(Some(name))` for each name, `step(None)` for each `..`
+/// (answering whether there was a name to climb out of). False when the path is absolute,
+/// names a drive, holds a NUL, or a step fails. Backslashes count as separators.
+fn walk_lexically<'a>(path: &'a str, mut step: impl FnMut(Option<&'a str>) -> bool) -> bool {
+    let bytes = path.as_bytes();
+    if path.contains('\0')
+        || bytes.first().is_some_and(|&b| b == b'/' || b == b'\\')
+        || (bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic())
+    {
+        return false;
+    }
+    path.split(['/', '\\']).all(|part| match part {
+        "" | "." => true,
+        ".." => step(None),
+        name => step(Some(name)),
+    })
+}
+
 /// Resolves `path` lexically against the directory: `None` when it is absolute, names a
 /// drive, holds a NUL, or climbs out with `..`. Backslashes count as separators.
 pub fn lexical_relative(path: &str) -> Option<PathBuf> {
-    if path.contains('\0') {
-        return None;
-    }
-    let path = path.replace('\\', "/");
-    let bytes = path.as_bytes();
-    if path.starts_with('/')
-        || (bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic())
-    {
-        return None;
-    }
     let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
+    let inside = walk_lexically(path, |name| match name {
+        Some(name) => {
+            parts.push(name);
+            true
         }
-    }
-    Some(parts.iter().collect())
+        None => parts.pop().is_some(),
+    });
+    inside.then(|| parts.iter().collect())
+}
+
+/// Whether [`lexical_relative`] would resolve `path`, without building the path.
+fn lexically_inside(path: &str) -> bool {
+    let mut depth = 0usize;
+    walk_lexically(path, |name| match name {
+        Some(_) => {
+            depth += 1;
+            true
+        }
+        None => depth.checked_sub(1).map(|d| depth = d).is_some(),
+    })
 }
 
 enum Place {
@@ -216,12 +234,18 @@ pub fn check(
     let mut findings = Vec::new();
     // The path as shown in messages: only built when there is one to write.
     let shown = || shown(&item.path);
-    match lexical_relative(&item.path) {
+    // The resolved path is needed only to look at the file.
+    let relative = if root.check_files {
+        lexical_relative(&item.path).map(Some)
+    } else {
+        lexically_inside(&item.path).then_some(None)
+    };
+    match relative {
         None => findings.push(Finding::new(
             FindingCode::EvidenceOutside,
             format!("`{}` is not inside the submission's directory", shown()),
         )),
-        Some(rel) if root.check_files => match root.look(&rel) {
+        Some(Some(rel)) => match root.look(&rel) {
             Looked::Outside => findings.push(Finding::new(
                 FindingCode::EvidenceOutside,
                 format!(
@@ -253,7 +277,7 @@ pub fn check(
                 }
             }
         },
-        Some(_) => {}
+        Some(None) => {}
     }
     if let Some(max_age) = rule.max_age_days {
         match item.dated {
@@ -304,6 +328,26 @@ mod tests {
         assert_eq!(lexical_relative("C:\\x.pdf"), None);
         assert_eq!(lexical_relative("c:x.pdf"), None);
         assert_eq!(lexical_relative("a\0b"), None);
+        for path in [
+            "evidence/a.pdf",
+            "./a/../b",
+            "a/../../b",
+            "..",
+            "a/..",
+            "\\x",
+            "/x",
+            "C:x",
+            "a\0b",
+            "",
+            "a//b/.",
+            "a\\..\\..",
+        ] {
+            assert_eq!(
+                lexically_inside(path),
+                lexical_relative(path).is_some(),
+                "{path}"
+            );
+        }
     }
 
     #[test]
