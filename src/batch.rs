@@ -12,9 +12,9 @@ use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, PoisonError, mpsc};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -25,8 +25,9 @@ use crate::score::Tally;
 
 /// Initial size of a result document's buffer (bytes).
 const RESULT_CAPACITY: usize = 128 << 10;
-/// Files assessed per chunk and per thread (a chunk holds `CHUNK_PER_THREAD × threads`).
-const CHUNK_PER_THREAD: usize = 64;
+/// How far, per thread, assessment may run ahead of the writer: at most
+/// `WINDOW_PER_THREAD × threads` results (and their reports) wait in memory.
+const WINDOW_PER_THREAD: usize = 16;
 
 /// What a batch writes and how.
 #[derive(Debug, Clone)]
@@ -812,7 +813,7 @@ where
         sink.errors = Some(w);
     }
 
-    let chunk = CHUNK_PER_THREAD * threads;
+    let window = WINDOW_PER_THREAD * threads;
     let process = |path: &PathBuf| -> Result<Processed, BatchError> {
         if config.parse_only {
             let parsed = crate::source::read_text(path, engine.max_file_size).and_then(|text| {
@@ -859,43 +860,60 @@ where
         }
     };
 
-    // Workers fill chunk k+1 while this thread writes chunk k.
-    let (tx, rx) = mpsc::sync_channel::<Result<Vec<Processed>, BatchError>>(1);
+    // Every pool thread takes the next file in turn and sends what it made to this thread,
+    // which writes in file order; a thread waits before taking a file more than `window`
+    // files ahead of the writer, so memory is bounded and no thread idles at a barrier.
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let written = (Mutex::new(0usize), Condvar::new());
+    let (tx, rx) = mpsc::sync_channel::<(usize, Result<Processed, BatchError>)>(window);
     let mut outcome: Result<(), BatchError> = Ok(());
     std::thread::scope(|scope| {
         scope.spawn(|| {
-            for part in files.chunks(chunk) {
-                let processed: Result<Vec<Processed>, BatchError> =
-                    pool.install(|| part.par_iter().map(process).collect());
-                let failed = processed.is_err();
-                if tx.send(processed).is_err() || failed {
-                    break;
+            let tx = tx;
+            pool.broadcast(|_| {
+                let tx = tx.clone();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= files.len() {
+                        break;
+                    }
+                    {
+                        let (lock, ahead) = &written;
+                        let mut done = lock.lock().unwrap_or_else(PoisonError::into_inner);
+                        while i >= *done + window && !stop.load(Ordering::Relaxed) {
+                            done = ahead.wait(done).unwrap_or_else(PoisonError::into_inner);
+                        }
+                    }
+                    if stop.load(Ordering::Relaxed) || tx.send((i, process(&files[i]))).is_err() {
+                        break;
+                    }
                 }
-            }
-            drop(tx);
+            });
         });
-        let mut done = 0u64;
-        for (part, processed) in files.chunks(chunk).zip(rx.iter()) {
-            let processed = match processed {
-                Ok(p) => p,
-                Err(e) => {
+        let mut pending: BTreeMap<usize, Result<Processed, BatchError>> = BTreeMap::new();
+        let mut done = 0usize;
+        'receive: for (i, item) in rx.iter() {
+            pending.insert(i, item);
+            while let Some(item) = pending.remove(&done) {
+                let accepted = item.and_then(|item| sink.accept(&files[done], item));
+                if let Err(e) = accepted {
                     outcome = Err(e);
-                    break;
-                }
-            };
-            for (path, item) in part.iter().zip(processed) {
-                if let Err(e) = sink.accept(path, item) {
-                    outcome = Err(e);
-                    break;
+                    break 'receive;
                 }
                 done += 1;
-                progress(done);
-            }
-            if outcome.is_err() {
-                break;
+                *written.0.lock().unwrap_or_else(PoisonError::into_inner) = done;
+                written.1.notify_all();
+                progress(done as u64);
             }
         }
-        // Dropping the receiver stops the producer at its next send.
+        // On an error: wake and stop the workers (the flag is set under the lock they wait
+        // with, so none misses it); dropping the receiver fails their sends.
+        {
+            let _done = written.0.lock().unwrap_or_else(PoisonError::into_inner);
+            stop.store(true, Ordering::Relaxed);
+        }
+        written.1.notify_all();
         drop(rx);
     });
     outcome?;
