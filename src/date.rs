@@ -103,8 +103,23 @@ impl FromStr for Date {
 }
 
 impl fmt::Display for Date {
+    /// `YYYY-MM-DD` (years 1..=9999, so always four digits).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let year = self.year.unsigned_abs();
+        let text = [
+            digit(year / 1000),
+            digit(year / 100),
+            digit(year / 10),
+            digit(year),
+            b'-',
+            digit(self.month / 10),
+            digit(self.month),
+            b'-',
+            digit(self.day / 10),
+            digit(self.day),
+        ];
+        f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -124,6 +139,17 @@ impl<'de> Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn displays_as_iso() {
+        for (y, m, d, text) in [
+            (2024, 2, 29, "2024-02-29"),
+            (1, 1, 1, "0001-01-01"),
+            (9999, 12, 31, "9999-12-31"),
+        ] {
+            assert_eq!(Date::new(y, m, d).unwrap().to_string(), text);
+        }
+    }
 
     fn d(s: &str) -> Date {
         s.parse().unwrap()

@@ -4,7 +4,8 @@
 //! look strings up by their dotted path (`status.conform`). Placeholders in braces
 //! (`{level}`) are filled by the template's `t("key", level=…)` call.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use crate::yaml::{self, Node, NodeKind};
 
@@ -16,7 +17,10 @@ const MAX_LOCALE_BYTES: usize = 1 << 20;
 /// One language's strings, by dotted key.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Locale {
-    strings: BTreeMap<String, String>,
+    /// Every string, sorted by key.
+    strings: BTreeMap<String, Arc<str>>,
+    /// The same, for lookups by key (reports look up hundreds).
+    index: HashMap<String, Arc<str>, foldhash::fast::RandomState>,
 }
 
 impl Locale {
@@ -38,12 +42,21 @@ impl Locale {
                 });
             }
         }
-        Ok(Locale { strings })
+        let index = strings
+            .iter()
+            .map(|(k, v)| (k.clone(), Arc::clone(v)))
+            .collect();
+        Ok(Locale { strings, index })
     }
 
     /// The string for a dotted key.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.strings.get(key).map(String::as_str)
+        self.index.get(key).map(|s| &**s)
+    }
+
+    /// The string for a dotted key, shared.
+    pub fn get_shared(&self, key: &str) -> Option<&Arc<str>> {
+        self.index.get(key)
     }
 
     /// Every dotted key, sorted.
@@ -62,11 +75,53 @@ impl Locale {
     }
 }
 
+/// Fills the `{name}` placeholders of a locale string in one pass: `value(name, out)` appends
+/// the value of a known name to `out` and returns `Ok(true)`, or returns `Ok(false)` to leave
+/// the brace as written.
+pub(crate) fn fill_with<E>(
+    text: &str,
+    mut value: impl FnMut(&str, &mut String) -> Result<bool, E>,
+) -> Result<String, E> {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if value(&after[..close], &mut out)? => rest = &after[close + 1..],
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Fills the placeholders of a locale string from `(name, value)` pairs, as `t(key,
+/// name=value…)` does; `None` when a pair has no placeholder (`t` fails then too).
+pub(crate) fn fill_args(text: &str, args: &[(&str, &str)]) -> Option<String> {
+    let mut used = 0u64;
+    let out = fill_with(text, |name, out| {
+        Ok::<_, ()>(match args.iter().position(|(n, _)| *n == name) {
+            Some(i) => {
+                out.push_str(args[i].1);
+                used |= 1 << (i % 64);
+                true
+            }
+            None => false,
+        })
+    })
+    .ok()?;
+    (used.count_ones() as usize == args.len().min(64)).then_some(out)
+}
+
 fn flatten(
     file: &str,
     prefix: &str,
     node: &Node,
-    out: &mut BTreeMap<String, String>,
+    out: &mut BTreeMap<String, Arc<str>>,
 ) -> Result<(), ReportError> {
     let error = |node: &Node, message: String| ReportError::Locale {
         file: file.to_owned(),
@@ -92,7 +147,7 @@ fn flatten(
             Ok(())
         }
         NodeKind::String(s) => {
-            out.insert(prefix.to_owned(), s.clone());
+            out.insert(prefix.to_owned(), Arc::from(s.as_str()));
             Ok(())
         }
         _ => Err(error(
@@ -111,6 +166,17 @@ mod tests {
         let l = Locale::parse("t.yaml", "a:\n  b: x\n  c: {d: y}\ne: z\n").unwrap();
         assert_eq!(l.keys().collect::<Vec<_>>(), ["a.b", "a.c.d", "e"]);
         assert_eq!(l.get("a.c.d"), Some("y"));
+    }
+
+    #[test]
+    fn fills_placeholders() {
+        assert_eq!(
+            fill_args("{a} and {b} {c", &[("a", "x"), ("b", "y")]).as_deref(),
+            Some("x and y {c")
+        );
+        assert_eq!(fill_args("{a} {a}", &[("a", "x")]).as_deref(), Some("x x"));
+        assert_eq!(fill_args("{a}", &[("a", "x"), ("b", "y")]), None);
+        assert_eq!(fill_args("{x}", &[]).as_deref(), Some("{x}"));
     }
 
     #[test]
