@@ -74,7 +74,26 @@ fn any_word(bytes: &[u8], test: impl Fn(u64) -> bool, byte_test: impl Fn(u8) -> 
 /// then are the characters looked at.
 fn needs_cleaning(s: &str) -> bool {
     let bytes = s.as_bytes();
-    let suspect = any_word(
+    let suspect = if bytes.len() >= 32 {
+        may_hide_long(bytes)
+    } else {
+        may_hide_short(bytes)
+    };
+    suspect && (0..bytes.len()).any(|i| hidden_at(bytes, i))
+}
+
+/// [`needs_cleaning`]'s first pass for long texts: a fold without branches, which the
+/// compiler vectorises (kept out of line so that it stays so).
+#[inline(never)]
+fn may_hide_long(bytes: &[u8]) -> bool {
+    bytes.iter().fold(false, |seen, &b| {
+        seen | (b < 0x20) | (b == 0x7f) | (b == 0xc2) | (b == 0xd8) | (b == 0xe2)
+    })
+}
+
+/// [`needs_cleaning`]'s first pass for short texts, eight bytes at a time.
+fn may_hide_short(bytes: &[u8]) -> bool {
+    any_word(
         bytes,
         |w| {
             // A byte below 0x20 ("hasless" of the bit-twiddling hacks), 0x7F, or a lead byte.
@@ -86,8 +105,7 @@ fn needs_cleaning(s: &str) -> bool {
                 != 0
         },
         |b| b < 0x20 || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2),
-    );
-    suspect && (0..bytes.len()).any(|i| hidden_at(bytes, i))
+    )
 }
 
 /// Replaces every hidden character (C0/C1 controls, bidi controls; see `is_hidden`) by a visible `‹U+XXXX›` marker, so a
@@ -181,8 +199,12 @@ fn entity(b: u8) -> Option<&'static str> {
     }
 }
 
-/// Whether any byte needs HTML escaping, eight bytes at a time.
+/// Whether any byte needs HTML escaping: eight bytes at a time, or for long texts a fold
+/// the compiler vectorises.
 fn has_html_special(bytes: &[u8]) -> bool {
+    if bytes.len() >= 32 {
+        return has_html_special_long(bytes);
+    }
     any_word(
         bytes,
         |w| {
@@ -195,6 +217,14 @@ fn has_html_special(bytes: &[u8]) -> bool {
         },
         |b| entity(b).is_some(),
     )
+}
+
+/// [`has_html_special`] for long texts, out of line so that it stays vectorised.
+#[inline(never)]
+fn has_html_special_long(bytes: &[u8]) -> bool {
+    bytes.iter().fold(false, |seen, &b| {
+        seen | (b == b'<') | (b == b'>') | (b == b'&') | (b == b'"') | (b == b'\'') | (b == b'/')
+    })
 }
 
 /// Writes `s` HTML-escaped exactly as minijinja's autoescape does (`&` `<` `>` `"` `'` `/`

@@ -878,6 +878,28 @@ pub struct Labels<'a> {
     weights: RefCell<Vec<(u32, Label, Label)>>,
     criteria_weight: Option<&'a str>,
     gaps_weight: Option<&'a str>,
+    /// Credits as shown, by value, as met.
+    credits: RefCell<Vec<(u64, Str)>>,
+    /// Shared empty lists (most criteria have no findings, metrics, …).
+    empty: Empty,
+}
+
+/// Empty lists, shared.
+struct Empty {
+    findings: Arc<List<Arc<FindingView>>>,
+    evidence: Arc<List<Arc<EvidenceView>>>,
+    metrics: Arc<List<Arc<MetricView>>>,
+    codes: Arc<List<&'static str>>,
+    names: Arc<List<Label>>,
+}
+
+/// A shared list of `items`, or `empty` when there are none.
+fn list<T>(items: Vec<T>, empty: &Arc<List<T>>) -> Arc<List<T>> {
+    if items.is_empty() {
+        Arc::clone(empty)
+    } else {
+        List::new(items)
+    }
 }
 
 impl<'a> Labels<'a> {
@@ -911,7 +933,35 @@ impl<'a> Labels<'a> {
             weights: RefCell::new(Vec::new()),
             criteria_weight: locale.get("criteria.weight"),
             gaps_weight: locale.get("gaps.weight"),
+            credits: RefCell::new(Vec::new()),
+            empty: Empty {
+                findings: List::new(Vec::new()),
+                evidence: List::new(Vec::new()),
+                metrics: List::new(Vec::new()),
+                codes: List::new(Vec::new()),
+                names: List::new(Vec::new()),
+            },
         }
+    }
+
+    /// A credit as the `num` filter shows it (`—` when excluded).
+    fn credit(&self, credit: Option<f64>) -> Str {
+        let Some(v) = credit else {
+            return Arc::from("—");
+        };
+        let mut credits = self.credits.borrow_mut();
+        if let Some((_, text)) = credits.iter().find(|(bits, _)| *bits == v.to_bits()) {
+            return Arc::clone(text);
+        }
+        let text: Str = if v.is_finite() {
+            Arc::from(super::number(v))
+        } else {
+            Arc::from(Value::from(v).to_string())
+        };
+        if credits.len() < 64 {
+            credits.push((v.to_bits(), Arc::clone(&text)));
+        }
+        text
     }
 
     /// A text of the result, cleaned, in the view's language.
@@ -1020,7 +1070,7 @@ fn level_ref(labels: &Labels, id: &str, name: &Text) -> Arc<LevelRef> {
         label: labels.level(&id_s, &name),
         id: id_s,
         name,
-        anchor: Arc::from(anchor("level-", id)),
+        anchor: anchor_of("level-", id),
     })
 }
 
@@ -1028,7 +1078,7 @@ fn findings_of(
     labels: &Labels,
     findings: &[crate::finding::Finding],
 ) -> Arc<List<Arc<FindingView>>> {
-    List::new(
+    list(
         findings
             .iter()
             .map(|f| {
@@ -1039,7 +1089,25 @@ fn findings_of(
                 })
             })
             .collect(),
+        &labels.empty.findings,
     )
+}
+
+/// [`anchor`] as a shared string.
+fn anchor_of(prefix: &str, id: &str) -> Str {
+    let mut buf = [0u8; 64];
+    let n = prefix.len() + id.len();
+    let plain = id
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    if plain && n <= buf.len() {
+        buf[..prefix.len()].copy_from_slice(prefix.as_bytes());
+        buf[prefix.len()..n].copy_from_slice(id.as_bytes());
+        if let Ok(text) = std::str::from_utf8(&buf[..n]) {
+            return Arc::from(text);
+        }
+    }
+    Arc::from(anchor(prefix, id))
 }
 
 /// Builds the view of a result, with labels in the language of `labels`. Every string taken
@@ -1076,7 +1144,7 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
             Arc::new(ElementRef {
                 id: clean(&e.id),
                 name: labels.text(&e.name),
-                anchor: Arc::from(anchor("el-", &e.id)),
+                anchor: anchor_of("el-", &e.id),
             })
         })
         .collect();
@@ -1094,7 +1162,7 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
             element_refs.push(Arc::new(ElementRef {
                 name: TextView::new(Arc::clone(&id), None, labels.lang),
                 id,
-                anchor: Arc::from(anchor("el-", &c.element)),
+                anchor: anchor_of("el-", &c.element),
             }));
         }
     }
@@ -1152,7 +1220,7 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
                 );
                 criteria[ei].push(Arc::new(GapItem {
                     id: clean(&c.id),
-                    anchor: Arc::from(anchor("cr-", &c.id)),
+                    anchor: anchor_of("cr-", &c.id),
                     level: level_of(&c.level),
                     title: labels.text(&c.title),
                     requirement: labels.text(&c.requirement),
@@ -1179,7 +1247,7 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
             Arc::new(GapView {
                 kind: clean(&g.kind),
                 level: level_of(&g.level),
-                anchor: Arc::from(anchor("gap-", &g.kind)),
+                anchor: anchor_of("gap-", &g.kind),
                 prerequisites: List::new(
                     g.prerequisites
                         .iter()
@@ -1358,7 +1426,7 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
                 .map(|&i| &result.criteria[i]);
             Arc::new(WaiverView {
                 criterion: clean(&w.criterion),
-                anchor: criterion.map(|c| Arc::from(anchor("cr-", &c.id))),
+                anchor: criterion.map(|c| anchor_of("cr-", &c.id)),
                 title: criterion.map(|c| labels.text(&c.title)),
                 justification: clean(&w.justification),
                 approved_by: clean(&w.approved_by),
@@ -1455,7 +1523,7 @@ fn criterion_view(
     let rating = c.rating.map(|r| r.as_str());
     Arc::new(CriterionView {
         id: clean(&c.id),
-        anchor: Arc::from(anchor("cr-", &c.id)),
+        anchor: anchor_of("cr-", &c.id),
         level,
         title: labels.text(&c.title),
         clause: clean_opt(&c.clause),
@@ -1467,7 +1535,7 @@ fn criterion_view(
         blocking,
         note: clean_opt(&c.note),
         findings: findings_of(labels, &c.findings),
-        evidence: List::new(
+        evidence: list(
             c.evidence
                 .iter()
                 .map(|e| {
@@ -1478,20 +1546,25 @@ fn criterion_view(
                         dated_label: dated.as_deref().map(|d| labels.dated(d)),
                         dated: dated.map(Arc::from),
                         valid: e.valid,
-                        findings: List::new(e.findings.iter().map(|f| f.as_str()).collect()),
+                        findings: list(
+                            e.findings.iter().map(|f| f.as_str()).collect(),
+                            &labels.empty.codes,
+                        ),
                         valid_label: if e.valid {
                             labels.valid.clone()
                         } else {
                             labels.invalid.clone()
                         },
-                        finding_names: List::new(
+                        finding_names: list(
                             e.findings.iter().map(|&f| labels.finding(f)).collect(),
+                            &labels.empty.names,
                         ),
                     })
                 })
                 .collect(),
+            &labels.empty.evidence,
         ),
-        metrics: List::new(
+        metrics: list(
             c.metrics
                 .iter()
                 .map(|(name, value)| {
@@ -1504,16 +1577,13 @@ fn criterion_view(
                     })
                 })
                 .collect(),
+            &labels.empty.metrics,
         ),
         waiver: waiver.cloned(),
         status_label: labels.status(c.status),
         rating_label: labels.rating(rating),
         weight_label: (c.weight != 1).then(|| labels.weight(c.weight).0),
-        credit_text: match c.credit {
-            Some(v) if v.is_finite() => Arc::from(super::number(v)),
-            Some(v) => Arc::from(Value::from(v).to_string()),
-            None => Arc::from("—"),
-        },
+        credit_text: labels.credit(c.credit),
     })
 }
 
