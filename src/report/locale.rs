@@ -99,22 +99,62 @@ pub(crate) fn fill_with<E>(
     Ok(out)
 }
 
-/// Fills the placeholders of a locale string from `(name, value)` pairs, as `t(key,
-/// name=value…)` does; `None` when a pair has no placeholder (`t` fails then too).
-pub(crate) fn fill_args(text: &str, args: &[(&str, &str)]) -> Option<String> {
-    let mut used = 0u64;
-    let out = fill_with(text, |name, out| {
-        Ok::<_, ()>(match args.iter().position(|(n, _)| *n == name) {
-            Some(i) => {
-                out.push_str(args[i].1);
-                used |= 1 << (i % 64);
-                true
+/// A locale string split at the placeholders of a fixed list of names, to be filled many
+/// times exactly as [`fill_args`] fills it.
+#[derive(Debug)]
+pub(crate) struct Pattern<'a> {
+    pieces: Vec<Piece<'a>>,
+}
+
+#[derive(Debug)]
+enum Piece<'a> {
+    /// Text as written.
+    Text(&'a str),
+    /// The value of the name at this position of the list.
+    Arg(usize),
+}
+
+impl<'a> Pattern<'a> {
+    /// Splits `text` at the placeholders of `names`; `None` when a name has no placeholder
+    /// (`fill_args` fails then too).
+    pub(crate) fn new(text: &'a str, names: &[&str]) -> Option<Pattern<'a>> {
+        let mut pieces = Vec::new();
+        let mut used = vec![false; names.len()];
+        let (mut literal, mut pos) = (0, 0);
+        while let Some(open) = text[pos..].find('{').map(|o| pos + o) {
+            let after = open + 1;
+            let arg = text[after..].find('}').and_then(|close| {
+                let name = &text[after..after + close];
+                Some((names.iter().position(|n| *n == name)?, after + close + 1))
+            });
+            match arg {
+                Some((i, next)) => {
+                    if literal < open {
+                        pieces.push(Piece::Text(&text[literal..open]));
+                    }
+                    pieces.push(Piece::Arg(i));
+                    used[i] = true;
+                    (literal, pos) = (next, next);
+                }
+                // The brace stays as written, part of the text.
+                None => pos = after,
             }
-            None => false,
-        })
-    })
-    .ok()?;
-    (used.count_ones() as usize == args.len().min(64)).then_some(out)
+        }
+        if literal < text.len() {
+            pieces.push(Piece::Text(&text[literal..]));
+        }
+        used.iter().all(|&u| u).then_some(Pattern { pieces })
+    }
+
+    /// Appends the string with `args` (one per name, in order) in the placeholders.
+    pub(crate) fn fill_into(&self, out: &mut String, args: &[&str]) {
+        for piece in &self.pieces {
+            match *piece {
+                Piece::Text(text) => out.push_str(text),
+                Piece::Arg(i) => out.push_str(args.get(i).copied().unwrap_or_default()),
+            }
+        }
+    }
 }
 
 fn flatten(
@@ -161,6 +201,24 @@ fn flatten(
 mod tests {
     use super::*;
 
+    /// Fills the placeholders of a locale string from `(name, value)` pairs, as `t(key,
+    /// name=value…)` does; `None` when a pair has no placeholder (`t` fails then too).
+    fn fill_args(text: &str, args: &[(&str, &str)]) -> Option<String> {
+        let mut used = 0u64;
+        let out = fill_with(text, |name, out| {
+            Ok::<_, ()>(match args.iter().position(|(n, _)| *n == name) {
+                Some(i) => {
+                    out.push_str(args[i].1);
+                    used |= 1 << (i % 64);
+                    true
+                }
+                None => false,
+            })
+        })
+        .ok()?;
+        (used.count_ones() as usize == args.len().min(64)).then_some(out)
+    }
+
     #[test]
     fn flattens_nested_keys() {
         let l = Locale::parse("t.yaml", "a:\n  b: x\n  c: {d: y}\ne: z\n").unwrap();
@@ -177,6 +235,31 @@ mod tests {
         assert_eq!(fill_args("{a} {a}", &[("a", "x")]).as_deref(), Some("x x"));
         assert_eq!(fill_args("{a}", &[("a", "x"), ("b", "y")]), None);
         assert_eq!(fill_args("{x}", &[]).as_deref(), Some("{x}"));
+    }
+
+    #[test]
+    fn patterns_fill_like_fill_args() {
+        let texts = [
+            "{a} and {b} {c",
+            "{a}{a}",
+            "x{b}y{a}z",
+            "{{a}}",
+            "{ {a}",
+            "}{a}{",
+            "{a}",
+            "none",
+            "{b}",
+        ];
+        for text in texts {
+            let args = [("a", "1"), ("b", "22")];
+            let expected = fill_args(text, &args);
+            let got = Pattern::new(text, &["a", "b"]).map(|p| {
+                let mut out = String::new();
+                p.fill_into(&mut out, &["1", "22"]);
+                out
+            });
+            assert_eq!(got, expected, "{text}");
+        }
     }
 
     #[test]

@@ -36,7 +36,7 @@ use crate::text::{Lang, Text};
 
 use super::chart::{self, Chart};
 use super::escape::{self, anchor};
-use super::locale::{self, Locale};
+use super::locale::{Locale, Pattern};
 
 /// Hash maps of the view's lookups (ids to positions): foldhash, seeded per process.
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
@@ -869,15 +869,17 @@ pub struct Labels<'a> {
     findings: Vec<Label>,
     valid: Label,
     invalid: Label,
-    level: Option<&'a str>,
-    counts: Option<&'a str>,
-    dated: Option<&'a str>,
-    waived_until: Option<&'a str>,
-    waiver_expired: Option<&'a str>,
+    level: Option<Pattern<'a>>,
+    counts: Option<Pattern<'a>>,
+    dated: Option<Pattern<'a>>,
+    waived_until: Option<Pattern<'a>>,
+    waiver_expired: Option<Pattern<'a>>,
     /// `criteria.weight` and `gaps.weight` by weight, as met.
     weights: RefCell<Vec<(u32, Label, Label)>>,
-    criteria_weight: Option<&'a str>,
-    gaps_weight: Option<&'a str>,
+    criteria_weight: Option<Pattern<'a>>,
+    gaps_weight: Option<Pattern<'a>>,
+    /// Where labels are filled in.
+    scratch: RefCell<String>,
     /// Credits as shown, by value, as met.
     credits: RefCell<Vec<(u64, Str)>>,
     /// Shared empty lists (most criteria have no findings, metrics, …).
@@ -906,6 +908,7 @@ impl<'a> Labels<'a> {
     /// The labels of `locale`, the locale of `lang`.
     pub fn new(lang: Lang, locale: &'a Locale) -> Labels<'a> {
         let get = |key: &str| Label(locale.get(key).map(Arc::from));
+        let pattern = |key: &str, names: &[&str]| Pattern::new(locale.get(key)?, names);
         let statuses = [
             Status::Conform,
             Status::Partial,
@@ -925,14 +928,15 @@ impl<'a> Labels<'a> {
                 .collect(),
             valid: get("criteria.valid"),
             invalid: get("criteria.invalid"),
-            level: locale.get("level.label"),
-            counts: locale.get("ladder.counts"),
-            dated: locale.get("criteria.dated"),
-            waived_until: locale.get("criteria.waived_until"),
-            waiver_expired: locale.get("criteria.waiver_expired"),
+            level: pattern("level.label", &["id", "name"]),
+            counts: pattern("ladder.counts", &COUNTS),
+            dated: pattern("criteria.dated", &["date"]),
+            waived_until: pattern("criteria.waived_until", &["date"]),
+            waiver_expired: pattern("criteria.waiver_expired", &["date"]),
             weights: RefCell::new(Vec::new()),
-            criteria_weight: locale.get("criteria.weight"),
-            gaps_weight: locale.get("gaps.weight"),
+            criteria_weight: pattern("criteria.weight", &["weight"]),
+            gaps_weight: pattern("gaps.weight", &["weight"]),
+            scratch: RefCell::new(String::with_capacity(256)),
             credits: RefCell::new(Vec::new()),
             empty: Empty {
                 findings: List::new(Vec::new()),
@@ -962,6 +966,17 @@ impl<'a> Labels<'a> {
             credits.push((v.to_bits(), Arc::clone(&text)));
         }
         text
+    }
+
+    /// A locale string with its placeholders filled, as `t(key, name=value…)` would show it.
+    fn fill(&self, pattern: &Option<Pattern>, args: &[&str]) -> Label {
+        let Some(pattern) = pattern else {
+            return Label(None);
+        };
+        let mut out = self.scratch.borrow_mut();
+        out.clear();
+        pattern.fill_into(&mut out, args);
+        Label(Some(Arc::from(out.as_str())))
     }
 
     /// A text of the result, cleaned, in the view's language.
@@ -1002,7 +1017,7 @@ impl<'a> Labels<'a> {
     }
 
     fn level(&self, id: &str, name: &TextView) -> Label {
-        fill(self.level, &[("id", id), ("name", name.get(self.lang))])
+        self.fill(&self.level, &[id, name.get(self.lang)])
     }
 
     fn counts(&self, c: &Counts) -> Label {
@@ -1015,30 +1030,20 @@ impl<'a> Labels<'a> {
             c.waived,
         ]
         .map(|n| n.to_string());
-        fill(
-            self.counts,
-            &[
-                ("conform", &n[0]),
-                ("partial", &n[1]),
-                ("nonconform", &n[2]),
-                ("unanswered", &n[3]),
-                ("not_applicable", &n[4]),
-                ("waived", &n[5]),
-            ],
-        )
+        self.fill(&self.counts, &n.each_ref().map(String::as_str))
     }
 
     fn dated(&self, date: &str) -> Label {
-        fill(self.dated, &[("date", date)])
+        self.fill(&self.dated, &[date])
     }
 
     fn waiver(&self, active: bool, date: &str) -> Label {
-        let text = if active {
-            self.waived_until
+        let pattern = if active {
+            &self.waived_until
         } else {
-            self.waiver_expired
+            &self.waiver_expired
         };
-        fill(text, &[("date", date)])
+        self.fill(pattern, &[date])
     }
 
     /// `criteria.weight` and `gaps.weight` of a weight.
@@ -1048,20 +1053,22 @@ impl<'a> Labels<'a> {
             return (c.clone(), g.clone());
         }
         let text = weight.to_string();
-        let c = fill(self.criteria_weight, &[("weight", &text)]);
-        let g = fill(self.gaps_weight, &[("weight", &text)]);
+        let c = self.fill(&self.criteria_weight, &[&text]);
+        let g = self.fill(&self.gaps_weight, &[&text]);
         weights.push((weight, c.clone(), g.clone()));
         (c, g)
     }
 }
 
-/// A locale string with its placeholders filled, as `t(key, name=value…)` would show it.
-fn fill(text: Option<&str>, args: &[(&str, &str)]) -> Label {
-    Label(
-        text.and_then(|text| locale::fill_args(text, args))
-            .map(Arc::from),
-    )
-}
+/// The placeholders of `ladder.counts`.
+const COUNTS: [&str; 6] = [
+    "conform",
+    "partial",
+    "nonconform",
+    "unanswered",
+    "not_applicable",
+    "waived",
+];
 
 fn level_ref(labels: &Labels, id: &str, name: &Text) -> Arc<LevelRef> {
     let id_s = clean(id);
