@@ -44,6 +44,15 @@
 //! bidi characters made visible ([`escape::clean`]); [`Renderer::render_template`] does the
 //! same to any JSON context.
 //!
+//! The view reaches templates as minijinja objects read in place (no conversion up front),
+//! and carries what rows would otherwise compute with `t(…)` and filters, in the report's
+//! language: `status_label`, `rating_label`, `weight_label`, `credit_text` on criteria, `name`
+//! on findings, `dated_label` and `valid_label` on evidence, `label` on levels and waivers,
+//! `counts_label` on levels and elements, and `text` on every `{zh, en}` text (what `|tx`
+//! gives). They are taken from the set's own locale; one whose key the locale lacks is
+//! undefined. The bundled templates use them in their loops and keep `t(…)` for the fixed
+//! strings: a report of 188 criteria runs about 27 000 template instructions.
+//!
 //! Filters and functions: `t(key, name=value…)` looks a string up in the current language's
 //! locale (an error when missing) and fills `{name}` placeholders; `has_t(key)` tests for
 //! one; `tx` picks `zh`/`en` from a `{zh, en}` text (falling back to `zh`); `pct` formats a
@@ -62,7 +71,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 
-use minijinja::value::{Enumerator, Kwargs, Object, Value};
+use minijinja::value::{Enumerator, Kwargs, Object, Value, ValueKind};
 use minijinja::{AutoEscape, Environment, ErrorKind, Output, State, UndefinedBehavior};
 
 use crate::result::AssessmentResult;
@@ -373,15 +382,19 @@ impl Object for ReportContext {
     }
 }
 
-/// Writes a value into the output: minijinja's own formatting, with a faster HTML escape of
-/// strings (the same bytes).
+/// Writes a value into the output: minijinja's own formatting, with faster paths for strings
+/// (the same bytes).
 fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<(), minijinja::Error> {
-    if state.auto_escape() == AutoEscape::Html && !value.is_safe() {
-        if let Some(s) = value.as_str() {
-            return escape::write_html(out, s).map_err(minijinja::Error::from);
+    match (state.auto_escape(), value.as_str()) {
+        (AutoEscape::Html, Some(s)) if !value.is_safe() => {
+            escape::write_html(out, s).map_err(minijinja::Error::from)
         }
+        // A string shows as itself without escaping (minijinja formats it through `Display`).
+        (AutoEscape::None, Some(s)) if value.kind() == ValueKind::String => {
+            out.write_str(s).map_err(minijinja::Error::from)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
     }
-    minijinja::escape_formatter(out, state, value)
 }
 
 /// HTML autoescape for `*.html.j2`, `*.html`, `*.htm`, `*.svg.j2`; none otherwise.

@@ -137,6 +137,9 @@ pub fn clean(s: &str) -> Cow<'_, str> {
 pub fn markdown(s: &str) -> String {
     let cleaned = clean(s);
     let text = cleaned.trim();
+    if !text.bytes().any(|b| MARKDOWN_SPECIAL[usize::from(b)]) && block_marker(text).is_none() {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len() + 8);
     let lead_escape = block_marker(text);
     for (i, c) in text.char_indices() {
@@ -155,6 +158,18 @@ pub fn markdown(s: &str) -> String {
     }
     out
 }
+
+/// Bytes that [`markdown`] may change (`&` only before an entity-like name).
+const MARKDOWN_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let special = b"\n\t\\`*_[]<>|~$&";
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// The byte offset of the character to escape when `text` starts like a Markdown block: an
 /// ATX heading (`# `), a bullet (`- `, `+ `) or an ordered-list marker (`1. `, `1) `), each
@@ -308,6 +323,8 @@ mod tests {
         assert_eq!(markdown("1.\nx"), r"1\. x");
         assert_eq!(markdown("line1\nline2"), "line1 line2");
         assert_eq!(markdown("R&D &amp; co"), r"R&D \&amp; co");
+        assert_eq!(markdown("  中文 plain text 1.5  "), "中文 plain text 1.5");
+        assert_eq!(markdown("tab\there"), "tab here");
         assert_eq!(
             markdown("GB/T 28827.1-2012 6.2 b)"),
             "GB/T 28827.1-2012 6.2 b)"
