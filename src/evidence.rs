@@ -153,6 +153,25 @@ fn locate(root: &EvidenceRoot, rel: &Path) -> Place {
     let Some(canonical_root) = &root.canonical else {
         return Place::Missing;
     };
+    // Common case first: no component is a symlink, so the file is where it is written
+    // (one lstat per component instead of resolving the whole path).
+    let mut plain = canonical_root.clone();
+    let mut names = rel.components().peekable();
+    while let Some(Component::Normal(name)) = names.next() {
+        plain.push(name);
+        match fs::symlink_metadata(&plain) {
+            Ok(meta) if meta.file_type().is_symlink() => break,
+            Ok(meta) if names.peek().is_none() => {
+                return if meta.is_file() {
+                    Place::File(plain)
+                } else {
+                    Place::Missing
+                };
+            }
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
     let full = root.dir.join(rel);
     if let Ok(real) = fs::canonicalize(&full) {
         if !inside(canonical_root, &real) {
@@ -195,7 +214,7 @@ fn locate(root: &EvidenceRoot, rel: &Path) -> Place {
 fn sha256_of(path: &Path) -> Option<String> {
     let mut file = fs::File::open(path).ok()?;
     let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
+    let mut buf = [0u8; 16 * 1024];
     loop {
         let n = file.read(&mut buf).ok()?;
         if n == 0 {
