@@ -214,6 +214,15 @@ fn count_nodes(node: &Node) -> usize {
 /// fast path (`fast`); everything else — and every error — comes from serde-saphyr's
 /// event parser ([`parse_full`]), which gives the same tree wherever both read a document.
 pub fn parse(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
+    let text = within_budget(text, budget_bytes)?;
+    match fast::parse(text) {
+        Some(node) => Ok(node),
+        None => full(text, budget_bytes),
+    }
+}
+
+/// The text without a leading BOM, if it fits the byte budget.
+fn within_budget(text: &str, budget_bytes: usize) -> Result<&str, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > budget_bytes {
         return Err(failure(
@@ -222,10 +231,7 @@ pub fn parse(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
             Location::default(),
         ));
     }
-    match fast::parse(text) {
-        Some(node) => Ok(node),
-        None => parse_full(text, budget_bytes),
-    }
+    Ok(text)
 }
 
 /// The fast path alone: the tree when the document lies in its corner of YAML, else `None`
@@ -239,16 +245,13 @@ pub fn parse_fast(text: &str) -> Option<Node> {
 /// path declines.
 #[doc(hidden)]
 pub fn parse_full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
+    full(within_budget(text, budget_bytes)?, budget_bytes)
+}
+
+/// serde-saphyr's event parser on a text already within budget.
+fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
     use granit_parser::{Event, Parser, ScalarStyle};
 
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.len() > budget_bytes {
-        return Err(failure(
-            ParseErrorKind::Limit,
-            format!("the document is larger than {budget_bytes} bytes"),
-            Location::default(),
-        ));
-    }
     let options = granit_parser::options! {
         emit_comments: false,
         flow_nesting_limit: MAX_DEPTH,

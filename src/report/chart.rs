@@ -198,18 +198,9 @@ fn coord(v: f64) -> String {
 
 /// The decimal digits of `n`.
 fn itoa(n: u64) -> String {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    digits[at..].iter().map(|&d| char::from(d)).collect()
+    let mut out = String::new();
+    super::push_digits(&mut out, n);
+    out
 }
 
 /// Percent in whole numbers, rounded half away from zero.
