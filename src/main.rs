@@ -25,7 +25,17 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(code) => ExitCode::from(code as u8),
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // The cause chain, without repeating a cause a message already quotes
+            // (`cannot write x: No space left on device` once, not twice).
+            let mut message = err.to_string();
+            for cause in err.chain().skip(1) {
+                let cause = cause.to_string();
+                if !message.contains(&cause) {
+                    message.push_str(": ");
+                    message.push_str(&cause);
+                }
+            }
+            eprintln!("error: {message}");
             ExitCode::from(cli::Exit::Usage as u8)
         }
     }

@@ -119,6 +119,18 @@ fn exit_2_for_a_broken_catalog_or_usage() {
         .args(["template", "--catalog", "no-such-catalog"])
         .assert()
         .code(2);
+    // An I/O failure names the path and gives its cause once.
+    fs::write(dir.path().join("a-file"), "").unwrap();
+    let stderr = stderr_of(itss(dir.path()).args([
+        "batch",
+        "submission.yaml",
+        "--catalog",
+        "basic.yaml",
+        "--out",
+        "a-file/out",
+    ]));
+    assert!(stderr.contains("a-file/out"), "{stderr}");
+    assert_eq!(stderr.matches("(os error").count(), 1, "{stderr}");
 }
 
 #[test]
