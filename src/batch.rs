@@ -916,7 +916,14 @@ where
         written.1.notify_all();
         drop(rx);
     });
-    outcome?;
+    if let Err(e) = outcome {
+        // The complete files written so far stay; the unfinished streams go.
+        drop(sink);
+        if writing {
+            remove_stale_temporaries(&config.out);
+        }
+        return Err(e);
+    }
 
     if writing {
         if let Some(w) = sink.csv.take() {

@@ -481,3 +481,38 @@ fn render_and_diff_work_from_stored_results() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8(out.stderr).unwrap().contains("bad.json"));
 }
+
+#[test]
+fn a_batch_that_cannot_write_stops_and_leaves_no_temporaries() {
+    let dir = case("basic-all-conform");
+    // The result's place is taken by a directory: writing it fails.
+    fs::create_dir_all(dir.path().join("out/results/acme-2026.json")).unwrap();
+    let stderr = stderr_of(
+        itss(dir.path())
+            .args([
+                "batch",
+                "submission.yaml",
+                "--catalog",
+                "basic.yaml",
+                "--out",
+                "out",
+                "-j",
+                "2",
+            ])
+            .env("ITSS_LOG", "off"),
+    );
+    assert!(stderr.contains("acme-2026.json"), "{stderr}");
+    let mut left = Vec::new();
+    for sub in ["", "results", "reports"] {
+        for entry in fs::read_dir(dir.path().join("out").join(sub))
+            .into_iter()
+            .flatten()
+        {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            if name.ends_with(".tmp") {
+                left.push(name);
+            }
+        }
+    }
+    assert!(left.is_empty(), "temporaries left behind: {left:?}");
+}
