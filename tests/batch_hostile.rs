@@ -106,6 +106,17 @@ fn assert_same_trees(a: &BTreeMap<PathBuf, Vec<u8>>, b: &BTreeMap<PathBuf, Vec<u
 }
 
 /// A valid submission of the conformance catalog with this id.
+/// Makes `cwd/<folder>` (an input folder) and copies the conformance `basic.yaml` catalog
+/// into `cwd`.
+fn workspace(cwd: &Path, folder: &str) {
+    fs::create_dir_all(cwd.join(folder)).unwrap();
+    fs::copy(
+        root().join("tests/conformance/catalogs/basic.yaml"),
+        cwd.join("basic.yaml"),
+    )
+    .unwrap();
+}
+
 fn submission_with_id(id: &str) -> String {
     let text = fs::read_to_string(
         root().join("tests/conformance/cases/basic-all-conform/submission.yaml"),
@@ -120,12 +131,7 @@ fn ids_never_write_outside_out() {
     let tmp = tempfile::tempdir().unwrap();
     let cwd = tmp.path().join("work");
     let input = cwd.join("in");
-    fs::create_dir_all(&input).unwrap();
-    fs::copy(
-        root().join("tests/conformance/catalogs/basic.yaml"),
-        cwd.join("basic.yaml"),
-    )
-    .unwrap();
+    workspace(&cwd, "in");
     let ids = [
         "../../x",
         "../x",
@@ -212,12 +218,7 @@ fn ids_never_write_outside_out() {
 fn duplicate_ids_give_one_result_and_one_error_line_each() {
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("in");
-    fs::create_dir_all(input.join("sub")).unwrap();
-    fs::copy(
-        root().join("tests/conformance/catalogs/basic.yaml"),
-        tmp.path().join("basic.yaml"),
-    )
-    .unwrap();
+    workspace(tmp.path(), "in/sub");
     fs::write(input.join("a.yaml"), submission_with_id("dup")).unwrap();
     fs::write(input.join("b.yaml"), submission_with_id("dup")).unwrap();
     fs::write(input.join("sub/c.yaml"), submission_with_id("dup")).unwrap();
@@ -258,12 +259,7 @@ fn duplicate_ids_give_one_result_and_one_error_line_each() {
 #[test]
 fn overlapping_inputs_count_a_file_once() {
     let tmp = tempfile::tempdir().unwrap();
-    fs::create_dir_all(tmp.path().join("in/sub")).unwrap();
-    fs::copy(
-        root().join("tests/conformance/catalogs/basic.yaml"),
-        tmp.path().join("basic.yaml"),
-    )
-    .unwrap();
+    workspace(tmp.path(), "in/sub");
     fs::write(tmp.path().join("in/sub/a.yaml"), submission_with_id("a")).unwrap();
     let out = run(itss().current_dir(tmp.path()).args([
         "batch",
@@ -288,12 +284,7 @@ fn overlapping_inputs_count_a_file_once() {
 #[test]
 fn an_input_that_is_the_output_directory_is_refused_not_skipped() {
     let tmp = tempfile::tempdir().unwrap();
-    fs::create_dir_all(tmp.path().join("in")).unwrap();
-    fs::copy(
-        root().join("tests/conformance/catalogs/basic.yaml"),
-        tmp.path().join("basic.yaml"),
-    )
-    .unwrap();
+    workspace(tmp.path(), "in");
     fs::write(tmp.path().join("in/a.yaml"), submission_with_id("a")).unwrap();
     let out = run(itss().current_dir(tmp.path()).args([
         "batch",
