@@ -79,7 +79,8 @@ pub enum BatchError {
 /// directory, the waivers file), hidden directories and `evidence` directories.
 pub fn discover(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<PathBuf>, BatchError> {
     let excluded: Vec<u128> = exclude.iter().filter_map(|p| file_identity(p)).collect();
-    let mut files = Vec::new();
+    // Each file with its identity, read once.
+    let mut files: Vec<(PathBuf, u128)> = Vec::new();
     for input in inputs {
         let meta = fs::metadata(input).map_err(|source| BatchError::Read {
             path: input.clone(),
@@ -97,20 +98,25 @@ pub fn discover(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<PathBuf>,
             }
             walk(input, &excluded, &mut files)?;
         } else {
-            files.push(input.clone());
+            files.push((input.clone(), identity_or_path(input)));
         }
     }
-    files.sort();
-    files.dedup();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
     // One file reached through two spellings (`in` and `./in`, overlapping inputs, a
     // symlinked folder, a link) is one input: it must not end as a result and a duplicate
     // too. Identities are 16 bytes, so this set stays small for 100 000 files.
     let mut seen = HashSet::new();
-    files.retain(|p| {
-        seen.insert(file_identity(p).unwrap_or_else(|| digest128(p.as_os_str().as_encoded_bytes())))
-    });
-    files.shrink_to_fit();
-    Ok(files)
+    Ok(files
+        .into_iter()
+        .filter_map(|(path, id)| seen.insert(id).then_some(path))
+        .collect())
+}
+
+/// [`file_identity`], or a digest of the path itself for a file that cannot be read (it is
+/// reported when opened).
+fn identity_or_path(path: &Path) -> u128 {
+    file_identity(path).unwrap_or_else(|| digest128(path.as_os_str().as_encoded_bytes()))
 }
 
 /// The identity of a file, whatever path reaches it: device and inode on Unix, a digest
@@ -146,7 +152,7 @@ fn is_submission_name(path: &Path) -> bool {
         .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
 }
 
-fn walk(dir: &Path, excluded: &[u128], files: &mut Vec<PathBuf>) -> Result<(), BatchError> {
+fn walk(dir: &Path, excluded: &[u128], files: &mut Vec<(PathBuf, u128)>) -> Result<(), BatchError> {
     if file_identity(dir).is_some_and(|c| excluded.contains(&c)) {
         return Ok(());
     }
@@ -171,11 +177,12 @@ fn walk(dir: &Path, excluded: &[u128], files: &mut Vec<PathBuf>) -> Result<(), B
             }
             walk(&path, excluded, files)?;
         } else if is_submission_name(&path) && !name.starts_with('.') {
-            if file_identity(&path).is_some_and(|c| excluded.contains(&c)) {
+            let id = identity_or_path(&path);
+            if excluded.contains(&id) {
                 continue;
             }
             // Directories named like files (`x.yaml/`) are reported when opened.
-            files.push(path);
+            files.push((path, id));
         }
     }
     Ok(())
