@@ -250,14 +250,76 @@ struct ErrorDiagnostic<'a> {
 /// What one worker produced for one file.
 enum Processed {
     Assessed {
-        result: Box<AssessmentResult>,
-        json: Option<Vec<u8>>,
-        reports: Vec<(String, String)>,
+        record: Box<Record>,
+        /// Files written by the worker under hidden temporary names, each to be renamed to
+        /// `<dir>/<stem>.<ext>` by the writer, or removed if the result is not kept.
+        staged: Vec<Staged>,
     },
     Invalid {
         diagnostics: Vec<Diagnostic>,
     },
     Parsed,
+}
+
+/// A result or report file written under a temporary name in its final directory.
+struct Staged {
+    tmp: PathBuf,
+    dir: &'static str,
+    ext: String,
+}
+
+/// What the writer needs of one result. The worker makes it and drops the result, so the
+/// result's many small allocations are freed by the thread that made them.
+struct Record {
+    id: String,
+    catalog: String,
+    /// The `summary.csv` row, without its newline.
+    csv: String,
+    achieved_level: Option<String>,
+    target_met: Option<bool>,
+    index: Option<f64>,
+    /// Per criterion, catalog order.
+    statuses: Vec<Status>,
+    /// Per level × element, level order then element order.
+    element_scores: Vec<Option<f64>>,
+    /// Per prerequisite, level order.
+    prerequisites_met: Vec<bool>,
+    /// Below `BatchConfig::require_level`, when one was asked.
+    below_required: bool,
+}
+
+impl Record {
+    fn new(
+        r: &AssessmentResult,
+        element_columns: &[String],
+        require_level: Option<&str>,
+    ) -> Record {
+        let below_required = require_level.is_some_and(|required| {
+            let position = |id: &str| r.levels.iter().position(|l| l.id == id);
+            let reached = r.achieved_level.as_deref().and_then(position);
+            !matches!((reached, position(required)), (Some(a), Some(r)) if a >= r)
+        });
+        Record {
+            id: r.submission.id.clone(),
+            catalog: r.catalog.id.clone(),
+            csv: csv_row(r, element_columns),
+            achieved_level: r.achieved_level.clone(),
+            target_met: r.target_met,
+            index: r.index,
+            statuses: r.criteria.iter().map(|c| c.status).collect(),
+            element_scores: r
+                .levels
+                .iter()
+                .flat_map(|l| l.elements.iter().map(|e| e.score))
+                .collect(),
+            prerequisites_met: r
+                .levels
+                .iter()
+                .flat_map(|l| l.prerequisites.iter().map(|p| p.met))
+                .collect(),
+            below_required,
+        }
+    }
 }
 
 /// Cohort statistics of one catalog, folded as results stream by (integers only, so the
@@ -395,28 +457,28 @@ impl CatalogCohort {
         }
     }
 
-    fn add(&mut self, result: &AssessmentResult) {
+    fn add(&mut self, record: &Record) {
         self.assessed += 1;
         *self
             .achieved
             .entry(
-                result
+                record
                     .achieved_level
                     .clone()
                     .unwrap_or_else(|| "none".to_owned()),
             )
             .or_insert(0) += 1;
-        match result.target_met {
+        match record.target_met {
             Some(true) => self.target_met += 1,
             Some(false) => self.target_missed += 1,
             None => {}
         }
-        if let Some(index) = result.index {
+        if let Some(index) = record.index {
             self.index_sum += ten_thousandths(index);
             self.index_count += 1;
         }
-        for (tally, c) in self.criteria.iter_mut().zip(&result.criteria) {
-            match c.status {
+        for (tally, status) in self.criteria.iter_mut().zip(&record.statuses) {
+            match status {
                 Status::NotApplicable | Status::Waived => {}
                 Status::Nonconform | Status::Unanswered => {
                     tally.failed += 1;
@@ -425,21 +487,16 @@ impl CatalogCohort {
                 Status::Conform | Status::Partial => tally.counted += 1,
             }
         }
-        let scores = result
-            .levels
-            .iter()
-            .flat_map(|l| l.elements.iter().map(|e| e.score));
-        for (stats, score) in self.element_scores.iter_mut().zip(scores) {
+        for (stats, score) in self.element_scores.iter_mut().zip(&record.element_scores) {
             if let Some(s) = score {
-                let t = ten_thousandths(s);
+                let t = ten_thousandths(*s);
                 stats.count += 1;
                 stats.sum += t;
                 stats.histogram[usize::try_from((t / 1000).min(9)).unwrap_or(9)] += 1;
             }
         }
-        let prereqs = result.levels.iter().flat_map(|l| l.prerequisites.iter());
-        for (tally, p) in self.prerequisites.iter_mut().zip(prereqs) {
-            if !p.met {
+        for (tally, met) in self.prerequisites.iter_mut().zip(&record.prerequisites_met) {
+            if !met {
                 tally.failed += 1;
             }
         }
@@ -531,7 +588,9 @@ struct Sink<'a> {
     csv_tmp: PathBuf,
     errors: Option<BufWriter<fs::File>>,
     errors_tmp: PathBuf,
-    element_columns: Vec<String>,
+    /// Per catalog, its cohort before any result is added: left by the workers (from the
+    /// first result of the catalog each meets), cloned by the writer when it first appears.
+    skeletons: &'a Mutex<Vec<CatalogCohort>>,
     summary: BatchSummary,
 }
 
@@ -610,13 +669,12 @@ impl Sink<'_> {
         match processed {
             Processed::Parsed => self.summary.parsed += 1,
             Processed::Invalid { diagnostics } => self.invalid(path, &diagnostics)?,
-            Processed::Assessed {
-                result,
-                json,
-                reports,
-            } => {
-                let id = result.submission.id.clone();
+            Processed::Assessed { record, staged } => {
+                let id = &record.id;
                 if !self.seen.insert(digest128(id.as_bytes())) {
+                    for file in &staged {
+                        let _ = fs::remove_file(&file.tmp);
+                    }
                     self.summary.duplicates += 1;
                     let d = Diagnostic::error(
                         Code::DuplicateSubmission,
@@ -626,46 +684,51 @@ impl Sink<'_> {
                     .at_pointer("/id");
                     return self.invalid(path, &[d]);
                 }
-                let mut stem = safe_file_stem(&id);
+                let mut stem = safe_file_stem(id);
                 if !self.stems.insert(digest128(stem.to_lowercase().as_bytes())) {
                     use sha2::{Digest, Sha256};
                     let digest = crate::catalog::hex(&Sha256::digest(id.as_bytes()));
                     stem = format!("{stem}~{}", &digest[..16]);
                     self.stems.insert(digest128(stem.to_lowercase().as_bytes()));
                 }
-                if let Some(json) = json {
-                    let target = self.config.out.join("results").join(format!("{stem}.json"));
-                    output::write_atomic_unsynced(&target, &json)
-                        .map_err(self.write_err(&target))?;
-                }
-                for (ext, text) in reports {
+                for file in &staged {
                     let target = self
                         .config
                         .out
-                        .join("reports")
-                        .join(format!("{stem}.{ext}"));
-                    output::write_atomic_unsynced(&target, text.as_bytes())
-                        .map_err(self.write_err(&target))?;
+                        .join(file.dir)
+                        .join(format!("{stem}.{}", file.ext));
+                    fs::rename(&file.tmp, &target).map_err(self.write_err(&target))?;
                 }
-                self.csv_row(&result)?;
+                if let Some(w) = &mut self.csv {
+                    writeln!(w, "{}", record.csv).map_err(|source| BatchError::Write {
+                        path: self.csv_tmp.clone(),
+                        source,
+                    })?;
+                }
                 self.summary.assessed += 1;
-                if let Some(required) = &self.config.require_level {
-                    let position = |id: &str| result.levels.iter().position(|l| l.id == id);
-                    let reached = result.achieved_level.as_deref().and_then(position);
-                    if !matches!((reached, position(required)), (Some(a), Some(r)) if a >= r) {
-                        self.summary.below_required_level += 1;
-                    }
+                if record.below_required {
+                    self.summary.below_required_level += 1;
                 }
                 match self
                     .summary
                     .catalogs
                     .iter_mut()
-                    .find(|c| c.catalog == result.catalog.id)
+                    .find(|c| c.catalog == record.catalog)
                 {
-                    Some(cohort) => cohort.add(&result),
+                    Some(cohort) => cohort.add(&record),
                     None => {
-                        let mut cohort = CatalogCohort::new(&result);
-                        cohort.add(&result);
+                        let skeletons = self
+                            .skeletons
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner);
+                        // The worker that made the record left its catalog's skeleton.
+                        let mut cohort = skeletons
+                            .iter()
+                            .find(|c| c.catalog == record.catalog)
+                            .cloned()
+                            .unwrap_or_default();
+                        drop(skeletons);
+                        cohort.add(&record);
                         self.summary.catalogs.push(cohort);
                     }
                 }
@@ -673,42 +736,37 @@ impl Sink<'_> {
         }
         Ok(())
     }
+}
 
-    fn csv_row(&mut self, r: &AssessmentResult) -> Result<(), BatchError> {
-        let Some(w) = &mut self.csv else {
-            return Ok(());
-        };
-        let mut element_scores: BTreeMap<&str, Tally> = BTreeMap::new();
-        for c in &r.criteria {
-            if let Some(credit) = c.credit {
-                element_scores
-                    .entry(c.element.as_str())
-                    .or_default()
-                    .add(c.weight, (credit * 1000.0).round() as u32);
-            }
+/// The `summary.csv` row of a result, without its newline.
+fn csv_row(r: &AssessmentResult, element_columns: &[String]) -> String {
+    let mut element_scores: BTreeMap<&str, Tally> = BTreeMap::new();
+    for c in &r.criteria {
+        if let Some(credit) = c.credit {
+            element_scores
+                .entry(c.element.as_str())
+                .or_default()
+                .add(c.weight, (credit * 1000.0).round() as u32);
         }
-        let mut cells = vec![
-            csv_field(&r.submission.id),
-            csv_field(&r.submission.source),
-            csv_field(&r.submission.organization),
-            csv_field(r.submission.credit_code.as_deref().unwrap_or("")),
-            csv_field(&r.catalog.id),
-            csv_field(r.achieved_level.as_deref().unwrap_or("")),
-            csv_field(r.achieved_level_without_waivers.as_deref().unwrap_or("")),
-            csv_field(r.target_level.as_deref().unwrap_or("")),
-            r.target_met.map_or_else(String::new, |m| m.to_string()),
-            fmt_score(r.index),
-        ];
-        for element in &self.element_columns {
-            cells.push(fmt_score(
-                element_scores.get(element.as_str()).and_then(|t| t.score()),
-            ));
-        }
-        writeln!(w, "{}", cells.join(",")).map_err(|source| BatchError::Write {
-            path: self.csv_tmp.clone(),
-            source,
-        })
     }
+    let mut cells = vec![
+        csv_field(&r.submission.id),
+        csv_field(&r.submission.source),
+        csv_field(&r.submission.organization),
+        csv_field(r.submission.credit_code.as_deref().unwrap_or("")),
+        csv_field(&r.catalog.id),
+        csv_field(r.achieved_level.as_deref().unwrap_or("")),
+        csv_field(r.achieved_level_without_waivers.as_deref().unwrap_or("")),
+        csv_field(r.target_level.as_deref().unwrap_or("")),
+        r.target_met.map_or_else(String::new, |m| m.to_string()),
+        fmt_score(r.index),
+    ];
+    for element in element_columns {
+        cells.push(fmt_score(
+            element_scores.get(element.as_str()).and_then(|t| t.score()),
+        ));
+    }
+    cells.join(",")
 }
 
 fn open_stream(out: &Path, name: &str) -> Result<(PathBuf, BufWriter<fs::File>), BatchError> {
@@ -728,6 +786,29 @@ fn close_stream(tmp: &Path, writer: BufWriter<fs::File>, target: &Path) -> Resul
     let file = writer.into_inner().map_err(|e| err(e.into_error()))?;
     drop(file);
     fs::rename(tmp, target).map_err(err)
+}
+
+/// Writes one output file of input `i` under a hidden temporary name in `out/<dir>` (made at
+/// the start), for the writer to rename into place.
+fn stage(
+    config: &BatchConfig,
+    dir: &'static str,
+    i: usize,
+    ext: &str,
+    bytes: &[u8],
+) -> Result<Staged, BatchError> {
+    let folder = config.out.join(dir);
+    let tmp = output::write_temporary(&folder, &format!("{i}.{ext}"), bytes).map_err(|source| {
+        BatchError::Write {
+            path: folder.clone(),
+            source,
+        }
+    })?;
+    Ok(Staged {
+        tmp,
+        dir,
+        ext: ext.to_owned(),
+    })
 }
 
 /// Removes the hidden temporaries (`.<name>.<pid>.<n>.tmp`) that a killed run may have left
@@ -771,12 +852,19 @@ where
         .map_err(|_| BatchError::Threads(threads))?;
     let writing = !config.parse_only;
     if writing {
-        fs::create_dir_all(&config.out).map_err(|source| BatchError::Write {
-            path: config.out.clone(),
-            source,
-        })?;
+        let mut dirs = vec![config.out.clone()];
+        if config.write_results {
+            dirs.push(config.out.join("results"));
+        }
+        if !config.report_formats.is_empty() {
+            dirs.push(config.out.join("reports"));
+        }
+        for dir in dirs {
+            fs::create_dir_all(&dir).map_err(|source| BatchError::Write { path: dir, source })?;
+        }
         remove_stale_temporaries(&config.out);
     }
+    let skeletons = Mutex::new(Vec::new());
     let mut sink = Sink {
         config,
         seen: HashSet::new(),
@@ -785,7 +873,7 @@ where
         csv_tmp: PathBuf::new(),
         errors: None,
         errors_tmp: PathBuf::new(),
-        element_columns: element_columns.clone(),
+        skeletons: &skeletons,
         summary: BatchSummary {
             files: files.len() as u64,
             ..BatchSummary::default()
@@ -821,7 +909,9 @@ where
     }
 
     let window = WINDOW_PER_THREAD * threads;
-    let process = |path: &PathBuf| -> Result<Processed, BatchError> {
+    // `buffer` is the worker's own, reused for every result it serializes.
+    let process = |i: usize, buffer: &mut Vec<u8>| -> Result<Processed, BatchError> {
+        let path = &files[i];
         if config.parse_only {
             let parsed = crate::source::read_text(path, engine.max_file_size).and_then(|text| {
                 let budget = usize::try_from(engine.max_file_size).unwrap_or(usize::MAX);
@@ -837,34 +927,45 @@ where
                 },
             });
         }
-        match engine.assess_file(path) {
-            FileOutcome::Invalid { diagnostics, .. } => Ok(Processed::Invalid { diagnostics }),
-            FileOutcome::Assessed { result, .. } => {
-                let json = if config.write_results {
-                    // Compact: batch results are for machines (`itss render`, jq); assess prints pretty.
-                    // Sized for a full O&M result (~100 KB) so the buffer is not regrown.
-                    let mut bytes = Vec::with_capacity(RESULT_CAPACITY);
-                    serde_json::to_writer(&mut bytes, &*result)
-                        .map_err(|e| BatchError::Render(e.to_string()))?;
-                    bytes.push(b'\n');
-                    Some(bytes)
-                } else {
-                    None
-                };
-                let mut reports = Vec::with_capacity(config.report_formats.len());
-                for ext in &config.report_formats {
-                    reports.push((
-                        ext.clone(),
-                        render_report(&result, ext).map_err(BatchError::Render)?,
-                    ));
-                }
-                Ok(Processed::Assessed {
-                    result,
-                    json,
-                    reports,
-                })
+        let result = match engine.assess_file(path) {
+            FileOutcome::Invalid { diagnostics, .. } => {
+                return Ok(Processed::Invalid { diagnostics });
+            }
+            FileOutcome::Assessed { result, .. } => result,
+        };
+        let mut staged = Vec::with_capacity(1 + config.report_formats.len());
+        let outcome = (|| {
+            if config.write_results {
+                // Compact: batch results are for machines (`itss render`, jq); assess prints pretty.
+                buffer.clear();
+                serde_json::to_writer(&mut *buffer, &*result)
+                    .map_err(|e| BatchError::Render(e.to_string()))?;
+                buffer.push(b'\n');
+                staged.push(stage(config, "results", i, "json", buffer)?);
+            }
+            for ext in &config.report_formats {
+                let text = render_report(&result, ext).map_err(BatchError::Render)?;
+                staged.push(stage(config, "reports", i, ext, text.as_bytes())?);
+            }
+            Ok(())
+        })();
+        if let Err(e) = outcome {
+            for file in &staged {
+                let _ = fs::remove_file(&file.tmp);
+            }
+            return Err(e);
+        }
+        {
+            let mut known = skeletons.lock().unwrap_or_else(PoisonError::into_inner);
+            if !known.iter().any(|c| c.catalog == result.catalog.id) {
+                known.push(CatalogCohort::new(&result));
             }
         }
+        let record = Record::new(&result, &element_columns, config.require_level.as_deref());
+        Ok(Processed::Assessed {
+            record: Box::new(record),
+            staged,
+        })
     };
 
     // Every pool thread takes the next file in turn and sends what it made to this thread,
@@ -880,6 +981,7 @@ where
             let tx = tx;
             pool.broadcast(|_| {
                 let tx = tx.clone();
+                let mut buffer = Vec::with_capacity(RESULT_CAPACITY);
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     if i >= files.len() {
@@ -892,7 +994,9 @@ where
                             done = ahead.wait(done).unwrap_or_else(PoisonError::into_inner);
                         }
                     }
-                    if stop.load(Ordering::Relaxed) || tx.send((i, process(&files[i]))).is_err() {
+                    if stop.load(Ordering::Relaxed)
+                        || tx.send((i, process(i, &mut buffer))).is_err()
+                    {
                         break;
                     }
                 }

@@ -40,6 +40,21 @@ fn write(path: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
     result
 }
 
+/// Writes `bytes` to a new hidden temporary file (`.<name>.<pid>.<n>.tmp`) in the existing
+/// directory `dir` and returns its path: the caller renames it into place or removes it.
+/// Nothing is left behind when writing fails.
+pub fn write_temporary(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<std::path::PathBuf> {
+    let (path, mut file) = tempfile_in(dir, name)?;
+    match file.write_all(bytes) {
+        Ok(()) => Ok(path),
+        Err(e) => {
+            drop(file);
+            let _ = fs::remove_file(&path);
+            Err(e)
+        }
+    }
+}
+
 fn tempfile_in(dir: &Path, name: &str) -> io::Result<(std::path::PathBuf, fs::File)> {
     let pid = std::process::id();
     for attempt in 0..100u32 {

@@ -230,13 +230,19 @@ fn duplicate_ids_give_one_result_and_one_error_line_each() {
         "--catalog",
         "basic.yaml",
         "--no-evidence-files",
+        "--formats",
+        "json,md",
     ]));
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let results: Vec<_> = fs::read_dir(tmp.path().join("out/results"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(results, ["dup.json"]);
+    // Only the kept files: the later duplicates' staged files are removed, not left hidden.
+    let names = |dir: &str| -> Vec<_> {
+        fs::read_dir(tmp.path().join("out").join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect()
+    };
+    assert_eq!(names("results"), ["dup.json"]);
+    assert_eq!(names("reports"), ["dup.md"]);
     let doc: Value =
         serde_json::from_slice(&fs::read(tmp.path().join("out/results/dup.json")).unwrap())
             .unwrap();
