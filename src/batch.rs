@@ -23,8 +23,9 @@ use crate::output;
 use crate::result::{AssessmentResult, Status};
 use crate::score::Tally;
 
-/// Initial size of a result document's buffer (bytes).
-const RESULT_CAPACITY: usize = 128 << 10;
+/// Initial size of a worker's output buffer (bytes): a full O&M result is about 90 KB and
+/// its HTML report about 170 KB, so the buffer is not regrown.
+const RESULT_CAPACITY: usize = 256 << 10;
 /// How far, per thread, assessment may run ahead of the writer: at most
 /// `WINDOW_PER_THREAD × threads` results (and their reports) wait in memory.
 const WINDOW_PER_THREAD: usize = 16;
@@ -842,7 +843,7 @@ pub fn run<R, P>(
     progress: P,
 ) -> Result<BatchSummary, BatchError>
 where
-    R: Fn(&AssessmentResult, &str) -> Result<String, String> + Sync,
+    R: Fn(&AssessmentResult, &str, &mut Vec<u8>) -> Result<(), String> + Sync,
     P: Fn(u64) + Sync,
 {
     let threads = config.threads.max(1);
@@ -909,7 +910,7 @@ where
     }
 
     let window = WINDOW_PER_THREAD * threads;
-    // `buffer` is the worker's own, reused for every result it serializes.
+    // `buffer` is the worker's own, reused for every result and report it writes.
     let process = |i: usize, buffer: &mut Vec<u8>| -> Result<Processed, BatchError> {
         let path = &files[i];
         if config.parse_only {
@@ -944,8 +945,9 @@ where
                 staged.push(stage(config, "results", i, "json", buffer)?);
             }
             for ext in &config.report_formats {
-                let text = render_report(&result, ext).map_err(BatchError::Render)?;
-                staged.push(stage(config, "reports", i, ext, text.as_bytes())?);
+                buffer.clear();
+                render_report(&result, ext, buffer).map_err(BatchError::Render)?;
+                staged.push(stage(config, "reports", i, ext, buffer)?);
             }
             Ok(())
         })();

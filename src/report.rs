@@ -317,6 +317,32 @@ impl Renderer {
         self.render_value(format.template(), context, lang)
     }
 
+    /// Renders the report of a result into `out` (appended), so that a caller rendering many
+    /// reports can reuse one buffer instead of growing a new string for each.
+    pub fn render_into(
+        &self,
+        result: &AssessmentResult,
+        format: ReportFormat,
+        lang: Lang,
+        out: &mut Vec<u8>,
+    ) -> Result<(), ReportError> {
+        let locale = self
+            .locales
+            .get(lang.as_str())
+            .ok_or_else(|| ReportError::MissingLocale(lang.as_str().to_owned()))?;
+        let labels = view::Labels::new(lang, locale);
+        let context = Value::from_object(ReportContext {
+            lang: lang.as_str(),
+            report: Arc::new(view::build(result, &labels)),
+        });
+        let name = format.template();
+        let template = self.template(name)?;
+        template
+            .render_captured_to(context, out)
+            .map(drop)
+            .map_err(|e| render_error(&e, name))
+    }
+
     /// Renders any template of the set with a JSON context (e.g. the batch `summary.html`).
     /// `lang` is added to the context; every string in it is cleaned of control and bidi
     /// characters first.
@@ -349,11 +375,16 @@ impl Renderer {
         if !self.locales.contains_key(lang.as_str()) {
             return Err(ReportError::MissingLocale(lang.as_str().to_owned()));
         }
-        let template = self.env.get_template(name).map_err(|e| match e.kind() {
+        self.template(name)?
+            .render(context)
+            .map_err(|e| render_error(&e, name))
+    }
+
+    fn template(&self, name: &str) -> Result<minijinja::Template<'_, '_>, ReportError> {
+        self.env.get_template(name).map_err(|e| match e.kind() {
             ErrorKind::TemplateNotFound => ReportError::MissingTemplate(name.to_owned()),
             _ => render_error(&e, name),
-        })?;
-        template.render(context).map_err(|e| render_error(&e, name))
+        })
     }
 }
 

@@ -28,18 +28,20 @@ pub(super) fn renderer(templates: Option<&Path>) -> anyhow::Result<Renderer> {
 
 /// The per-result renderer of a batch: (result, extension) → report text.
 /// Renders one result as the report with the given file extension.
-pub(super) type RenderFn = Box<dyn Fn(&AssessmentResult, &str) -> Result<String, String> + Sync>;
+/// Renders one result as the report with the given file extension, appended to a buffer.
+pub(super) type RenderFn =
+    Box<dyn Fn(&AssessmentResult, &str, &mut Vec<u8>) -> Result<(), String> + Sync>;
 
 pub(super) fn batch_renderer(templates: Option<&Path>, lang: Lang) -> anyhow::Result<RenderFn> {
     let renderer = renderer(templates)?;
-    Ok(Box::new(move |result, ext| {
+    Ok(Box::new(move |result, ext, out| {
         let format = if ext == "md" {
             ReportFormat::Markdown
         } else {
             ReportFormat::Html
         };
         renderer
-            .render(result, format, lang)
+            .render_into(result, format, lang, out)
             .map_err(|e| e.to_string())
     }))
 }
