@@ -98,6 +98,19 @@ fn bench(c: &mut Criterion) {
                 .unwrap()
         })
     });
+    let mut buffer = Vec::with_capacity(256 << 10);
+    g.bench_function(
+        "render HTML report into a reused buffer (as batch does)",
+        |b| {
+            b.iter(|| {
+                buffer.clear();
+                renderer
+                    .render_into(&result, ReportFormat::Html, Lang::Zh, &mut buffer)
+                    .unwrap();
+                buffer.len()
+            })
+        },
+    );
     g.bench_function("render Markdown report", |b| {
         b.iter(|| {
             renderer

@@ -81,11 +81,17 @@ pub fn assess(
         }
     }
 
+    // Each criterion's answer, looked up once.
+    let answers: Vec<Option<&Answer>> = catalog
+        .criteria
+        .iter()
+        .map(|criterion| submission.answers.get(&criterion.id))
+        .collect();
     let outcomes: Vec<Outcome> = catalog
         .criteria
         .iter()
-        .map(|criterion| {
-            let answer = submission.answers.get(&criterion.id);
+        .zip(&answers)
+        .map(|(criterion, &answer)| {
             let (base, mut findings, evidence) =
                 evaluate(criterion, answer, &context, &root, as_of);
             let mut status = base;
@@ -190,24 +196,22 @@ pub fn assess(
         .criteria
         .iter()
         .zip(outcomes)
-        .map(|(criterion, outcome)| {
-            let answer = submission.answers.get(&criterion.id);
-            CriterionResult {
-                id: criterion.id.clone(),
-                level: catalog.levels[criterion.level].id.clone(),
-                element: catalog.elements[criterion.element].id.clone(),
-                title: criterion.title.clone(),
-                clause: criterion.clause.clone(),
-                key: criterion.key,
-                weight: criterion.weight,
-                rating: answer.map(|a| a.rating),
-                status: outcome.status,
-                credit: credit(catalog, outcome.status).map(from_thousandths),
-                note: answer.and_then(|a| a.note.clone()),
-                findings: outcome.findings,
-                evidence: outcome.evidence,
-                metrics: answer.map(|a| a.metrics.clone()).unwrap_or_default(),
-            }
+        .zip(answers)
+        .map(|((criterion, outcome), answer)| CriterionResult {
+            id: criterion.id.clone(),
+            level: catalog.levels[criterion.level].id.clone(),
+            element: catalog.elements[criterion.element].id.clone(),
+            title: criterion.title.clone(),
+            clause: criterion.clause.clone(),
+            key: criterion.key,
+            weight: criterion.weight,
+            rating: answer.map(|a| a.rating),
+            status: outcome.status,
+            credit: credit(catalog, outcome.status).map(from_thousandths),
+            note: answer.and_then(|a| a.note.clone()),
+            findings: outcome.findings,
+            evidence: outcome.evidence,
+            metrics: answer.map(|a| a.metrics.clone()).unwrap_or_default(),
         })
         .collect();
 
@@ -284,7 +288,9 @@ pub fn assess(
 struct Context {
     fields: BTreeMap<&'static str, JinjaValue>,
     base: JinjaValue,
-    applies: std::cell::RefCell<std::collections::HashMap<String, Result<bool, String>>>,
+    applies: std::cell::RefCell<
+        std::collections::HashMap<String, Result<bool, String>, foldhash::fast::RandomState>,
+    >,
 }
 
 impl Context {
@@ -303,7 +309,7 @@ impl Context {
         Context {
             fields,
             base,
-            applies: std::cell::RefCell::new(std::collections::HashMap::new()),
+            applies: std::cell::RefCell::default(),
         }
     }
 

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
 
 use sha2::{Digest, Sha256};
 
@@ -25,16 +26,17 @@ pub struct EvidenceRoot {
     /// Canonical directory; `None` when files are not looked at or it cannot be resolved.
     canonical: Option<PathBuf>,
     check_files: bool,
-    seen: RefCell<HashMap<PathBuf, Looked>>,
+    /// By relative path (as [`lexical_key`] writes it).
+    seen: RefCell<HashMap<String, Looked, foldhash::fast::RandomState>>,
 }
 
-/// What was found for one relative path.
+/// What was found for one relative path (cheap to clone).
 #[derive(Debug, Clone)]
 enum Looked {
     Outside,
     Missing,
     /// A regular file and, once computed, its sha256 (`None` inside: unreadable).
-    File(PathBuf, Option<Option<String>>),
+    File(Rc<Path>, Option<Option<Rc<str>>>),
 }
 
 impl EvidenceRoot {
@@ -48,33 +50,32 @@ impl EvidenceRoot {
                 None
             },
             check_files,
-            seen: RefCell::new(HashMap::new()),
+            seen: RefCell::default(),
         }
     }
 
-    fn look(&self, rel: &Path) -> Looked {
+    fn look(&self, rel: &str) -> Looked {
         if let Some(found) = self.seen.borrow().get(rel) {
             return found.clone();
         }
-        let found = match locate(self, rel) {
+        let found = match locate(self, Path::new(rel)) {
             Place::Outside => Looked::Outside,
             Place::Missing => Looked::Missing,
-            Place::File(real) => Looked::File(real, None),
+            Place::File(real) => Looked::File(real.into(), None),
         };
-        self.seen
-            .borrow_mut()
-            .insert(rel.to_path_buf(), found.clone());
+        self.seen.borrow_mut().insert(rel.to_owned(), found.clone());
         found
     }
 
-    fn hash(&self, rel: &Path, real: &Path) -> Option<String> {
+    /// The sha256 of the file found at `rel` (looked up first), computed once.
+    fn hash(&self, rel: &str, real: &Rc<Path>) -> Option<Rc<str>> {
         if let Some(Looked::File(_, Some(hash))) = self.seen.borrow().get(rel) {
             return hash.clone();
         }
-        let hash = sha256_of(real);
+        let hash: Option<Rc<str>> = sha256_of(real).map(Rc::from);
         self.seen.borrow_mut().insert(
-            rel.to_path_buf(),
-            Looked::File(real.to_path_buf(), Some(hash.clone())),
+            rel.to_owned(),
+            Looked::File(Rc::clone(real), Some(hash.clone())),
         );
         hash
     }
@@ -115,6 +116,11 @@ fn walk_lexically<'a>(path: &'a str, mut step: impl FnMut(Option<&'a str>) -> bo
 /// Resolves `path` lexically against the directory: `None` when it is absolute, names a
 /// drive, holds a NUL, or climbs out with `..`. Backslashes count as separators.
 pub fn lexical_relative(path: &str) -> Option<PathBuf> {
+    lexical_key(path).map(PathBuf::from)
+}
+
+/// [`lexical_relative`] as its names joined by `/`: the key a path is remembered by.
+fn lexical_key(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     let inside = walk_lexically(path, |name| match name {
         Some(name) => {
@@ -123,7 +129,7 @@ pub fn lexical_relative(path: &str) -> Option<PathBuf> {
         }
         None => parts.pop().is_some(),
     });
-    inside.then(|| parts.iter().collect())
+    inside.then(|| parts.join("/"))
 }
 
 /// Whether [`lexical_relative`] would resolve `path`, without building the path.
@@ -255,7 +261,7 @@ pub fn check(
     let shown = || shown(&item.path);
     // The resolved path is needed only to look at the file.
     let relative = if root.check_files {
-        lexical_relative(&item.path).map(Some)
+        lexical_key(&item.path).map(Some)
     } else {
         lexically_inside(&item.path).then_some(None)
     };
