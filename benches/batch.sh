@@ -5,13 +5,16 @@
 #   - against the Python pipeline an assessor would write (PyYAML + fastjsonschema + Jinja2,
 #     ../shared/bench/peer_pipeline.py or $PEER), when available;
 #   - HTML reports against results only.
-# Every run writes into a directory of its own after a `sync` (deleting thousands of files just
-# before a run slows the next run's file creation on ext4); outputs are removed per size. Each
-# itss configuration runs REPS times, interleaved, and the fastest run is reported: the kernel's
-# share of a run (file creation) varies by a factor of three on a shared VM.
+# Outputs go to RAM (a tmpfs, /dev/shm) when the largest run fits there, each run's removed
+# as soon as it is measured; otherwise to WORK on disk, removed per size. On disk, file
+# creation is what the file system makes of it: on an ext4 without a journal (this project's
+# CI machines), every new inode is checked against the inodes deleted in the last minutes, so
+# a benchmark that writes and deletes 10⁵ files measures its own deletions. The table says
+# where outputs went. Every run writes into a directory of its own after a `sync`. Each itss
+# configuration runs REPS times, interleaved, and the fastest run is reported.
 # Usage: benches/batch.sh [SIZE...]        (default: 1000 10000; add 100000 for the full run)
 # Env:   WORK=/tmp/itss-bench  PEER=path/to/peer_pipeline.py  PEER_MAX=10000  SKIP_BUILD=1
-#        THREADS="1 2"  REPS=3
+#        THREADS="1 2"  REPS=3  OUT_RAM=/dev/shm (empty: always on disk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
@@ -21,6 +24,7 @@ reps=${REPS:-3}
 work=${WORK:-/tmp/itss-bench}
 peer=${PEER:-../shared/bench/peer_pipeline.py}
 peer_max=${PEER_MAX:-10000}
+out_ram=${OUT_RAM-/dev/shm}
 mkdir -p "$work" target/bench
 report=target/bench/batch.md
 [ -n "${SKIP_BUILD:-}" ] || cargo build --release --quiet
@@ -60,6 +64,9 @@ ratio() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { printf f, a / b }'; }
 
 # best NAME CMD...: runs CMD once (OUT in its arguments becomes a fresh directory) and keeps in
 # fastest[NAME] the "wall cpu rss" of the fastest run of NAME so far.
+# HTML runs: every size in RAM; on disk up to 10⁴ submissions (10⁵ reports need ~25 GB).
+html_runs() { [ "$n" -le 10000 ] || { [ "$where" != disk ] && [ "$j" = 2 ]; }; }
+
 declare -A fastest
 runs=0
 best() {
@@ -68,6 +75,9 @@ best() {
   runs=$((runs + 1))
   for a in "$@"; do args+=("${a//OUT/$out/$name-$runs}"); done
   line=$(run "${args[@]}")
+  # In RAM, deleting costs nothing later: free the space at once. On disk only above 10⁴
+  # submissions, where keeping every run's output would not fit.
+  if [ "$where" != disk ] || [ "$n" -gt 10000 ]; then rm -rf "${out:?}/$name-$runs"; fi
   if [ -z "${fastest[$name]:-}" ] || awk -v a="$line" -v b="${fastest[$name]}" \
       'BEGIN { split(a, x, " "); split(b, y, " "); exit !(x[1] < y[1]) }'; then
     fastest[$name]=$line
@@ -79,16 +89,26 @@ for n in "${sizes[@]}"; do
   if [ ! -d "$src" ]; then
     "$itss" sample --catalog itss-om --count "$n" --seed 42 --out "$src" --evidence 2>/dev/null
   fi
+  # The largest run (results + HTML) writes about 260 KB per submission.
+  where=disk
   out="$work/out-$n"
+  if [ -n "$out_ram" ] && [ -d "$out_ram" ]; then
+    free_kb=$(df -Pk "$out_ram" | awk 'NR == 2 { print $4 }')
+    if [ "$free_kb" -gt $((n * 260 * 2)) ]; then
+      where="RAM ($out_ram)"
+      out="$out_ram/itss-bench-out-$n"
+    fi
+  fi
   rm -rf "$out"
   mkdir -p "$out"
+  echo "| $n | outputs written to $where | | | | | | |" | tee -a "$report"
   for j in "${threads[@]}"; do
     fastest=()
     # The configurations take turns, REPS rounds, so slow phases of the machine are shared.
     for _ in $(seq "$reps"); do
       best floor "$itss" batch "$src" --out OUT -j "$j" --parse-only
       best json "$itss" batch "$src" --out OUT -j "$j" --formats json
-      if [ "$n" -le 10000 ] || [ "$j" = 2 ]; then
+      if html_runs; then
         best html "$itss" batch "$src" --out OUT -j "$j" --formats json,html
       fi
       best nofiles "$itss" batch "$src" --out OUT -j "$j" --formats json --no-evidence-files
@@ -98,7 +118,7 @@ for n in "${sizes[@]}"; do
     read -r w c r <<< "${fastest[json]}"
     row "$n" "results (json)" "$j" "$w" "$c" "$r" "$(ratio "$fw" "$w" "%.2f× floor")"
     rw=$w
-    if [ "$n" -le 10000 ] || [ "$j" = 2 ]; then
+    if html_runs; then
       read -r w c r <<< "${fastest[html]}"
       row "$n" "results + HTML" "$j" "$w" "$c" "$r" "$(ratio "$w" "$rw" "%.2f× results-only time")"
     fi
