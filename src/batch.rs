@@ -2,9 +2,11 @@
 //! stream results, reports, `errors.jsonl`, `summary.csv` and the cohort statistics to an
 //! output directory.
 //!
-//! Files are processed in chunks: the files of a chunk are assessed in parallel on the
-//! rayon pool, collected in input order, and then written by one thread while the next
-//! chunk is assessed. Memory is bounded by the chunk size, never by the number of
+//! Each thread of the rayon pool takes the next file, assesses it, writes its result and
+//! reports under temporary names, and sends a small record to the writer (this thread), which
+//! takes records in input order: it decides duplicate ids and file names, renames the files
+//! into place and folds the summary. A thread never runs more than `WINDOW_PER_THREAD` files
+//! ahead of the writer, so memory is bounded by the window, never by the number of
 //! submissions; output does not depend on the number of threads. Every input ends as
 //! exactly one result or one `errors.jsonl` line.
 
