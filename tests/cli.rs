@@ -516,3 +516,85 @@ fn a_batch_that_cannot_write_stops_and_leaves_no_temporaries() {
     }
     assert!(left.is_empty(), "temporaries left behind: {left:?}");
 }
+
+#[test]
+fn a_mixed_batch_summarises_each_catalog_from_its_own_results() {
+    let dir = tempfile::tempdir().unwrap();
+    // Three catalogs in one input tree; seeds differ so that ids do too.
+    for (seed, catalog) in [(11, "itss-cd"), (12, "itss-om"), (13, "itss-ii")] {
+        itss(dir.path())
+            .args(["sample", "--catalog", catalog, "--count", "7", "--seed"])
+            .arg(seed.to_string())
+            .args(["--out", &format!("in/{catalog}")])
+            .assert()
+            .success();
+    }
+    let run = itss(dir.path())
+        .args([
+            "batch",
+            "in",
+            "--out",
+            "out",
+            "--no-evidence-files",
+            "-j",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    // 1 when a generated file is invalid on purpose; never an error exit.
+    assert!(matches!(run.status.code(), Some(0 | 1)), "{run:?}");
+    let out = dir.path().join("out");
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    // Per catalog, per criterion: (failed, counted) recomputed from the result files.
+    let mut expected: std::collections::BTreeMap<
+        String,
+        std::collections::BTreeMap<String, (u64, u64)>,
+    > = Default::default();
+    let mut assessed: std::collections::BTreeMap<String, u64> = Default::default();
+    for entry in fs::read_dir(out.join("results")).unwrap() {
+        let doc: serde_json::Value =
+            serde_json::from_slice(&fs::read(entry.unwrap().path()).unwrap()).unwrap();
+        let catalog = doc["catalog"]["id"].as_str().unwrap().to_owned();
+        *assessed.entry(catalog.clone()).or_default() += 1;
+        let tallies = expected.entry(catalog).or_default();
+        for c in doc["criteria"].as_array().unwrap() {
+            let t = tallies
+                .entry(c["id"].as_str().unwrap().to_owned())
+                .or_default();
+            match c["status"].as_str().unwrap() {
+                "nonconform" | "unanswered" => {
+                    t.0 += 1;
+                    t.1 += 1;
+                }
+                "conform" | "partial" => t.1 += 1,
+                _ => {}
+            }
+        }
+    }
+    let catalogs = summary["catalogs"].as_array().unwrap();
+    // In order of first appearance: in/itss-cd sorts first.
+    let order: Vec<&str> = catalogs
+        .iter()
+        .map(|c| c["catalog"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, ["itss-cd", "itss-ii", "itss-om"]);
+    for cohort in catalogs {
+        let id = cohort["catalog"].as_str().unwrap();
+        assert_eq!(cohort["assessed"], assessed[id], "{id}");
+        let criteria = cohort["criteria"].as_array().unwrap();
+        assert_eq!(criteria.len(), expected[id].len(), "{id}: every criterion");
+        for c in criteria {
+            let (failed, counted) = expected[id][c["id"].as_str().unwrap()];
+            assert_eq!(
+                (
+                    c["failed"].as_u64().unwrap(),
+                    c["counted"].as_u64().unwrap()
+                ),
+                (failed, counted),
+                "{id} {}",
+                c["id"]
+            );
+        }
+    }
+}
