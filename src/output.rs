@@ -26,29 +26,29 @@ fn write(path: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
     let name = path
         .file_name()
         .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let mut tmp = tempfile_in(dir, &name)?;
-    let result = (|| {
-        tmp.1.write_all(bytes)?;
-        if sync {
-            tmp.1.sync_all()?;
-        }
-        fs::rename(&tmp.0, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp.0);
-    }
-    result
+    let tmp = temporary(dir, &name, bytes, sync)?;
+    fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })
 }
 
 /// Writes `bytes` to a new hidden temporary file (`.<name>.<pid>.<n>.tmp`) in the existing
 /// directory `dir` and returns its path: the caller renames it into place or removes it.
 /// Nothing is left behind when writing fails.
 pub fn write_temporary(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<std::path::PathBuf> {
+    temporary(dir, name, bytes, false)
+}
+
+/// [`write_temporary`], flushed to disk first when `sync`.
+fn temporary(dir: &Path, name: &str, bytes: &[u8], sync: bool) -> io::Result<std::path::PathBuf> {
     let (path, mut file) = tempfile_in(dir, name)?;
-    match file.write_all(bytes) {
+    let written = file
+        .write_all(bytes)
+        .and_then(|()| if sync { file.sync_all() } else { Ok(()) });
+    drop(file);
+    match written {
         Ok(()) => Ok(path),
         Err(e) => {
-            drop(file);
             let _ = fs::remove_file(&path);
             Err(e)
         }
