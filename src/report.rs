@@ -303,17 +303,7 @@ impl Renderer {
         format: ReportFormat,
         lang: Lang,
     ) -> Result<String, ReportError> {
-        let locale = self
-            .locales
-            .get(lang.as_str())
-            .ok_or_else(|| ReportError::MissingLocale(lang.as_str().to_owned()))?;
-        // The view's strings are cleaned as it is built, and templates read it in place
-        // (no conversion into template values up front).
-        let labels = view::Labels::new(lang, locale);
-        let context = Value::from_object(ReportContext {
-            lang: lang.as_str(),
-            report: Arc::new(view::build(result, &labels)),
-        });
+        let context = self.report_context(result, lang)?;
         self.render_value(format.template(), context, lang)
     }
 
@@ -326,21 +316,28 @@ impl Renderer {
         lang: Lang,
         out: &mut Vec<u8>,
     ) -> Result<(), ReportError> {
-        let locale = self
-            .locales
-            .get(lang.as_str())
-            .ok_or_else(|| ReportError::MissingLocale(lang.as_str().to_owned()))?;
-        let labels = view::Labels::new(lang, locale);
-        let context = Value::from_object(ReportContext {
-            lang: lang.as_str(),
-            report: Arc::new(view::build(result, &labels)),
-        });
+        let context = self.report_context(result, lang)?;
         let name = format.template();
         let template = self.template(name)?;
         template
             .render_captured_to(context, out)
             .map(drop)
             .map_err(|e| render_error(&e, name))
+    }
+
+    /// The context of a report: `lang` and the result's view in that language.
+    fn report_context(&self, result: &AssessmentResult, lang: Lang) -> Result<Value, ReportError> {
+        let locale = self
+            .locales
+            .get(lang.as_str())
+            .ok_or_else(|| ReportError::MissingLocale(lang.as_str().to_owned()))?;
+        // The view's strings are cleaned as it is built, and templates read it in place
+        // (no conversion into template values up front).
+        let labels = view::Labels::new(lang, locale);
+        Ok(Value::from_object(ReportContext {
+            lang: lang.as_str(),
+            report: Arc::new(view::build(result, &labels)),
+        }))
     }
 
     /// Renders any template of the set with a JSON context (e.g. the batch `summary.html`).
