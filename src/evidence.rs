@@ -73,10 +73,10 @@ impl EvidenceRoot {
             return hash.clone();
         }
         let hash: Option<Rc<str>> = sha256_of(real).map(Rc::from);
-        self.seen.borrow_mut().insert(
-            rel.to_owned(),
-            Looked::File(Rc::clone(real), Some(hash.clone())),
-        );
+        // `look` remembered the file under `rel`: the digest joins it there.
+        if let Some(Looked::File(_, known)) = self.seen.borrow_mut().get_mut(rel) {
+            *known = Some(hash.clone());
+        }
         hash
     }
 }
