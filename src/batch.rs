@@ -277,6 +277,13 @@ struct Staged {
     ext: String,
 }
 
+/// Removes staged files whose result is not kept.
+fn discard(staged: &[Staged]) {
+    for file in staged {
+        let _ = fs::remove_file(&file.tmp);
+    }
+}
+
 /// What the writer needs of one result. The worker makes it and drops the result, so the
 /// result's many small allocations are freed by the thread that made them.
 struct Record {
@@ -681,9 +688,7 @@ impl Sink<'_> {
             Processed::Assessed { record, staged } => {
                 let id = &record.id;
                 if !self.seen.insert(digest128(id.as_bytes())) {
-                    for file in &staged {
-                        let _ = fs::remove_file(&file.tmp);
-                    }
+                    discard(&staged);
                     self.summary.duplicates += 1;
                     let d = Diagnostic::error(
                         Code::DuplicateSubmission,
@@ -960,9 +965,7 @@ where
             Ok(())
         })();
         if let Err(e) = outcome {
-            for file in &staged {
-                let _ = fs::remove_file(&file.tmp);
-            }
+            discard(&staged);
             return Err(e);
         }
         {
