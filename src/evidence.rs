@@ -3,7 +3,7 @@
 //! it can be checked against and reports every rule it fails.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -28,6 +28,9 @@ pub struct EvidenceRoot {
     check_files: bool,
     /// By relative path (as [`lexical_key`] writes it).
     seen: RefCell<HashMap<String, Looked, foldhash::fast::RandomState>>,
+    /// Relative directories found to be plain directories (not symlinks) on the way to a
+    /// file, so the files of one folder cost one look at the folder.
+    plain_dirs: RefCell<HashSet<String, foldhash::fast::RandomState>>,
 }
 
 /// What was found for one relative path (cheap to clone).
@@ -35,8 +38,9 @@ pub struct EvidenceRoot {
 enum Looked {
     Outside,
     Missing,
-    /// A regular file and, once computed, its sha256 (`None` inside: unreadable).
-    File(Rc<Path>, Option<Option<Rc<str>>>),
+    /// A regular file, its size when looked at and, once computed, its sha256 (`None`
+    /// inside: unreadable).
+    File(Rc<Path>, u64, Option<Option<Rc<str>>>),
 }
 
 impl EvidenceRoot {
@@ -51,6 +55,7 @@ impl EvidenceRoot {
             },
             check_files,
             seen: RefCell::default(),
+            plain_dirs: RefCell::default(),
         }
     }
 
@@ -58,23 +63,23 @@ impl EvidenceRoot {
         if let Some(found) = self.seen.borrow().get(rel) {
             return found.clone();
         }
-        let found = match locate(self, Path::new(rel)) {
+        let found = match locate(self, rel) {
             Place::Outside => Looked::Outside,
             Place::Missing => Looked::Missing,
-            Place::File(real) => Looked::File(real.into(), None),
+            Place::File(real, len) => Looked::File(real.into(), len, None),
         };
         self.seen.borrow_mut().insert(rel.to_owned(), found.clone());
         found
     }
 
     /// The sha256 of the file found at `rel` (looked up first), computed once.
-    fn hash(&self, rel: &str, real: &Rc<Path>) -> Option<Rc<str>> {
-        if let Some(Looked::File(_, Some(hash))) = self.seen.borrow().get(rel) {
+    fn hash(&self, rel: &str, real: &Rc<Path>, len: u64) -> Option<Rc<str>> {
+        if let Some(Looked::File(_, _, Some(hash))) = self.seen.borrow().get(rel) {
             return hash.clone();
         }
-        let hash: Option<Rc<str>> = sha256_of(real).map(Rc::from);
+        let hash: Option<Rc<str>> = sha256_of(real, len).map(Rc::from);
         // `look` remembered the file under `rel`: the digest joins it there.
-        if let Some(Looked::File(_, known)) = self.seen.borrow_mut().get_mut(rel) {
+        if let Some(Looked::File(_, _, known)) = self.seen.borrow_mut().get_mut(rel) {
             *known = Some(hash.clone());
         }
         hash
@@ -147,44 +152,60 @@ fn lexically_inside(path: &str) -> bool {
 enum Place {
     Outside,
     Missing,
-    File(PathBuf),
+    /// Where the file really is, and its size.
+    File(PathBuf, u64),
 }
 
 fn inside(canonical_root: &Path, real: &Path) -> bool {
     real.starts_with(canonical_root)
 }
 
-/// Resolves symlinks: where the relative path really is.
-fn locate(root: &EvidenceRoot, rel: &Path) -> Place {
+/// Resolves symlinks: where the relative path (a [`lexical_key`]) really is.
+fn locate(root: &EvidenceRoot, rel_key: &str) -> Place {
     let Some(canonical_root) = &root.canonical else {
         return Place::Missing;
     };
     // Common case first: no component is a symlink, so the file is where it is written
-    // (one lstat per component instead of resolving the whole path).
+    // (one lstat per component not yet known to be a plain directory, instead of resolving
+    // the whole path).
     let mut plain = canonical_root.clone();
-    let mut names = rel.components().peekable();
-    while let Some(Component::Normal(name)) = names.next() {
+    let mut names = rel_key.split('/').peekable();
+    let mut end = 0;
+    while let Some(name) = names.next() {
         plain.push(name);
+        end += name.len();
+        let last = names.peek().is_none();
+        if !last && root.plain_dirs.borrow().contains(&rel_key[..end]) {
+            end += 1;
+            continue;
+        }
         match fs::symlink_metadata(&plain) {
             Ok(meta) if meta.file_type().is_symlink() => break,
-            Ok(meta) if names.peek().is_none() => {
+            Ok(meta) if last => {
                 return if meta.is_file() {
-                    Place::File(plain)
+                    Place::File(plain, meta.len())
                 } else {
                     Place::Missing
                 };
             }
+            Ok(meta) if meta.is_dir() => {
+                root.plain_dirs
+                    .borrow_mut()
+                    .insert(rel_key[..end].to_owned());
+            }
             Ok(_) => {}
             Err(_) => break,
         }
+        end += 1;
     }
+    let rel = Path::new(rel_key);
     let full = root.dir.join(rel);
     if let Ok(real) = fs::canonicalize(&full) {
         if !inside(canonical_root, &real) {
             return Place::Outside;
         }
         return match fs::metadata(&real) {
-            Ok(meta) if meta.is_file() => Place::File(real),
+            Ok(meta) if meta.is_file() => Place::File(real, meta.len()),
             _ => Place::Missing,
         };
     }
@@ -217,16 +238,21 @@ fn locate(root: &EvidenceRoot, rel: &Path) -> Place {
     Place::Missing
 }
 
-fn sha256_of(path: &Path) -> Option<String> {
+/// The sha256 of the file as it was looked at: its first `len` bytes, or fewer if it has
+/// shrunk since. (Reading stops there rather than asking once more for the end of file.)
+fn sha256_of(path: &Path, len: u64) -> Option<String> {
     let mut file = fs::File::open(path).ok()?;
     let mut hasher = Sha256::new();
     let mut buf = [0u8; 16 * 1024];
-    loop {
+    let mut read = 0u64;
+    while read < len {
         let n = file.read(&mut buf).ok()?;
         if n == 0 {
             break;
         }
+        let n = n.min(usize::try_from(len - read).unwrap_or(usize::MAX));
         hasher.update(&buf[..n]);
+        read += n as u64;
     }
     Some(crate::catalog::hex(&hasher.finalize()))
 }
@@ -282,9 +308,9 @@ pub fn check(
                 FindingCode::EvidenceMissing,
                 format!("`{}` is not an existing regular file", shown()),
             )),
-            Looked::File(real, _) => {
+            Looked::File(real, len, _) => {
                 if let Some(expected) = &item.sha256 {
-                    match root.hash(&rel, &real) {
+                    match root.hash(&rel, &real, len) {
                         Some(actual) if actual.eq_ignore_ascii_case(expected) => {}
                         Some(actual) => findings.push(Finding::new(
                             FindingCode::EvidenceHashMismatch,

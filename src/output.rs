@@ -56,7 +56,9 @@ fn temporary(dir: &Path, name: &str, bytes: &[u8], sync: bool) -> io::Result<std
 }
 
 fn tempfile_in(dir: &Path, name: &str) -> io::Result<(std::path::PathBuf, fs::File)> {
-    let pid = std::process::id();
+    // The process id names the temporaries; asked for once, not once per file.
+    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    let pid = *PID.get_or_init(std::process::id);
     for attempt in 0..100u32 {
         let candidate = dir.join(format!(".{name}.{pid}.{attempt}.tmp"));
         match fs::OpenOptions::new()

@@ -78,21 +78,45 @@ pub fn read_text(path: &Path, max_size: u64) -> Result<String, Diagnostic> {
     if meta.len() > max_size {
         return Err(too_large(path, meta.len(), max_size));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    // Read one byte past the limit so a file that grows while read is still refused.
-    file.take(max_size.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| {
-            Diagnostic::error(
-                Code::Io,
-                path,
-                format!("cannot read the file: {}", io_reason(&e)),
-            )
-        })?;
+    // Room for one byte more than the file had, so one read takes it all and the next
+    // sees its end; reading stops one byte past the limit, so a file that grows while read
+    // is still refused.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).map_or(0, |n| n + 1));
+    read_up_to(&file, max_size.saturating_add(1), &mut bytes).map_err(|e| {
+        Diagnostic::error(
+            Code::Io,
+            path,
+            format!("cannot read the file: {}", io_reason(&e)),
+        )
+    })?;
     if bytes.len() as u64 > max_size {
         return Err(too_large(path, bytes.len() as u64, max_size));
     }
     text_from_bytes(path, bytes)
+}
+
+/// Appends what `file` holds to `bytes`, at most `limit` bytes, reading straight into the
+/// vector's spare room (growing it only when the file is longer than its capacity).
+fn read_up_to(mut file: &fs::File, limit: u64, bytes: &mut Vec<u8>) -> std::io::Result<()> {
+    let mut read = 0u64;
+    while read < limit {
+        if bytes.len() == bytes.capacity() {
+            bytes.reserve(8 * 1024);
+        }
+        let room = (bytes.capacity() - bytes.len())
+            .min(usize::try_from(limit - read).unwrap_or(usize::MAX));
+        let start = bytes.len();
+        bytes.resize(start + room, 0);
+        let result = file.read(&mut bytes[start..]);
+        bytes.truncate(start + *result.as_ref().unwrap_or(&0));
+        match result {
+            Ok(0) => break,
+            Ok(n) => read += n as u64,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 fn too_large(path: &Path, size: u64, max: u64) -> Diagnostic {
