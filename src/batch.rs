@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::engine::{Engine, FileOutcome};
 use crate::output;
-use crate::result::{AssessmentResult, Status};
+use crate::result::{AssessmentResult, CompactWriter, Status};
 use crate::score::Tally;
 
 /// Initial size of a worker's output buffer (bytes): a full O&M result is about 90 KB and
@@ -923,8 +923,11 @@ where
     }
 
     let window = WINDOW_PER_THREAD * threads;
-    // `buffer` is the worker's own, reused for every result and report it writes.
-    let process = |i: usize, buffer: &mut Vec<u8>| -> Result<Processed, BatchError> {
+    // `buffer` and `json` are the worker's own, reused for every result and report it writes.
+    let process = |i: usize,
+                   buffer: &mut Vec<u8>,
+                   json: &mut CompactWriter|
+     -> Result<Processed, BatchError> {
         let path = &files[i];
         if config.parse_only {
             let parsed = crate::source::read_text(path, engine.max_file_size).and_then(|text| {
@@ -952,7 +955,7 @@ where
             if config.write_results {
                 // Compact: batch results are for machines (`itss render`, jq); assess prints pretty.
                 buffer.clear();
-                serde_json::to_writer(&mut *buffer, &*result)
+                json.write(&result, buffer)
                     .map_err(|e| BatchError::Render(e.to_string()))?;
                 buffer.push(b'\n');
                 staged.push(stage(config, "results", i, "json", buffer)?);
@@ -995,6 +998,7 @@ where
             pool.broadcast(|_| {
                 let tx = tx.clone();
                 let mut buffer = Vec::with_capacity(RESULT_CAPACITY);
+                let mut json = CompactWriter::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     if i >= files.len() {
@@ -1008,7 +1012,7 @@ where
                         }
                     }
                     if stop.load(Ordering::Relaxed)
-                        || tx.send((i, process(i, &mut buffer))).is_err()
+                        || tx.send((i, process(i, &mut buffer, &mut json))).is_err()
                     {
                         break;
                     }

@@ -12,6 +12,10 @@ use crate::finding::{Finding, FindingCode};
 use crate::submission::Rating;
 use crate::text::Text;
 
+mod json;
+
+pub use json::CompactWriter;
+
 /// The `schema` value of this result format.
 pub const SCHEMA_ID: &str = "itss-result/1";
 

@@ -1,0 +1,401 @@
+//! Compact JSON of result documents for bulk runs, byte for byte what
+//! `serde_json::to_writer(result)` writes, in about half the time.
+//!
+//! Most of a result is the catalog's text about each criterion (id, level, element, title,
+//! clause; in gaps also the requirement), the same in every submission assessed against that
+//! catalog. [`CompactWriter`] encodes such a head once and keeps it; for the next result it
+//! compares the criterion's fields with the ones it kept (cheap: a few short `memcmp`s) and,
+//! when they are equal, copies the bytes instead of escaping the strings again. Everything
+//! that varies (ratings, statuses, credits, notes, findings, evidence) is written as it
+//! comes, with the keys as literals.
+//!
+//! The writer only ever reuses bytes made from equal values, so it needs no catalog and
+//! cannot go stale. Its output equals serde_json's for every result (tested over the
+//! conformance suite and generated batches); the derived `Serialize` stays the definition.
+//! Fields are destructured exhaustively, so a field added to a result type does not compile
+//! here until it is written.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::{AssessmentResult, CriterionResult, EvidenceResult, Gap, GapCriterion};
+use crate::text::Text;
+
+/// Writes results as compact JSON, remembering the criterion heads it has encoded.
+///
+/// Keep one per thread and reuse it: the memory it keeps is bounded by the criteria of the
+/// catalogs it has seen (heads are kept by catalog id and position, or by criterion id).
+#[derive(Debug, Default)]
+pub struct CompactWriter {
+    /// Per catalog id, the head of `criteria[i]` last written.
+    criteria: Map<Vec<Option<Kept>>>,
+    /// Per catalog id, by criterion id, the head of a gap criterion last written.
+    gaps: Map<Map<Kept>>,
+}
+
+/// Maps by id (foldhash).
+type Map<V> = HashMap<String, V, foldhash::fast::RandomState>;
+
+/// The catalog-constant fields of a criterion as written in `criteria` (`requirement` is
+/// `None`) or in a gap (`clause` is `None`), in field order.
+#[derive(Serialize)]
+struct Head<'a> {
+    id: &'a str,
+    level: &'a str,
+    element: &'a str,
+    title: &'a Text,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    clause: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    requirement: Option<&'a Text>,
+    key: bool,
+    weight: u32,
+}
+
+/// A head as kept: its fields, and its JSON up to its last field (no closing brace).
+#[derive(Debug)]
+struct Kept {
+    id: String,
+    level: String,
+    element: String,
+    title: Text,
+    clause: Option<String>,
+    requirement: Option<Text>,
+    key: bool,
+    weight: u32,
+    json: Vec<u8>,
+}
+
+impl Kept {
+    fn new(head: &Head<'_>) -> serde_json::Result<Kept> {
+        let mut json = serde_json::to_vec(head)?;
+        json.pop(); // the closing brace: more fields follow
+        Ok(Kept {
+            id: head.id.to_owned(),
+            level: head.level.to_owned(),
+            element: head.element.to_owned(),
+            title: head.title.clone(),
+            clause: head.clause.map(str::to_owned),
+            requirement: head.requirement.cloned(),
+            key: head.key,
+            weight: head.weight,
+            json,
+        })
+    }
+
+    fn is(&self, head: &Head<'_>) -> bool {
+        self.id == head.id
+            && self.level == head.level
+            && self.element == head.element
+            && self.title == *head.title
+            && self.clause.as_deref() == head.clause
+            && self.requirement.as_ref() == head.requirement
+            && self.key == head.key
+            && self.weight == head.weight
+    }
+}
+
+/// Writes `head` from `kept` when it holds this head, otherwise encodes it and keeps it.
+fn write_head(
+    kept: Option<&mut Kept>,
+    head: &Head<'_>,
+    out: &mut Vec<u8>,
+) -> serde_json::Result<Option<Kept>> {
+    let made = match kept {
+        Some(k) if k.is(head) => {
+            out.extend_from_slice(&k.json);
+            return Ok(None);
+        }
+        Some(k) => {
+            *k = Kept::new(head)?;
+            out.extend_from_slice(&k.json);
+            return Ok(None);
+        }
+        None => Kept::new(head)?,
+    };
+    out.extend_from_slice(&made.json);
+    Ok(Some(made))
+}
+
+/// Appends `value` as serde_json writes it.
+fn value<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> serde_json::Result<()> {
+    serde_json::to_writer(&mut *out, value)
+}
+
+/// Appends `"name":` (the name needs no escaping), after a comma unless it comes first.
+fn key(out: &mut Vec<u8>, name: &str, first: bool) {
+    if !first {
+        out.push(b',');
+    }
+    out.push(b'"');
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\":");
+}
+
+/// Appends a list, each item written by `item`.
+fn list<T>(
+    out: &mut Vec<u8>,
+    items: &[T],
+    mut item: impl FnMut(&mut Vec<u8>, &T) -> serde_json::Result<()>,
+) -> serde_json::Result<()> {
+    out.push(b'[');
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        item(out, x)?;
+    }
+    out.push(b']');
+    Ok(())
+}
+
+impl CompactWriter {
+    /// A writer that has kept nothing yet.
+    pub fn new() -> CompactWriter {
+        CompactWriter::default()
+    }
+
+    /// Appends `result` as compact JSON (no trailing newline).
+    pub fn write(
+        &mut self,
+        result: &AssessmentResult,
+        out: &mut Vec<u8>,
+    ) -> serde_json::Result<()> {
+        let AssessmentResult {
+            schema,
+            engine,
+            catalog,
+            submission,
+            generated_at,
+            as_of,
+            achieved_level,
+            achieved_level_without_waivers,
+            target_level,
+            target_met,
+            index,
+            levels,
+            elements,
+            criteria,
+            gaps,
+            waivers,
+            findings,
+        } = result;
+        out.push(b'{');
+        key(out, "schema", true);
+        value(out, schema)?;
+        key(out, "engine", false);
+        value(out, engine)?;
+        key(out, "catalog", false);
+        value(out, catalog)?;
+        key(out, "submission", false);
+        value(out, submission)?;
+        if let Some(at) = generated_at {
+            key(out, "generated_at", false);
+            value(out, at)?;
+        }
+        key(out, "as_of", false);
+        value(out, as_of)?;
+        key(out, "achieved_level", false);
+        value(out, achieved_level)?;
+        key(out, "achieved_level_without_waivers", false);
+        value(out, achieved_level_without_waivers)?;
+        key(out, "target_level", false);
+        value(out, target_level)?;
+        key(out, "target_met", false);
+        value(out, target_met)?;
+        key(out, "index", false);
+        value(out, index)?;
+        key(out, "levels", false);
+        value(out, levels)?;
+        key(out, "elements", false);
+        value(out, elements)?;
+
+        key(out, "criteria", false);
+        let kept = kept_for(&mut self.criteria, &catalog.id);
+        if kept.len() < criteria.len() {
+            kept.resize_with(criteria.len(), || None);
+        }
+        out.push(b'[');
+        for (i, (c, slot)) in criteria.iter().zip(kept.iter_mut()).enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            criterion(c, slot, out)?;
+        }
+        out.push(b']');
+
+        key(out, "gaps", false);
+        let kept = kept_for(&mut self.gaps, &catalog.id);
+        list(out, gaps, |out, g| gap(g, kept, out))?;
+        key(out, "waivers", false);
+        value(out, waivers)?;
+        key(out, "findings", false);
+        value(out, findings)?;
+        out.push(b'}');
+        Ok(())
+    }
+}
+
+/// `map.entry(id).or_default()`, without allocating the key when it is there.
+fn kept_for<'m, V: Default>(map: &'m mut Map<V>, id: &str) -> &'m mut V {
+    if !map.contains_key(id) {
+        map.insert(id.to_owned(), V::default());
+    }
+    map.get_mut(id)
+        .unwrap_or_else(|| unreachable!("inserted above"))
+}
+
+fn criterion(
+    c: &CriterionResult,
+    slot: &mut Option<Kept>,
+    out: &mut Vec<u8>,
+) -> serde_json::Result<()> {
+    let CriterionResult {
+        id,
+        level,
+        element,
+        title,
+        clause,
+        key: is_key,
+        weight,
+        rating,
+        status,
+        credit,
+        note,
+        findings,
+        evidence,
+        metrics,
+    } = c;
+    let head = Head {
+        id,
+        level,
+        element,
+        title,
+        clause: clause.as_deref(),
+        requirement: None,
+        key: *is_key,
+        weight: *weight,
+    };
+    if let Some(made) = write_head(slot.as_mut(), &head, out)? {
+        *slot = Some(made);
+    }
+    key(out, "rating", false);
+    match rating {
+        Some(r) => {
+            out.push(b'"');
+            out.extend_from_slice(r.as_str().as_bytes());
+            out.push(b'"');
+        }
+        None => out.extend_from_slice(b"null"),
+    }
+    key(out, "status", false);
+    out.push(b'"');
+    out.extend_from_slice(status.as_str().as_bytes());
+    out.push(b'"');
+    key(out, "credit", false);
+    value(out, credit)?;
+    if let Some(note) = note {
+        key(out, "note", false);
+        value(out, note)?;
+    }
+    key(out, "findings", false);
+    value(out, findings)?;
+    key(out, "evidence", false);
+    list(out, evidence, evidence_item)?;
+    if !metrics.is_empty() {
+        key(out, "metrics", false);
+        value(out, metrics)?;
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+fn evidence_item(out: &mut Vec<u8>, e: &EvidenceResult) -> serde_json::Result<()> {
+    let EvidenceResult {
+        path,
+        title,
+        dated,
+        valid,
+        findings,
+    } = e;
+    out.push(b'{');
+    key(out, "path", true);
+    value(out, path)?;
+    if let Some(title) = title {
+        key(out, "title", false);
+        value(out, title)?;
+    }
+    if let Some(dated) = dated {
+        key(out, "dated", false);
+        value(out, dated)?;
+    }
+    key(out, "valid", false);
+    out.extend_from_slice(if *valid { b"true" } else { b"false" });
+    key(out, "findings", false);
+    value(out, findings)?;
+    out.push(b'}');
+    Ok(())
+}
+
+fn gap(g: &Gap, kept: &mut Map<Kept>, out: &mut Vec<u8>) -> serde_json::Result<()> {
+    let Gap {
+        kind,
+        level,
+        prerequisites,
+        criteria,
+        elements,
+    } = g;
+    out.push(b'{');
+    key(out, "kind", true);
+    value(out, kind)?;
+    key(out, "level", false);
+    value(out, level)?;
+    key(out, "prerequisites", false);
+    value(out, prerequisites)?;
+    key(out, "criteria", false);
+    list(out, criteria, |out, c| gap_criterion(c, kept, out))?;
+    key(out, "elements", false);
+    value(out, elements)?;
+    out.push(b'}');
+    Ok(())
+}
+
+fn gap_criterion(
+    c: &GapCriterion,
+    kept: &mut Map<Kept>,
+    out: &mut Vec<u8>,
+) -> serde_json::Result<()> {
+    let GapCriterion {
+        id,
+        level,
+        element,
+        title,
+        requirement,
+        key: is_key,
+        weight,
+        status,
+        findings,
+    } = c;
+    let head = Head {
+        id,
+        level,
+        element,
+        title,
+        clause: None,
+        requirement: Some(requirement),
+        key: *is_key,
+        weight: *weight,
+    };
+    if let Some(made) = write_head(kept.get_mut(id.as_str()), &head, out)? {
+        kept.insert(id.clone(), made);
+    }
+    key(out, "status", false);
+    out.push(b'"');
+    out.extend_from_slice(status.as_str().as_bytes());
+    out.push(b'"');
+    key(out, "findings", false);
+    value(out, findings)?;
+    out.push(b'}');
+    Ok(())
+}

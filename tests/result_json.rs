@@ -1,0 +1,162 @@
+//! `CompactWriter` (the batch's result writer) writes what `serde_json::to_writer` writes,
+//! byte for byte: over every conformance case (waivers, metrics, applicability, evidence
+//! findings, several catalogs) and a generated batch, with one writer reused across all of
+//! them in an interleaved order, so kept heads meet results of other catalogs, other levels
+//! and other gaps.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use itss::assess::Options;
+use itss::catalog;
+use itss::engine::{Catalogs, Engine, FileOutcome};
+use itss::result::{AssessmentResult, CompactWriter};
+use itss::sample::{self, SampleConfig};
+use itss::source::DEFAULT_MAX_FILE_SIZE;
+
+/// The `key: value` of a flat case.yaml line.
+fn case_value(case: &str, key: &str) -> Option<String> {
+    case.lines()
+        .find_map(|l| l.strip_prefix(&format!("{key}: ")))
+        .map(|v| v.trim().to_owned())
+}
+
+fn conformance_results() -> Vec<AssessmentResult> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/cases");
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    let mut results = Vec::new();
+    for dir in dirs {
+        let case = fs::read_to_string(dir.join("case.yaml")).unwrap();
+        let catalog = case_value(&case, "catalog").expect("every case names its catalog");
+        let Ok(catalogs) = Catalogs::from_file(&dir.join(catalog), DEFAULT_MAX_FILE_SIZE) else {
+            continue;
+        };
+        let mut engine = Engine::new(catalogs);
+        if let Some(waivers) = case_value(&case, "waivers") {
+            engine.waivers =
+                itss::waiver::load(&dir.join(waivers), DEFAULT_MAX_FILE_SIZE).unwrap_or_default();
+        }
+        engine.options = Options {
+            skip_evidence_files: case.contains("--no-evidence-files"),
+            // Every other case with `generated_at`, an optional top-level field.
+            generated_at: (results.len() % 2 == 0).then(|| "2026-11-28T10:00:00Z".to_owned()),
+            ..Options::default()
+        };
+        if let FileOutcome::Assessed { result, .. } =
+            engine.assess_file(&dir.join("submission.yaml"))
+        {
+            results.push(*result);
+        }
+    }
+    results
+}
+
+fn generated_results(count: u64) -> Vec<AssessmentResult> {
+    let dir = tempfile::tempdir().unwrap();
+    let load = catalog::bundled("itss-om").unwrap();
+    let om = load.catalog.unwrap();
+    sample::generate(
+        &om,
+        &SampleConfig {
+            count,
+            seed: 7,
+            out: dir.path().to_path_buf(),
+            evidence: true,
+            invalid_per_mille: 0,
+        },
+    )
+    .unwrap();
+    let engine = Engine::new(Catalogs::bundled().unwrap());
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut stack = vec![dir.path().to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() && !path.ends_with("evidence") {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+        .iter()
+        .filter_map(|f| match engine.assess_file(f) {
+            FileOutcome::Assessed { result, .. } => Some(*result),
+            FileOutcome::Invalid { .. } => None,
+        })
+        .collect()
+}
+
+#[test]
+fn compact_writer_writes_what_serde_json_writes() {
+    let conformance = conformance_results();
+    let generated = generated_results(60);
+    assert!(
+        conformance.len() >= 50,
+        "{} conformance results",
+        conformance.len()
+    );
+    assert!(
+        generated.len() >= 50,
+        "{} generated results",
+        generated.len()
+    );
+
+    // Interleaved, then each list again: heads are kept, replaced and reused.
+    let mut order: Vec<&AssessmentResult> = Vec::new();
+    for i in 0..conformance.len().max(generated.len()) {
+        order.extend(conformance.get(i));
+        order.extend(generated.get(i));
+    }
+    order.extend(&generated);
+    order.extend(&conformance);
+
+    let mut writer = CompactWriter::new();
+    let mut out = Vec::new();
+    for result in order {
+        out.clear();
+        writer.write(result, &mut out).unwrap();
+        let expected = serde_json::to_vec(result).unwrap();
+        assert!(
+            out == expected,
+            "{}: the compact writer differs from serde_json:\n{}\n{}",
+            result.submission.id,
+            String::from_utf8_lossy(&out),
+            String::from_utf8_lossy(&expected)
+        );
+    }
+}
+
+#[test]
+fn a_changed_head_is_written_as_it_now_is() {
+    let mut result = generated_results(1).pop().unwrap();
+    let mut writer = CompactWriter::new();
+    let mut out = Vec::new();
+    writer.write(&result, &mut out).unwrap();
+    // Same catalog id, same positions, other texts: nothing kept may be reused.
+    for c in &mut result.criteria {
+        c.title.zh.push('★');
+        c.clause = None;
+        c.weight += 1;
+    }
+    for gap in &mut result.gaps {
+        for c in &mut gap.criteria {
+            c.requirement.zh.push_str("\"\n");
+            c.key = !c.key;
+        }
+    }
+    out.clear();
+    writer.write(&result, &mut out).unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        serde_json::to_string(&result).unwrap()
+    );
+}
