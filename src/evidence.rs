@@ -2,6 +2,7 @@
 //! symlinks), existence, sha256 and the date rules. Every item is checked against every rule
 //! it can be checked against and reports every rule it fails.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -121,11 +122,18 @@ fn walk_lexically<'a>(path: &'a str, mut step: impl FnMut(Option<&'a str>) -> bo
 /// Resolves `path` lexically against the directory: `None` when it is absolute, names a
 /// drive, holds a NUL, or climbs out with `..`. Backslashes count as separators.
 pub fn lexical_relative(path: &str) -> Option<PathBuf> {
-    lexical_key(path).map(PathBuf::from)
+    lexical_key(path).map(|key| PathBuf::from(key.as_ref()))
 }
 
-/// [`lexical_relative`] as its names joined by `/`: the key a path is remembered by.
-fn lexical_key(path: &str) -> Option<String> {
+/// [`lexical_relative`] as its names joined by `/`: the key a path is remembered by. A path
+/// already written that way (the usual `evidence/a.pdf`) is its own key.
+fn lexical_key(path: &str) -> Option<Cow<'_, str>> {
+    let plain =
+        !path.contains('\\') && path.split('/').all(|name| !matches!(name, "" | "." | ".."));
+    if plain {
+        // Only an absolute path, a drive or a NUL can still be wrong with it.
+        return lexically_inside(path).then_some(Cow::Borrowed(path));
+    }
     let mut parts: Vec<&str> = Vec::new();
     let inside = walk_lexically(path, |name| match name {
         Some(name) => {
@@ -134,7 +142,7 @@ fn lexical_key(path: &str) -> Option<String> {
         }
         None => parts.pop().is_some(),
     });
-    inside.then(|| parts.join("/"))
+    inside.then(|| Cow::Owned(parts.join("/")))
 }
 
 /// Whether [`lexical_relative`] would resolve `path`, without building the path.
@@ -243,7 +251,8 @@ fn locate(root: &EvidenceRoot, rel_key: &str) -> Place {
 fn sha256_of(path: &Path, len: u64) -> Option<String> {
     let mut file = fs::File::open(path).ok()?;
     let mut hasher = Sha256::new();
-    let mut buf = [0u8; 16 * 1024];
+    // Evidence files are often small: a buffer of the file's size, not a zeroed 16 KiB.
+    let mut buf = vec![0u8; usize::try_from(len).map_or(16 * 1024, |n| n.clamp(1, 16 * 1024))];
     let mut read = 0u64;
     while read < len {
         let n = file.read(&mut buf).ok()?;
