@@ -128,11 +128,8 @@ pub fn lexical_relative(path: &str) -> Option<PathBuf> {
 /// [`lexical_relative`] as its names joined by `/`: the key a path is remembered by. A path
 /// already written that way (the usual `evidence/a.pdf`) is its own key.
 fn lexical_key(path: &str) -> Option<Cow<'_, str>> {
-    let plain =
-        !path.contains('\\') && path.split('/').all(|name| !matches!(name, "" | "." | ".."));
-    if plain {
-        // Only an absolute path, a drive or a NUL can still be wrong with it.
-        return lexically_inside(path).then_some(Cow::Borrowed(path));
+    if is_key_form(path) {
+        return Some(Cow::Borrowed(path));
     }
     let mut parts: Vec<&str> = Vec::new();
     let inside = walk_lexically(path, |name| match name {
@@ -143,6 +140,30 @@ fn lexical_key(path: &str) -> Option<Cow<'_, str>> {
         None => parts.pop().is_some(),
     });
     inside.then(|| Cow::Owned(parts.join("/")))
+}
+
+/// Whether `path` is already a key: names joined by single `/`, none of them empty, `.` or
+/// `..`, with no backslash or NUL and no drive (one pass over the bytes; any other path is
+/// left to the general walk).
+fn is_key_form(path: &str) -> bool {
+    let b = path.as_bytes();
+    if b.len() >= 2 && b[1] == b':' && b[0].is_ascii_alphabetic() {
+        return false;
+    }
+    let mut start = 0;
+    for (i, &c) in b.iter().chain(std::iter::once(&b'/')).enumerate() {
+        match c {
+            b'\\' | 0 => return false,
+            b'/' => {
+                if matches!(&b[start..i], b"" | b"." | b"..") {
+                    return false;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    true
 }
 
 /// Whether [`lexical_relative`] would resolve `path`, without building the path.
@@ -401,12 +422,20 @@ mod tests {
             "",
             "a//b/.",
             "a\\..\\..",
+            "evidence/sub/a b.pdf",
+            "c:",
+            "./a",
+            "a/",
+            "a/b/..",
         ] {
             assert_eq!(
                 lexically_inside(path),
                 lexical_relative(path).is_some(),
                 "{path}"
             );
+            if is_key_form(path) {
+                assert_eq!(lexical_key(path).as_deref(), Some(path), "{path}");
+            }
         }
     }
 
