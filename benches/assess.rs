@@ -88,8 +88,18 @@ fn bench(c: &mut Criterion) {
     g.bench_function("assess (--no-evidence-files)", |b| {
         b.iter(|| assess::assess(&catalog, &sub, &[], &no_files))
     });
-    g.bench_function("result to JSON", |b| {
+    g.bench_function("result to JSON (serde_json)", |b| {
         b.iter(|| serde_json::to_string(&result).unwrap())
+    });
+    // What `itss batch` does: one writer per thread, heads kept from the previous result.
+    let mut writer = itss::result::CompactWriter::new();
+    let mut out = Vec::with_capacity(256 * 1024);
+    g.bench_function("result to JSON (CompactWriter, reused)", |b| {
+        b.iter(|| {
+            out.clear();
+            writer.write(&result, &mut out).unwrap();
+            out.len()
+        })
     });
     g.bench_function("render HTML report", |b| {
         b.iter(|| {

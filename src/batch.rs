@@ -2,7 +2,8 @@
 //! stream results, reports, `errors.jsonl`, `summary.csv` and the cohort statistics to an
 //! output directory.
 //!
-//! Each thread of the rayon pool takes the next file, assesses it, writes its result and
+//! Each thread of the rayon pool takes the next file, assesses it, writes its result (with
+//! its own [`CompactWriter`], which copies the catalog text it has already encoded) and
 //! reports under temporary names, and sends a small record to the writer (this thread), which
 //! takes records in input order: it decides duplicate ids and file names, renames the files
 //! into place and folds the summary. A thread never runs more than `WINDOW_PER_THREAD` files
