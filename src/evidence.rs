@@ -198,14 +198,15 @@ fn locate(root: &EvidenceRoot, rel_key: &str) -> Place {
     // (one lstat per component not yet known to be a plain directory, instead of resolving
     // the whole path).
     let mut plain = canonical_root.clone();
-    let mut names = rel_key.split('/').peekable();
-    let mut end = 0;
-    while let Some(name) = names.next() {
+    let mut start = 0;
+    for name in rel_key.split('/') {
+        // `so_far`: the key up to and including this name.
+        let end = start + name.len();
+        let so_far = &rel_key[..end];
+        let last = end == rel_key.len();
+        start = end + 1;
         plain.push(name);
-        end += name.len();
-        let last = names.peek().is_none();
-        if !last && root.plain_dirs.borrow().contains(&rel_key[..end]) {
-            end += 1;
+        if !last && root.plain_dirs.borrow().contains(so_far) {
             continue;
         }
         match fs::symlink_metadata(&plain) {
@@ -218,14 +219,11 @@ fn locate(root: &EvidenceRoot, rel_key: &str) -> Place {
                 };
             }
             Ok(meta) if meta.is_dir() => {
-                root.plain_dirs
-                    .borrow_mut()
-                    .insert(rel_key[..end].to_owned());
+                root.plain_dirs.borrow_mut().insert(so_far.to_owned());
             }
             Ok(_) => {}
             Err(_) => break,
         }
-        end += 1;
     }
     let rel = Path::new(rel_key);
     let full = root.dir.join(rel);
@@ -437,6 +435,54 @@ mod tests {
                 assert_eq!(lexical_key(path).as_deref(), Some(path), "{path}");
             }
         }
+    }
+
+    /// Folders remembered as plain directories within one submission never let a symlinked
+    /// folder, or a file under one, pass for a plain one.
+    #[cfg(unix)]
+    #[test]
+    fn remembered_folders_do_not_hide_symlinks() {
+        use std::os::unix::fs::symlink;
+
+        let tmp = tempfile::tempdir().unwrap();
+        let outside = tmp.path().join("outside");
+        let dir = tmp.path().join("submission");
+        fs::create_dir_all(dir.join("docs/sub")).unwrap();
+        fs::create_dir_all(&outside).unwrap();
+        for file in ["docs/a.pdf", "docs/sub/c.pdf"] {
+            fs::write(dir.join(file), b"x").unwrap();
+        }
+        fs::write(outside.join("b.pdf"), b"x").unwrap();
+        symlink(&outside, dir.join("away")).unwrap();
+        symlink("docs", dir.join("alias")).unwrap();
+        symlink("../../outside/b.pdf", dir.join("docs/leak.pdf")).unwrap();
+
+        let root = EvidenceRoot::new(&dir, true);
+        let rule = EvidenceRule::default();
+        let as_of = Date::new(2026, 1, 1).unwrap();
+        let codes = |path: &str| -> Vec<FindingCode> {
+            let item = EvidenceItem {
+                path: path.to_owned(),
+                sha256: None,
+                dated: None,
+                title: None,
+            };
+            check(&item, &rule, &root, as_of)
+                .findings
+                .iter()
+                .map(|f| f.code)
+                .collect()
+        };
+        // In this order, so `docs` and `docs/sub` are remembered before the others.
+        assert_eq!(codes("docs/a.pdf"), []);
+        assert_eq!(codes("docs/sub/c.pdf"), []);
+        assert_eq!(codes("docs/leak.pdf"), [FindingCode::EvidenceOutside]);
+        assert_eq!(codes("away/b.pdf"), [FindingCode::EvidenceOutside]);
+        assert_eq!(codes("alias/a.pdf"), []);
+        assert_eq!(codes("alias/sub/c.pdf"), []);
+        assert_eq!(codes("docs/missing.pdf"), [FindingCode::EvidenceMissing]);
+        assert_eq!(codes("docs/sub"), [FindingCode::EvidenceMissing]);
+        assert_eq!(codes("docs/a.pdf/x"), [FindingCode::EvidenceMissing]);
     }
 
     #[test]
