@@ -123,14 +123,26 @@ fn value<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> serde_json::Res
     serde_json::to_writer(&mut *out, value)
 }
 
+/// Appends `,"name":` and then `v` as serde_json writes it.
+fn field<T: Serialize + ?Sized>(out: &mut Vec<u8>, name: &str, v: &T) -> serde_json::Result<()> {
+    key(out, name, false);
+    value(out, v)
+}
+
+/// Appends `"s"`: a string that needs no escaping (a key, a status or rating name).
+fn plain_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
+}
+
 /// Appends `"name":` (the name needs no escaping), after a comma unless it comes first.
 fn key(out: &mut Vec<u8>, name: &str, first: bool) {
     if !first {
         out.push(b',');
     }
-    out.push(b'"');
-    out.extend_from_slice(name.as_bytes());
-    out.extend_from_slice(b"\":");
+    plain_str(out, name);
+    out.push(b':');
 }
 
 /// Appends a list, each item written by `item`.
@@ -184,32 +196,24 @@ impl CompactWriter {
         out.push(b'{');
         key(out, "schema", true);
         value(out, schema)?;
-        key(out, "engine", false);
-        value(out, engine)?;
-        key(out, "catalog", false);
-        value(out, catalog)?;
-        key(out, "submission", false);
-        value(out, submission)?;
+        field(out, "engine", engine)?;
+        field(out, "catalog", catalog)?;
+        field(out, "submission", submission)?;
         if let Some(at) = generated_at {
-            key(out, "generated_at", false);
-            value(out, at)?;
+            field(out, "generated_at", at)?;
         }
-        key(out, "as_of", false);
-        value(out, as_of)?;
-        key(out, "achieved_level", false);
-        value(out, achieved_level)?;
-        key(out, "achieved_level_without_waivers", false);
-        value(out, achieved_level_without_waivers)?;
-        key(out, "target_level", false);
-        value(out, target_level)?;
-        key(out, "target_met", false);
-        value(out, target_met)?;
-        key(out, "index", false);
-        value(out, index)?;
-        key(out, "levels", false);
-        value(out, levels)?;
-        key(out, "elements", false);
-        value(out, elements)?;
+        field(out, "as_of", as_of)?;
+        field(out, "achieved_level", achieved_level)?;
+        field(
+            out,
+            "achieved_level_without_waivers",
+            achieved_level_without_waivers,
+        )?;
+        field(out, "target_level", target_level)?;
+        field(out, "target_met", target_met)?;
+        field(out, "index", index)?;
+        field(out, "levels", levels)?;
+        field(out, "elements", elements)?;
 
         key(out, "criteria", false);
         let kept = kept_for(&mut self.criteria, &catalog.id);
@@ -228,10 +232,8 @@ impl CompactWriter {
         key(out, "gaps", false);
         let kept = kept_for(&mut self.gaps, &catalog.id);
         list(out, gaps, |out, g| gap(g, kept, out))?;
-        key(out, "waivers", false);
-        value(out, waivers)?;
-        key(out, "findings", false);
-        value(out, findings)?;
+        field(out, "waivers", waivers)?;
+        field(out, "findings", findings)?;
         out.push(b'}');
         Ok(())
     }
@@ -282,30 +284,20 @@ fn criterion(
     }
     key(out, "rating", false);
     match rating {
-        Some(r) => {
-            out.push(b'"');
-            out.extend_from_slice(r.as_str().as_bytes());
-            out.push(b'"');
-        }
+        Some(r) => plain_str(out, r.as_str()),
         None => out.extend_from_slice(b"null"),
     }
     key(out, "status", false);
-    out.push(b'"');
-    out.extend_from_slice(status.as_str().as_bytes());
-    out.push(b'"');
-    key(out, "credit", false);
-    value(out, credit)?;
+    plain_str(out, status.as_str());
+    field(out, "credit", credit)?;
     if let Some(note) = note {
-        key(out, "note", false);
-        value(out, note)?;
+        field(out, "note", note)?;
     }
-    key(out, "findings", false);
-    value(out, findings)?;
+    field(out, "findings", findings)?;
     key(out, "evidence", false);
     list(out, evidence, evidence_item)?;
     if !metrics.is_empty() {
-        key(out, "metrics", false);
-        value(out, metrics)?;
+        field(out, "metrics", metrics)?;
     }
     out.push(b'}');
     Ok(())
@@ -323,17 +315,14 @@ fn evidence_item(out: &mut Vec<u8>, e: &EvidenceResult) -> serde_json::Result<()
     key(out, "path", true);
     value(out, path)?;
     if let Some(title) = title {
-        key(out, "title", false);
-        value(out, title)?;
+        field(out, "title", title)?;
     }
     if let Some(dated) = dated {
-        key(out, "dated", false);
-        value(out, dated)?;
+        field(out, "dated", dated)?;
     }
     key(out, "valid", false);
     out.extend_from_slice(if *valid { b"true" } else { b"false" });
-    key(out, "findings", false);
-    value(out, findings)?;
+    field(out, "findings", findings)?;
     out.push(b'}');
     Ok(())
 }
@@ -349,14 +338,11 @@ fn gap(g: &Gap, kept: &mut Map<Kept>, out: &mut Vec<u8>) -> serde_json::Result<(
     out.push(b'{');
     key(out, "kind", true);
     value(out, kind)?;
-    key(out, "level", false);
-    value(out, level)?;
-    key(out, "prerequisites", false);
-    value(out, prerequisites)?;
+    field(out, "level", level)?;
+    field(out, "prerequisites", prerequisites)?;
     key(out, "criteria", false);
     list(out, criteria, |out, c| gap_criterion(c, kept, out))?;
-    key(out, "elements", false);
-    value(out, elements)?;
+    field(out, "elements", elements)?;
     out.push(b'}');
     Ok(())
 }
@@ -391,11 +377,8 @@ fn gap_criterion(
         kept.insert(id.clone(), made);
     }
     key(out, "status", false);
-    out.push(b'"');
-    out.extend_from_slice(status.as_str().as_bytes());
-    out.push(b'"');
-    key(out, "findings", false);
-    value(out, findings)?;
+    plain_str(out, status.as_str());
+    field(out, "findings", findings)?;
     out.push(b'}');
     Ok(())
 }
