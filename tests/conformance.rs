@@ -15,6 +15,10 @@ use std::process::Command;
 
 use serde_json::Value;
 
+mod common;
+
+use common::{case_args, case_field, case_submission};
+
 const MISSING: &str = "<missing>";
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -55,29 +59,6 @@ fn restore_symlinks(evidence: &Path) {
             std::os::unix::fs::symlink(&text, &path).unwrap();
         }
     }
-}
-
-/// `key: value` lines of case.yaml (the suite uses flat keys, flow lists and block text).
-fn case_field(case_yaml: &str, key: &str) -> Option<String> {
-    case_yaml.lines().find_map(|line| {
-        let rest = line.strip_prefix(key)?.strip_prefix(':')?;
-        let value = rest.trim();
-        (!value.is_empty() && !value.starts_with('|'))
-            .then(|| value.trim_matches(['"', '\'']).to_owned())
-    })
-}
-
-fn case_args(case_yaml: &str) -> Vec<String> {
-    case_field(case_yaml, "args")
-        .map(|v| {
-            v.trim_start_matches('[')
-                .trim_end_matches(']')
-                .split(',')
-                .map(|s| s.trim().trim_matches(['"', '\'']).to_owned())
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 fn get(v: &Value, key: &str) -> Value {
@@ -158,13 +139,7 @@ fn run_case(dir: &Path) -> Result<(), String> {
     let expected: Value =
         serde_json::from_str(&fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
     let catalog = case_field(&case_yaml, "catalog").ok_or("case.yaml has no catalog")?;
-    let submission = case_field(&case_yaml, "submission").unwrap_or_else(|| {
-        if dir.join("submission.json").exists() {
-            "submission.json".into()
-        } else {
-            "submission.yaml".into()
-        }
-    });
+    let submission = case_submission(dir, &case_yaml);
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_itss"));
     cmd.current_dir(dir).args([
         "assess",

@@ -16,12 +16,9 @@ use itss::result::{AssessmentResult, CompactWriter};
 use itss::sample::{self, SampleConfig};
 use itss::source::DEFAULT_MAX_FILE_SIZE;
 
-/// The `key: value` of a flat case.yaml line.
-fn case_value(case: &str, key: &str) -> Option<String> {
-    case.lines()
-        .find_map(|l| l.strip_prefix(&format!("{key}: ")))
-        .map(|v| v.trim().to_owned())
-}
+mod common;
+
+use common::{case_args, case_field, case_submission};
 
 fn conformance_results() -> Vec<AssessmentResult> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/cases");
@@ -33,23 +30,28 @@ fn conformance_results() -> Vec<AssessmentResult> {
     let mut results = Vec::new();
     for dir in dirs {
         let case = fs::read_to_string(dir.join("case.yaml")).unwrap();
-        let catalog = case_value(&case, "catalog").expect("every case names its catalog");
+        let catalog = case_field(&case, "catalog").expect("every case names its catalog");
         let Ok(catalogs) = Catalogs::from_file(&dir.join(catalog), DEFAULT_MAX_FILE_SIZE) else {
             continue;
         };
         let mut engine = Engine::new(catalogs);
-        if let Some(waivers) = case_value(&case, "waivers") {
+        if let Some(waivers) = case_field(&case, "waivers") {
             engine.waivers =
                 itss::waiver::load(&dir.join(waivers), DEFAULT_MAX_FILE_SIZE).unwrap_or_default();
         }
+        let args = case_args(&case);
+        let after = |flag: &str| {
+            let at = args.iter().position(|a| a == flag)?;
+            args.get(at + 1)
+        };
         engine.options = Options {
-            skip_evidence_files: case.contains("--no-evidence-files"),
+            skip_evidence_files: args.iter().any(|a| a == "--no-evidence-files"),
+            as_of: after("--as-of").map(|d| d.parse().unwrap()),
             // Every other case with `generated_at`, an optional top-level field.
             generated_at: (results.len() % 2 == 0).then(|| "2026-11-28T10:00:00Z".to_owned()),
-            ..Options::default()
         };
         if let FileOutcome::Assessed { result, .. } =
-            engine.assess_file(&dir.join("submission.yaml"))
+            engine.assess_file(&dir.join(case_submission(&dir, &case)))
         {
             results.push(*result);
         }
