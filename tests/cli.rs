@@ -346,6 +346,16 @@ fn catalog_list_and_show() {
     assert!(text.contains("188"), "{text}");
 }
 
+/// `itss batch` over `in/` into `out/`, on two threads, without opening evidence files.
+const BATCH_IN_TO_OUT: [&str; 7] = [
+    "batch",
+    "in",
+    "--out",
+    "out",
+    "--no-evidence-files",
+    "-j",
+    "2",
+];
 #[test]
 fn batch_writes_results_summaries_and_errors() {
     let dir = tempfile::tempdir().unwrap();
@@ -366,18 +376,7 @@ fn batch_writes_results_summaries_and_errors() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let assert = itss(dir.path())
-        .args([
-            "batch",
-            "in",
-            "--out",
-            "out",
-            "--no-evidence-files",
-            "-j",
-            "2",
-        ])
-        .assert()
-        .code(1);
+    let assert = itss(dir.path()).args(BATCH_IN_TO_OUT).assert().code(1);
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert!(
         stderr.contains("assessed 2 · invalid 2 (1 duplicate ids)"),
@@ -529,18 +528,7 @@ fn a_mixed_batch_summarises_each_catalog_from_its_own_results() {
             .assert()
             .success();
     }
-    let run = itss(dir.path())
-        .args([
-            "batch",
-            "in",
-            "--out",
-            "out",
-            "--no-evidence-files",
-            "-j",
-            "2",
-        ])
-        .output()
-        .unwrap();
+    let run = itss(dir.path()).args(BATCH_IN_TO_OUT).output().unwrap();
     // 1 when a generated file is invalid on purpose; never an error exit.
     assert!(matches!(run.status.code(), Some(0 | 1)), "{run:?}");
     let out = dir.path().join("out");
