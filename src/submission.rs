@@ -111,7 +111,7 @@ pub struct Answer {
     #[serde(default)]
     pub evidence: Vec<EvidenceItem>,
     /// Metric values (absent or null = missing).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "sorted_map")]
     pub metrics: BTreeMap<String, Value>,
 }
 
@@ -145,7 +145,51 @@ struct RawSubmission {
 fn null_as_empty<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<BTreeMap<String, Answer>, D::Error> {
-    Ok(Option::<BTreeMap<String, Answer>>::deserialize(d)?.unwrap_or_default())
+    struct Answers;
+    impl<'de> serde::de::Visitor<'de> for Answers {
+        type Value = BTreeMap<String, Answer>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map of answers or null")
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(BTreeMap::new())
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(BTreeMap::new())
+        }
+        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            sorted_map(d)
+        }
+    }
+    d.deserialize_option(Answers)
+}
+
+/// A map read entry by entry into a list and built in one go: the entries of a parsed
+/// document come in key order, and building from a sorted list is far cheaper than inserting
+/// one at a time. A repeated key keeps its last value, as inserting would.
+fn sorted_map<'de, D, V>(d: D) -> Result<BTreeMap<String, V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct Entries<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Entries<V> {
+        type Value = BTreeMap<String, V>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+            while let Some(entry) = map.next_entry()? {
+                entries.push(entry);
+            }
+            Ok(entries.into_iter().collect())
+        }
+    }
+    d.deserialize_map(Entries(std::marker::PhantomData))
 }
 
 fn opt_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
