@@ -48,7 +48,7 @@ pub struct Catalog {
     pub digest: String,
     /// Where it was loaded from (`rules/<file>` for bundled catalogs).
     pub source: PathBuf,
-    criterion_index: HashMap<String, usize>,
+    criterion_index: HashMap<String, usize, foldhash::fast::RandomState>,
 }
 
 /// A maturity level.
@@ -352,10 +352,11 @@ pub fn from_text(path: &Path, text: String, max_size: u64, shipped: bool) -> Cat
 
 /// Lowercase hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
+    for &b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0xf)]));
     }
     s
 }
@@ -549,7 +550,10 @@ fn validate(
 
     // Criteria.
     let mut criteria = Vec::with_capacity(raw.criteria.len());
-    let mut criterion_index = HashMap::with_capacity(raw.criteria.len());
+    let mut criterion_index = HashMap::with_capacity_and_hasher(
+        raw.criteria.len(),
+        foldhash::fast::RandomState::default(),
+    );
     let mut per_level = vec![0usize; raw.levels.len()];
     for (i, c) in raw.criteria.iter().enumerate() {
         let at = |field: &str| format!("/criteria/{i}/{field}");
@@ -773,4 +777,15 @@ pub fn bundled_ids() -> Vec<&'static str> {
                 .unwrap_or(name)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_is_lowercase_two_digits_a_byte() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff, 0x10]), "000fa5ff10");
+        assert_eq!(hex(&[]), "");
+    }
 }
