@@ -162,3 +162,44 @@ fn a_changed_head_is_written_as_it_now_is() {
         serde_json::to_string(&result).unwrap()
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Strings the enterprise wrote (notes, evidence paths and titles) and finding messages
+    /// are copied as they are when nothing in them needs escaping, and escaped as serde_json
+    /// escapes them otherwise: quotes, backslashes, control characters, anything else.
+    #[test]
+    fn free_text_is_escaped_as_serde_json_escapes_it(
+        text in proptest::prelude::any::<String>(),
+        plain in "[^\"\\\\\u{0}-\u{1f}]{0,40}",
+    ) {
+        let result = with_texts(&text, &plain);
+        let mut out = Vec::new();
+        CompactWriter::new().write(&result, &mut out).unwrap();
+        proptest::prop_assert_eq!(
+            String::from_utf8(out).unwrap(),
+            serde_json::to_string(&result).unwrap()
+        );
+    }
+}
+
+/// One generated result (made once) with `a` and `b` spliced into every free text.
+fn with_texts(a: &str, b: &str) -> AssessmentResult {
+    static BASE: std::sync::OnceLock<AssessmentResult> = std::sync::OnceLock::new();
+    let mut result = BASE
+        .get_or_init(|| generated_results(1).pop().unwrap())
+        .clone();
+    for (i, c) in result.criteria.iter_mut().enumerate() {
+        let (x, y) = if i % 2 == 0 { (a, b) } else { (b, a) };
+        c.note = Some(format!("{x}{y}"));
+        for f in &mut c.findings {
+            f.message = format!("{y}{x}");
+        }
+        for e in &mut c.evidence {
+            e.path = format!("evidence/{x}");
+            e.title = Some(y.to_owned());
+        }
+    }
+    result
+}

@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::{AssessmentResult, CriterionResult, EvidenceResult, Gap, GapCriterion};
+use crate::finding::{Finding, FindingCode};
 use crate::text::Text;
 
 /// Writes results as compact JSON, remembering the criterion heads it has encoded.
@@ -127,6 +128,43 @@ fn value<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> serde_json::Res
 fn field<T: Serialize + ?Sized>(out: &mut Vec<u8>, name: &str, v: &T) -> serde_json::Result<()> {
     key(out, name, false);
     value(out, v)
+}
+
+/// Appends `s` as a JSON string, byte for byte as serde_json writes it. serde_json escapes
+/// only the quote, the backslash and the control characters below U+0020; most strings have none of them and
+/// are copied as they are, after one pass over their bytes that the compiler vectorizes.
+fn string(out: &mut Vec<u8>, s: &str) -> serde_json::Result<()> {
+    let plain = s.bytes().fold(true, |plain, b| {
+        plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
+    });
+    if plain {
+        plain_str(out, s);
+        Ok(())
+    } else {
+        value(out, s)
+    }
+}
+
+/// Appends a list of findings, as serde_json writes `Vec<Finding>`.
+fn findings(out: &mut Vec<u8>, items: &[Finding]) -> serde_json::Result<()> {
+    list(out, items, |out, f| {
+        let Finding { code, message } = f;
+        out.push(b'{');
+        key(out, "code", true);
+        plain_str(out, code.as_str());
+        key(out, "message", false);
+        string(out, message)?;
+        out.push(b'}');
+        Ok(())
+    })
+}
+
+/// Appends a list of finding codes, as serde_json writes `Vec<FindingCode>`.
+fn codes(out: &mut Vec<u8>, items: &[FindingCode]) -> serde_json::Result<()> {
+    list(out, items, |out, code| {
+        plain_str(out, code.as_str());
+        Ok(())
+    })
 }
 
 /// Appends `"s"`: a string that needs no escaping (a key, a status or rating name).
@@ -291,9 +329,11 @@ fn criterion(
     plain_str(out, status.as_str());
     field(out, "credit", credit)?;
     if let Some(note) = note {
-        field(out, "note", note)?;
+        key(out, "note", false);
+        string(out, note)?;
     }
-    field(out, "findings", findings)?;
+    key(out, "findings", false);
+    self::findings(out, findings)?;
     key(out, "evidence", false);
     list(out, evidence, evidence_item)?;
     if !metrics.is_empty() {
@@ -313,16 +353,18 @@ fn evidence_item(out: &mut Vec<u8>, e: &EvidenceResult) -> serde_json::Result<()
     } = e;
     out.push(b'{');
     key(out, "path", true);
-    value(out, path)?;
+    string(out, path)?;
     if let Some(title) = title {
-        field(out, "title", title)?;
+        key(out, "title", false);
+        string(out, title)?;
     }
     if let Some(dated) = dated {
         field(out, "dated", dated)?;
     }
     key(out, "valid", false);
     out.extend_from_slice(if *valid { b"true" } else { b"false" });
-    field(out, "findings", findings)?;
+    key(out, "findings", false);
+    codes(out, findings)?;
     out.push(b'}');
     Ok(())
 }
@@ -378,7 +420,8 @@ fn gap_criterion(
     }
     key(out, "status", false);
     plain_str(out, status.as_str());
-    field(out, "findings", findings)?;
+    key(out, "findings", false);
+    codes(out, findings)?;
     out.push(b'}');
     Ok(())
 }
