@@ -476,7 +476,10 @@ fn prerequisite_met(
     as_of: Date,
 ) -> (bool, Text) {
     let fields = &submission.organization.fields;
-    let text = |zh: String, en: String| Text { zh, en: Some(en) };
+    let text = |zh: String, en: String| Text {
+        zh: zh.into(),
+        en: Some(en.into()),
+    };
     let not_given = |field: &str| text(format!("未填写 {field}"), format!("{field}: not given"));
     match kind {
         PrerequisiteKind::Flag { field } => match fields.get(field) {

@@ -428,7 +428,7 @@ impl CatalogCohort {
     fn new(result: &AssessmentResult) -> CatalogCohort {
         CatalogCohort {
             catalog: result.catalog.id.clone(),
-            title: result.catalog.title.zh.clone(),
+            title: result.catalog.title.zh.to_string(),
             official: result.catalog.official,
             level_ids: result.levels.iter().map(|l| l.id.clone()).collect(),
             element_ids: result.elements.iter().map(|e| e.id.clone()).collect(),
@@ -439,7 +439,7 @@ impl CatalogCohort {
                     id: c.id.clone(),
                     level: c.level.clone(),
                     element: c.element.clone(),
-                    title: c.title.zh.clone(),
+                    title: c.title.zh.to_string(),
                     failed: 0,
                     counted: 0,
                     failure_rate: None,

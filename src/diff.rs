@@ -127,7 +127,7 @@ pub fn compare(old: &AssessmentResult, new: &AssessmentResult) -> ResultDiff {
                 criteria.push(CriterionChange {
                     id: c.id.clone(),
                     level: c.level.clone(),
-                    title: c.title.zh.clone(),
+                    title: c.title.zh.to_string(),
                     status: (before.status, c.status),
                     direction,
                 });

@@ -1,16 +1,21 @@
 //! Bilingual text (`{zh, en}`) and the report language.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 /// Text a person reads, in Chinese and (optionally) English.
+///
+/// Shared, not copied: a catalog's texts reach every result and report made from it, so a
+/// clone is two reference counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Text {
     /// Chinese (always present).
-    pub zh: String,
+    pub zh: Arc<str>,
     /// English.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub en: Option<String>,
+    pub en: Option<Arc<str>>,
 }
 
 impl Text {

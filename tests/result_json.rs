@@ -145,13 +145,13 @@ fn a_changed_head_is_written_as_it_now_is() {
     writer.write(&result, &mut out).unwrap();
     // Same catalog id, same positions, other texts: nothing kept may be reused.
     for c in &mut result.criteria {
-        c.title.zh.push('★');
+        c.title.zh = format!("{}★", c.title.zh).into();
         c.clause = None;
         c.weight += 1;
     }
     for gap in &mut result.gaps {
         for c in &mut gap.criteria {
-            c.requirement.zh.push_str("\"\n");
+            c.requirement.zh = format!("{}\"\n", c.requirement.zh).into();
             c.key = !c.key;
         }
     }

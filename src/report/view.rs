@@ -846,10 +846,18 @@ fn clean_opt(s: &Option<String>) -> Option<Str> {
     s.as_deref().map(clean)
 }
 
+/// [`clean`] for a text that is already shared: shared again when nothing needs cleaning.
+fn clean_shared(s: &Arc<str>) -> Str {
+    match escape::clean(s) {
+        std::borrow::Cow::Borrowed(_) => Arc::clone(s),
+        std::borrow::Cow::Owned(cleaned) => Arc::from(cleaned),
+    }
+}
+
 impl TextView {
     /// A text of the result, cleaned, for a view in `lang`.
     fn of(t: &Text, lang: Lang) -> Arc<TextView> {
-        TextView::new(clean(&t.zh), clean_opt(&t.en), lang)
+        TextView::new(clean_shared(&t.zh), t.en.as_ref().map(clean_shared), lang)
     }
 
     fn new(zh: Str, en: Option<Str>, lang: Lang) -> Arc<TextView> {
@@ -1136,7 +1144,7 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
                     labels,
                     id,
                     &Text {
-                        zh: id.to_owned(),
+                        zh: Arc::from(id),
                         en: None,
                     },
                 )
