@@ -85,7 +85,7 @@ pub fn assess(
     let answers: Vec<Option<&Answer>> = catalog
         .criteria
         .iter()
-        .map(|criterion| submission.answers.get(&criterion.id))
+        .map(|criterion| submission.answers.get(&*criterion.id))
         .collect();
     let outcomes: Vec<Outcome> = catalog
         .criteria
@@ -95,7 +95,7 @@ pub fn assess(
             let (base, mut findings, evidence) =
                 evaluate(criterion, answer, &context, &root, as_of);
             let mut status = base;
-            for w in applying.iter().filter(|w| w.criterion == criterion.id) {
+            for w in applying.iter().filter(|w| *w.criterion == *criterion.id) {
                 if w.is_active(as_of) {
                     if status != Status::NotApplicable {
                         status = Status::Waived;
@@ -151,7 +151,7 @@ pub fn assess(
         .map(|(li, level)| {
             let verdict = &verdicts[li];
             LevelResult {
-                id: level.id.clone(),
+                id: level.id.to_string(),
                 name: level.name.clone(),
                 gist: level.gist.clone(),
                 satisfied: verdict.satisfied,
@@ -174,7 +174,7 @@ pub fn assess(
                     .iter()
                     .enumerate()
                     .map(|(ei, element)| ElementScore {
-                        id: element.id.clone(),
+                        id: element.id.to_string(),
                         score: verdict.elements[ei].score(),
                         counts: verdict.counts[ei],
                     })
@@ -262,8 +262,8 @@ pub fn assess(
         },
         generated_at: options.generated_at.clone(),
         as_of,
-        achieved_level: achieved.map(|i| catalog.levels[i].id.clone()),
-        achieved_level_without_waivers: achieved_without.map(|i| catalog.levels[i].id.clone()),
+        achieved_level: achieved.map(|i| catalog.levels[i].id.to_string()),
+        achieved_level_without_waivers: achieved_without.map(|i| catalog.levels[i].id.to_string()),
         target_level: submission.target_level.clone(),
         target_met,
         index: index.score(),
@@ -272,7 +272,7 @@ pub fn assess(
             .elements
             .iter()
             .map(|e| ElementInfo {
-                id: e.id.clone(),
+                id: e.id.to_string(),
                 name: e.name.clone(),
             })
             .collect(),
@@ -691,7 +691,7 @@ fn gap(
         .zip(prerequisites)
         .filter(|(p, (met, _))| in_range(p.level) && !met)
         .map(|(p, (_, detail))| GapPrerequisite {
-            level: catalog.levels[p.level].id.clone(),
+            level: catalog.levels[p.level].id.to_string(),
             id: p.id.clone(),
             title: p.title.clone(),
             detail: detail.clone(),
@@ -705,8 +705,8 @@ fn gap(
                 if tally.is_defined() && !tally.reaches(element_threshold) {
                     weak_elements.push((level, ei));
                     elements.push(GapElement {
-                        level: catalog.levels[level].id.clone(),
-                        id: catalog.elements[ei].id.clone(),
+                        level: catalog.levels[level].id.to_string(),
+                        id: catalog.elements[ei].id.to_string(),
                         score: tally.score().unwrap_or(0.0),
                         needed: from_thousandths(element_threshold),
                     });
@@ -749,7 +749,7 @@ fn gap(
     });
     Gap {
         kind: kind.to_owned(),
-        level: catalog.levels[to].id.clone(),
+        level: catalog.levels[to].id.to_string(),
         prerequisites: unmet,
         criteria,
         elements,

@@ -436,9 +436,9 @@ impl CatalogCohort {
                 .criteria
                 .iter()
                 .map(|c| CriterionTally {
-                    id: c.id.clone(),
-                    level: c.level.clone(),
-                    element: c.element.clone(),
+                    id: c.id.to_string(),
+                    level: c.level.to_string(),
+                    element: c.element.to_string(),
                     title: c.title.zh.to_string(),
                     failed: 0,
                     counted: 0,
@@ -759,7 +759,7 @@ fn csv_row(r: &AssessmentResult, element_columns: &[String]) -> String {
     for c in &r.criteria {
         if let Some(credit) = c.credit {
             element_scores
-                .entry(c.element.as_str())
+                .entry(&*c.element)
                 .or_default()
                 .add(c.weight, (credit * 1000.0).round() as u32);
         }

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -55,7 +56,7 @@ pub struct Catalog {
 #[derive(Debug, Clone)]
 pub struct Level {
     /// Level id (e.g. "4").
-    pub id: String,
+    pub id: Arc<str>,
     /// Name (e.g. 基本级).
     pub name: Text,
     /// The level's gist (e.g. 有没有).
@@ -66,7 +67,7 @@ pub struct Level {
 #[derive(Debug, Clone)]
 pub struct Element {
     /// Element id.
-    pub id: String,
+    pub id: Arc<str>,
     /// Name.
     pub name: Text,
 }
@@ -127,7 +128,7 @@ pub enum PrerequisiteKind {
 #[derive(Debug)]
 pub struct Criterion {
     /// Id.
-    pub id: String,
+    pub id: Arc<str>,
     /// Index of its level.
     pub level: usize,
     /// Index of its element.
@@ -137,7 +138,7 @@ pub struct Criterion {
     /// The requirement.
     pub requirement: Text,
     /// The clause it comes from.
-    pub clause: Option<String>,
+    pub clause: Option<Arc<str>>,
     /// Key indicator (must conform under `threshold`).
     pub key: bool,
     /// Weight (>= 1).
@@ -186,7 +187,7 @@ impl Catalog {
 
     /// The index of a level by id.
     pub fn level_index(&self, id: &str) -> Option<usize> {
-        self.levels.iter().position(|l| l.id == id)
+        self.levels.iter().position(|l| *l.id == *id)
     }
 }
 
@@ -646,12 +647,12 @@ fn validate(
         };
         per_level[level] += 1;
         criteria.push(Criterion {
-            id: c.id.clone(),
+            id: c.id.as_str().into(),
             level,
             element,
             title: c.title.clone(),
             requirement: c.requirement.clone(),
-            clause: c.clause.clone(),
+            clause: c.clause.as_deref().map(Arc::from),
             key: c.key,
             weight,
             key_indicators: c.key_indicators.clone(),
@@ -696,7 +697,7 @@ fn validate(
             .levels
             .into_iter()
             .map(|l| Level {
-                id: l.id,
+                id: l.id.into(),
                 name: l.name,
                 gist: l.gist,
             })
@@ -705,7 +706,7 @@ fn validate(
             .elements
             .into_iter()
             .map(|e| Element {
-                id: e.id,
+                id: e.id.into(),
                 name: e.name,
             })
             .collect(),

@@ -112,12 +112,12 @@ pub fn compare(old: &AssessmentResult, new: &AssessmentResult) -> ResultDiff {
             });
         }
     }
-    let old_criteria: BTreeMap<&str, _> = old.criteria.iter().map(|c| (c.id.as_str(), c)).collect();
+    let old_criteria: BTreeMap<&str, _> = old.criteria.iter().map(|c| (&*c.id, c)).collect();
     let mut criteria = Vec::new();
     let mut added = Vec::new();
     for c in &new.criteria {
-        match old_criteria.get(c.id.as_str()) {
-            None => added.push(c.id.clone()),
+        match old_criteria.get(&*c.id) {
+            None => added.push(c.id.to_string()),
             Some(before) if before.status != c.status => {
                 let direction = match (rank(before.status), rank(c.status)) {
                     (Some(a), Some(b)) if b > a => "improved",
@@ -125,8 +125,8 @@ pub fn compare(old: &AssessmentResult, new: &AssessmentResult) -> ResultDiff {
                     _ => "changed",
                 };
                 criteria.push(CriterionChange {
-                    id: c.id.clone(),
-                    level: c.level.clone(),
+                    id: c.id.to_string(),
+                    level: c.level.to_string(),
                     title: c.title.zh.to_string(),
                     status: (before.status, c.status),
                     direction,
@@ -139,7 +139,7 @@ pub fn compare(old: &AssessmentResult, new: &AssessmentResult) -> ResultDiff {
         .criteria
         .iter()
         .filter(|c| !new.criteria.iter().any(|n| n.id == c.id))
-        .map(|c| c.id.clone())
+        .map(|c| c.id.to_string())
         .collect();
     ResultDiff {
         submissions: (old.submission.id.clone(), new.submission.id.clone()),

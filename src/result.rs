@@ -3,6 +3,7 @@
 //! result re-renders identically without the catalog.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -228,16 +229,16 @@ pub struct ElementInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CriterionResult {
     /// Id.
-    pub id: String,
+    pub id: Arc<str>,
     /// Level id.
-    pub level: String,
+    pub level: Arc<str>,
     /// Element id.
-    pub element: String,
+    pub element: Arc<str>,
     /// Title.
     pub title: Text,
     /// Clause.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clause: Option<String>,
+    pub clause: Option<Arc<str>>,
     /// Key criterion.
     pub key: bool,
     /// Weight.
@@ -309,11 +310,11 @@ pub struct GapPrerequisite {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GapCriterion {
     /// Id.
-    pub id: String,
+    pub id: Arc<str>,
     /// Level id.
-    pub level: String,
+    pub level: Arc<str>,
     /// Element id.
-    pub element: String,
+    pub element: Arc<str>,
     /// Title.
     pub title: Text,
     /// Requirement.

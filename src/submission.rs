@@ -324,7 +324,7 @@ pub fn validate(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
     }
     if let Some(target) = &raw.target_level {
         if catalog.level_index(target).is_none() {
-            let ids: Vec<&str> = catalog.levels.iter().map(|l| l.id.as_str()).collect();
+            let ids: Vec<&str> = catalog.levels.iter().map(|l| &*l.id).collect();
             diags.push(err(
                 Code::UnknownTargetLevel,
                 "/target_level",

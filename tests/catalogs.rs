@@ -83,16 +83,16 @@ OM.L1.PRC.RELEASE OM.L1.PRC.SECURITY
 fn om_catalog_is_complete() {
     let c = bundled("itss-om");
     assert_eq!(c.criteria.len(), 188);
-    let ids: BTreeSet<&str> = c.criteria.iter().map(|x| x.id.as_str()).collect();
+    let ids: BTreeSet<&str> = c.criteria.iter().map(|x| &*x.id).collect();
     assert_eq!(ids.len(), 188, "ids are unique");
     let expected: BTreeSet<&str> = OM_IDS.split_whitespace().collect();
     assert_eq!(expected.len(), 188);
     assert_eq!(ids, expected);
     // 173 requirement rows + 15 level-scope key indicators.
     assert_eq!(ids.iter().filter(|id| id.contains(".KI.")).count(), 15);
-    let levels: Vec<&str> = c.levels.iter().map(|l| l.id.as_str()).collect();
+    let levels: Vec<&str> = c.levels.iter().map(|l| &*l.id).collect();
     assert_eq!(levels, ["4", "3", "2", "1"]);
-    let elements: Vec<&str> = c.elements.iter().map(|e| e.id.as_str()).collect();
+    let elements: Vec<&str> = c.elements.iter().map(|e| &*e.id).collect();
     assert_eq!(
         elements,
         ["management", "people", "resources", "technology", "process"]
@@ -232,7 +232,7 @@ fn questionnaires_round_trip() {
                 .collect();
             assert_eq!(
                 result.achieved_level.as_deref(),
-                Some(c.levels.last().unwrap().id.as_str()),
+                Some(&*c.levels.last().unwrap().id),
                 "{id}: filled questionnaire should reach the top level; findings: {findings:?}; gaps: {:?}",
                 result.gaps
             );

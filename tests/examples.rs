@@ -30,7 +30,7 @@ fn assess(name: &str) -> AssessmentResult {
 fn findings(r: &AssessmentResult) -> Vec<(String, FindingCode)> {
     r.criteria
         .iter()
-        .flat_map(|c| c.findings.iter().map(|f| (c.id.clone(), f.code)))
+        .flat_map(|c| c.findings.iter().map(|f| (c.id.to_string(), f.code)))
         .collect()
 }
 

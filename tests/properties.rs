@@ -181,7 +181,7 @@ proptest! {
         let yaml = submission_yaml(&cat, &choices, &order);
         let without = run(&cat, &yaml, &[]);
         let waiver = Waiver {
-            criterion: cat.criteria[pick % n].id.clone(),
+            criterion: cat.criteria[pick % n].id.to_string(),
             submissions: None,
             justification: "test".into(),
             approved_by: "tester".into(),

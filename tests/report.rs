@@ -406,7 +406,7 @@ fn synthetic_result(catalog_path: &Path) -> (AssessmentResult, tempfile::TempDir
                 serde_json::json!(format!("说明 {i}: 制度已发布，记录见附件 | see annex"));
         }
         if i % 11 != 10 {
-            answers.insert(criterion.id.clone(), answer);
+            answers.insert(criterion.id.to_string(), answer);
         }
     }
     let submission = serde_json::json!({

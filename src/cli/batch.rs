@@ -144,8 +144,8 @@ fn element_columns(catalogs: &Catalogs) -> Vec<String> {
     };
     for c in all {
         for e in &c.elements {
-            if !columns.contains(&e.id) {
-                columns.push(e.id.clone());
+            if !columns.iter().any(|c| **c == *e.id) {
+                columns.push(e.id.to_string());
             }
         }
     }

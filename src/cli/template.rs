@@ -29,7 +29,7 @@ pub(super) fn run(args: TemplateArgs) -> anyhow::Result<Exit> {
         Some(level) => match catalog.level_index(level) {
             Some(i) => Some(i),
             None => {
-                let ids: Vec<&str> = catalog.levels.iter().map(|l| l.id.as_str()).collect();
+                let ids: Vec<&str> = catalog.levels.iter().map(|l| &*l.id).collect();
                 eprintln!(
                     "error: `{level}` is not a level of {} (levels: {})",
                     catalog.id,

@@ -1171,7 +1171,7 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
     }
     // Elements a criterion names but the element list lacks (not expected) still get a table.
     for c in &result.criteria {
-        if !element_index.contains_key(c.element.as_str()) {
+        if !element_index.contains_key(&*c.element) {
             let id = clean(&c.element);
             element_index.insert(Arc::clone(&id), element_refs.len());
             element_refs.push(Arc::new(ElementRef {
@@ -1183,7 +1183,7 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
     }
     let mut criterion_index: HashMap<&str, usize> = HashMap::default();
     for (i, c) in result.criteria.iter().enumerate() {
-        criterion_index.insert(c.id.as_str(), i);
+        criterion_index.insert(&*c.id, i);
     }
 
     let rules = Rules::of(result);
@@ -1213,10 +1213,10 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
                 }
             }
             for c in &g.criteria {
-                let Some(&ei) = element_index.get(c.element.as_str()) else {
+                let Some(&ei) = element_index.get(&*c.element) else {
                     continue;
                 };
-                let findings = criterion_index.get(c.id.as_str()).map_or_else(
+                let findings = criterion_index.get(&*c.id).map_or_else(
                     || {
                         List::new(
                             c.findings
@@ -1311,14 +1311,14 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
     }));
     let mut legend_codes: BTreeSet<FindingCode> = BTreeSet::new();
     for c in &result.criteria {
-        let li = level_index.get(c.level.as_str()).copied();
+        let li = level_index.get(&*c.level).copied();
         let blocks = rules.blocks(c);
         if let Some(li) = li {
             counts[li].add(c.status);
             if blocks {
                 blocking[li] += 1;
             }
-            if let (Some(credit), Some(&ei)) = (c.credit, element_index.get(c.element.as_str())) {
+            if let (Some(credit), Some(&ei)) = (c.credit, element_index.get(&*c.element)) {
                 let w = u64::from(c.weight);
                 sums[li][ei].0 += w * thousandths(credit);
                 sums[li][ei].1 += w;
@@ -1328,7 +1328,7 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
         for e in &c.evidence {
             legend_codes.extend(e.findings.iter().copied());
         }
-        if let Some(&ei) = element_index.get(c.element.as_str()) {
+        if let Some(&ei) = element_index.get(&*c.element) {
             element_counts[ei].add(c.status);
             let level = match li {
                 Some(li) => Arc::clone(&level_refs[li]),
@@ -1339,7 +1339,7 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
                 c,
                 level,
                 blocks,
-                waiver_of.get(c.id.as_str()),
+                waiver_of.get(&*c.id),
             ));
         }
     }
@@ -1541,7 +1541,7 @@ fn criterion_view(
         anchor: anchor_of("cr-", &c.id),
         level,
         title: labels.text(&c.title),
-        clause: clean_opt(&c.clause),
+        clause: c.clause.as_ref().map(clean_shared),
         key: c.key,
         weight: c.weight,
         rating,

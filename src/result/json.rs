@@ -415,8 +415,8 @@ fn gap_criterion(
         key: *is_key,
         weight: *weight,
     };
-    if let Some(made) = write_head(kept.get_mut(id.as_str()), &head, out)? {
-        kept.insert(id.clone(), made);
+    if let Some(made) = write_head(kept.get_mut(&**id), &head, out)? {
+        kept.insert(id.to_string(), made);
     }
     key(out, "status", false);
     plain_str(out, status.as_str());
