@@ -4,7 +4,8 @@
 //! Most of a result is the catalog's text about each criterion (id, level, element, title,
 //! clause; in gaps also the requirement), the same in every submission assessed against that
 //! catalog. [`CompactWriter`] encodes such a head once and keeps it; for the next result it
-//! compares the criterion's fields with the ones it kept (cheap: a few short `memcmp`s) and,
+//! compares the criterion's fields with the ones it kept (cheap: they are the catalog's shared
+//! strings, so equal fields are usually the same pointer) and,
 //! when they are equal, copies the bytes instead of escaping the strings again. Everything
 //! that varies (ratings, statuses, credits, notes, findings, evidence) is written as it
 //! comes, with the keys as literals.
@@ -33,6 +34,16 @@ pub struct CompactWriter {
     criteria: Map<Vec<Option<Kept>>>,
     /// Per catalog id, by criterion id, the head of a gap criterion last written.
     gaps: Map<Map<Kept>>,
+}
+
+/// `,"name":` (`"name":` for a first field) as one constant: the bytes before a value.
+macro_rules! key {
+    (first $name:literal) => {
+        concat!("\"", $name, "\":").as_bytes()
+    };
+    ($name:literal) => {
+        concat!(",\"", $name, "\":").as_bytes()
+    };
 }
 
 /// Maps by id (foldhash).
@@ -124,15 +135,16 @@ fn value<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> serde_json::Res
     serde_json::to_writer(&mut *out, value)
 }
 
-/// Appends `,"name":` and then `v` as serde_json writes it.
-fn field<T: Serialize + ?Sized>(out: &mut Vec<u8>, name: &str, v: &T) -> serde_json::Result<()> {
-    key(out, name, false);
+/// Appends `key` (made by [`key!`]) and then `v` as serde_json writes it.
+fn field<T: Serialize + ?Sized>(out: &mut Vec<u8>, key: &[u8], v: &T) -> serde_json::Result<()> {
+    out.extend_from_slice(key);
     value(out, v)
 }
 
 /// Appends `s` as a JSON string, byte for byte as serde_json writes it. serde_json escapes
-/// only the quote, the backslash and the control characters below U+0020; most strings have none of them and
-/// are copied as they are, after one pass over their bytes that the compiler vectorizes.
+/// only the quote, the backslash and the control characters below U+0020; most strings have
+/// none of them and are copied as they are, after one pass over their bytes that the compiler
+/// vectorizes.
 fn string(out: &mut Vec<u8>, s: &str) -> serde_json::Result<()> {
     let plain = s.bytes().fold(true, |plain, b| {
         plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
@@ -150,9 +162,9 @@ fn findings(out: &mut Vec<u8>, items: &[Finding]) -> serde_json::Result<()> {
     list(out, items, |out, f| {
         let Finding { code, message } = f;
         out.push(b'{');
-        key(out, "code", true);
+        out.extend_from_slice(key!(first "code"));
         plain_str(out, code.as_str());
-        key(out, "message", false);
+        out.extend_from_slice(key!("message"));
         string(out, message)?;
         out.push(b'}');
         Ok(())
@@ -167,20 +179,11 @@ fn codes(out: &mut Vec<u8>, items: &[FindingCode]) -> serde_json::Result<()> {
     })
 }
 
-/// Appends `"s"`: a string that needs no escaping (a key, a status or rating name).
+/// Appends `"s"`: a string that needs no escaping (a status, rating or finding code).
 fn plain_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     out.extend_from_slice(s.as_bytes());
     out.push(b'"');
-}
-
-/// Appends `"name":` (the name needs no escaping), after a comma unless it comes first.
-fn key(out: &mut Vec<u8>, name: &str, first: bool) {
-    if !first {
-        out.push(b',');
-    }
-    plain_str(out, name);
-    out.push(b':');
 }
 
 /// Appends a list, each item written by `item`.
@@ -232,28 +235,28 @@ impl CompactWriter {
             findings,
         } = result;
         out.push(b'{');
-        key(out, "schema", true);
+        out.extend_from_slice(key!(first "schema"));
         value(out, schema)?;
-        field(out, "engine", engine)?;
-        field(out, "catalog", catalog)?;
-        field(out, "submission", submission)?;
+        field(out, key!("engine"), engine)?;
+        field(out, key!("catalog"), catalog)?;
+        field(out, key!("submission"), submission)?;
         if let Some(at) = generated_at {
-            field(out, "generated_at", at)?;
+            field(out, key!("generated_at"), at)?;
         }
-        field(out, "as_of", as_of)?;
-        field(out, "achieved_level", achieved_level)?;
+        field(out, key!("as_of"), as_of)?;
+        field(out, key!("achieved_level"), achieved_level)?;
         field(
             out,
-            "achieved_level_without_waivers",
+            key!("achieved_level_without_waivers"),
             achieved_level_without_waivers,
         )?;
-        field(out, "target_level", target_level)?;
-        field(out, "target_met", target_met)?;
-        field(out, "index", index)?;
-        field(out, "levels", levels)?;
-        field(out, "elements", elements)?;
+        field(out, key!("target_level"), target_level)?;
+        field(out, key!("target_met"), target_met)?;
+        field(out, key!("index"), index)?;
+        field(out, key!("levels"), levels)?;
+        field(out, key!("elements"), elements)?;
 
-        key(out, "criteria", false);
+        out.extend_from_slice(key!("criteria"));
         let kept = kept_for(&mut self.criteria, &catalog.id);
         if kept.len() < criteria.len() {
             kept.resize_with(criteria.len(), || None);
@@ -267,11 +270,11 @@ impl CompactWriter {
         }
         out.push(b']');
 
-        key(out, "gaps", false);
+        out.extend_from_slice(key!("gaps"));
         let kept = kept_for(&mut self.gaps, &catalog.id);
         list(out, gaps, |out, g| gap(g, kept, out))?;
-        field(out, "waivers", waivers)?;
-        field(out, "findings", findings)?;
+        field(out, key!("waivers"), waivers)?;
+        field(out, key!("findings"), findings)?;
         out.push(b'}');
         Ok(())
     }
@@ -320,24 +323,24 @@ fn criterion(
     if let Some(made) = write_head(slot.as_mut(), &head, out)? {
         *slot = Some(made);
     }
-    key(out, "rating", false);
+    out.extend_from_slice(key!("rating"));
     match rating {
         Some(r) => plain_str(out, r.as_str()),
         None => out.extend_from_slice(b"null"),
     }
-    key(out, "status", false);
+    out.extend_from_slice(key!("status"));
     plain_str(out, status.as_str());
-    field(out, "credit", credit)?;
+    field(out, key!("credit"), credit)?;
     if let Some(note) = note {
-        key(out, "note", false);
+        out.extend_from_slice(key!("note"));
         string(out, note)?;
     }
-    key(out, "findings", false);
+    out.extend_from_slice(key!("findings"));
     self::findings(out, findings)?;
-    key(out, "evidence", false);
+    out.extend_from_slice(key!("evidence"));
     list(out, evidence, evidence_item)?;
     if !metrics.is_empty() {
-        field(out, "metrics", metrics)?;
+        field(out, key!("metrics"), metrics)?;
     }
     out.push(b'}');
     Ok(())
@@ -352,18 +355,18 @@ fn evidence_item(out: &mut Vec<u8>, e: &EvidenceResult) -> serde_json::Result<()
         findings,
     } = e;
     out.push(b'{');
-    key(out, "path", true);
+    out.extend_from_slice(key!(first "path"));
     string(out, path)?;
     if let Some(title) = title {
-        key(out, "title", false);
+        out.extend_from_slice(key!("title"));
         string(out, title)?;
     }
     if let Some(dated) = dated {
-        field(out, "dated", dated)?;
+        field(out, key!("dated"), dated)?;
     }
-    key(out, "valid", false);
+    out.extend_from_slice(key!("valid"));
     out.extend_from_slice(if *valid { b"true" } else { b"false" });
-    key(out, "findings", false);
+    out.extend_from_slice(key!("findings"));
     codes(out, findings)?;
     out.push(b'}');
     Ok(())
@@ -378,13 +381,13 @@ fn gap(g: &Gap, kept: &mut Map<Kept>, out: &mut Vec<u8>) -> serde_json::Result<(
         elements,
     } = g;
     out.push(b'{');
-    key(out, "kind", true);
+    out.extend_from_slice(key!(first "kind"));
     value(out, kind)?;
-    field(out, "level", level)?;
-    field(out, "prerequisites", prerequisites)?;
-    key(out, "criteria", false);
+    field(out, key!("level"), level)?;
+    field(out, key!("prerequisites"), prerequisites)?;
+    out.extend_from_slice(key!("criteria"));
     list(out, criteria, |out, c| gap_criterion(c, kept, out))?;
-    field(out, "elements", elements)?;
+    field(out, key!("elements"), elements)?;
     out.push(b'}');
     Ok(())
 }
@@ -418,9 +421,9 @@ fn gap_criterion(
     if let Some(made) = write_head(kept.get_mut(&**id), &head, out)? {
         kept.insert(id.to_string(), made);
     }
-    key(out, "status", false);
+    out.extend_from_slice(key!("status"));
     plain_str(out, status.as_str());
-    key(out, "findings", false);
+    out.extend_from_slice(key!("findings"));
     codes(out, findings)?;
     out.push(b'}');
     Ok(())
