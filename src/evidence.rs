@@ -3,7 +3,7 @@
 //! it can be checked against and reports every rule it fails.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::Read;
@@ -24,8 +24,9 @@ use crate::submission::EvidenceItem;
 #[derive(Debug)]
 pub struct EvidenceRoot {
     dir: PathBuf,
-    /// Canonical directory; `None` when files are not looked at or it cannot be resolved.
-    canonical: Option<PathBuf>,
+    /// Canonical directory, resolved only when a symlink on the way to a file needs it
+    /// (`None` inside when it cannot be resolved).
+    canonical: OnceCell<Option<PathBuf>>,
     check_files: bool,
     /// By relative path (as [`lexical_key`] writes it).
     seen: RefCell<HashMap<String, Looked, foldhash::fast::RandomState>>,
@@ -49,15 +50,17 @@ impl EvidenceRoot {
     pub fn new(dir: &Path, check_files: bool) -> EvidenceRoot {
         EvidenceRoot {
             dir: dir.to_path_buf(),
-            canonical: if check_files {
-                fs::canonicalize(dir).ok()
-            } else {
-                None
-            },
+            canonical: OnceCell::new(),
             check_files,
             seen: RefCell::default(),
             plain_dirs: RefCell::default(),
         }
+    }
+
+    fn canonical(&self) -> Option<&Path> {
+        self.canonical
+            .get_or_init(|| fs::canonicalize(&self.dir).ok())
+            .as_deref()
     }
 
     fn look(&self, rel: &str) -> Looked {
@@ -191,13 +194,13 @@ fn inside(canonical_root: &Path, real: &Path) -> bool {
 
 /// Resolves symlinks: where the relative path (a [`lexical_key`]) really is.
 fn locate(root: &EvidenceRoot, rel_key: &str) -> Place {
-    let Some(canonical_root) = &root.canonical else {
+    if !root.check_files {
         return Place::Missing;
-    };
-    // Common case first: no component is a symlink, so the file is where it is written
-    // (one lstat per component not yet known to be a plain directory, instead of resolving
-    // the whole path).
-    let mut plain = canonical_root.clone();
+    }
+    // Common case first: no component below the directory is a symlink, so the file is where
+    // it is written, inside the directory wherever that really is (one lstat per component
+    // not yet known to be a plain directory; the directory itself is not resolved).
+    let mut plain = root.dir.clone();
     let mut start = 0;
     for name in rel_key.split('/') {
         // `so_far`: the key up to and including this name.
@@ -225,6 +228,9 @@ fn locate(root: &EvidenceRoot, rel_key: &str) -> Place {
             Err(_) => break,
         }
     }
+    let Some(canonical_root) = root.canonical() else {
+        return Place::Missing;
+    };
     let rel = Path::new(rel_key);
     let full = root.dir.join(rel);
     if let Ok(real) = fs::canonicalize(&full) {
@@ -438,7 +444,8 @@ mod tests {
     }
 
     /// Folders remembered as plain directories within one submission never let a symlinked
-    /// folder, or a file under one, pass for a plain one.
+    /// folder, or a file under one, pass for a plain one; and a submission directory named
+    /// through a symlink is judged as the directory it is (it is resolved lazily).
     #[cfg(unix)]
     #[test]
     fn remembered_folders_do_not_hide_symlinks() {
@@ -457,32 +464,39 @@ mod tests {
         symlink("docs", dir.join("alias")).unwrap();
         symlink("../../outside/b.pdf", dir.join("docs/leak.pdf")).unwrap();
 
-        let root = EvidenceRoot::new(&dir, true);
-        let rule = EvidenceRule::default();
-        let as_of = Date::new(2026, 1, 1).unwrap();
-        let codes = |path: &str| -> Vec<FindingCode> {
-            let item = EvidenceItem {
-                path: path.to_owned(),
-                sha256: None,
-                dated: None,
-                title: None,
+        // The directory as named and through a symlink to it: the directory itself is only
+        // resolved when a symlink below it has to be judged.
+        let linked = tmp.path().join("linked");
+        symlink(&dir, &linked).unwrap();
+        let x_sha256 = crate::catalog::hex(&Sha256::digest(b"x"));
+        for named in [&dir, &linked] {
+            let root = EvidenceRoot::new(named, true);
+            let rule = EvidenceRule::default();
+            let as_of = Date::new(2026, 1, 1).unwrap();
+            let codes = |path: &str| -> Vec<FindingCode> {
+                let item = EvidenceItem {
+                    path: path.to_owned(),
+                    sha256: Some(x_sha256.clone()),
+                    dated: None,
+                    title: None,
+                };
+                check(&item, &rule, &root, as_of)
+                    .findings
+                    .iter()
+                    .map(|f| f.code)
+                    .collect()
             };
-            check(&item, &rule, &root, as_of)
-                .findings
-                .iter()
-                .map(|f| f.code)
-                .collect()
-        };
-        // In this order, so `docs` and `docs/sub` are remembered before the others.
-        assert_eq!(codes("docs/a.pdf"), []);
-        assert_eq!(codes("docs/sub/c.pdf"), []);
-        assert_eq!(codes("docs/leak.pdf"), [FindingCode::EvidenceOutside]);
-        assert_eq!(codes("away/b.pdf"), [FindingCode::EvidenceOutside]);
-        assert_eq!(codes("alias/a.pdf"), []);
-        assert_eq!(codes("alias/sub/c.pdf"), []);
-        assert_eq!(codes("docs/missing.pdf"), [FindingCode::EvidenceMissing]);
-        assert_eq!(codes("docs/sub"), [FindingCode::EvidenceMissing]);
-        assert_eq!(codes("docs/a.pdf/x"), [FindingCode::EvidenceMissing]);
+            // In this order, so `docs` and `docs/sub` are remembered before the others.
+            assert_eq!(codes("docs/a.pdf"), []);
+            assert_eq!(codes("docs/sub/c.pdf"), []);
+            assert_eq!(codes("docs/leak.pdf"), [FindingCode::EvidenceOutside]);
+            assert_eq!(codes("away/b.pdf"), [FindingCode::EvidenceOutside]);
+            assert_eq!(codes("alias/a.pdf"), []);
+            assert_eq!(codes("alias/sub/c.pdf"), []);
+            assert_eq!(codes("docs/missing.pdf"), [FindingCode::EvidenceMissing]);
+            assert_eq!(codes("docs/sub"), [FindingCode::EvidenceMissing]);
+            assert_eq!(codes("docs/a.pdf/x"), [FindingCode::EvidenceMissing]);
+        }
     }
 
     #[test]
