@@ -145,23 +145,7 @@ struct RawSubmission {
 fn null_as_empty<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<BTreeMap<String, Answer>, D::Error> {
-    struct Answers;
-    impl<'de> serde::de::Visitor<'de> for Answers {
-        type Value = BTreeMap<String, Answer>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a map of answers or null")
-        }
-        fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            Ok(BTreeMap::new())
-        }
-        fn visit_none<E>(self) -> Result<Self::Value, E> {
-            Ok(BTreeMap::new())
-        }
-        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            sorted_map(d)
-        }
-    }
-    d.deserialize_option(Answers)
+    Ok(Option::<Sorted<Answer>>::deserialize(d)?.map_or_else(BTreeMap::new, |s| s.0))
 }
 
 /// A map read entry by entry into a list and built in one go: the entries of a parsed
@@ -172,24 +156,33 @@ where
     D: serde::Deserializer<'de>,
     V: Deserialize<'de>,
 {
-    struct Entries<V>(std::marker::PhantomData<V>);
-    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Entries<V> {
-        type Value = BTreeMap<String, V>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a map")
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<Self::Value, A::Error> {
-            let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
-            while let Some(entry) = map.next_entry()? {
-                entries.push(entry);
+    Sorted::deserialize(d).map(|s| s.0)
+}
+
+/// A map deserialized as [`sorted_map`] describes.
+struct Sorted<V>(BTreeMap<String, V>);
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Sorted<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Entries<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Entries<V> {
+            type Value = Sorted<V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map")
             }
-            Ok(entries.into_iter().collect())
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Sorted(entries.into_iter().collect()))
+            }
         }
+        d.deserialize_map(Entries(std::marker::PhantomData))
     }
-    d.deserialize_map(Entries(std::marker::PhantomData))
 }
 
 fn opt_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {

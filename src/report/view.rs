@@ -1172,7 +1172,7 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
     // Elements a criterion names but the element list lacks (not expected) still get a table.
     for c in &result.criteria {
         if !element_index.contains_key(&*c.element) {
-            let id = clean(&c.element);
+            let id = clean_shared(&c.element);
             element_index.insert(Arc::clone(&id), element_refs.len());
             element_refs.push(Arc::new(ElementRef {
                 name: TextView::new(Arc::clone(&id), None, labels.lang),
@@ -1234,7 +1234,7 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
                     |&i| findings_of(labels, &result.criteria[i].findings),
                 );
                 criteria[ei].push(Arc::new(GapItem {
-                    id: clean(&c.id),
+                    id: clean_shared(&c.id),
                     anchor: anchor_of("cr-", &c.id),
                     level: level_of(&c.level),
                     title: labels.text(&c.title),
@@ -1537,7 +1537,7 @@ fn criterion_view(
 ) -> Arc<CriterionView> {
     let rating = c.rating.map(|r| r.as_str());
     Arc::new(CriterionView {
-        id: clean(&c.id),
+        id: clean_shared(&c.id),
         anchor: anchor_of("cr-", &c.id),
         level,
         title: labels.text(&c.title),
