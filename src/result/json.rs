@@ -158,7 +158,7 @@ fn string(out: &mut Vec<u8>, s: &str) -> serde_json::Result<()> {
 }
 
 /// Appends a list of findings, as serde_json writes `Vec<Finding>`.
-fn findings(out: &mut Vec<u8>, items: &[Finding]) -> serde_json::Result<()> {
+fn finding_list(out: &mut Vec<u8>, items: &[Finding]) -> serde_json::Result<()> {
     list(out, items, |out, f| {
         let Finding { code, message } = f;
         out.push(b'{');
@@ -336,7 +336,7 @@ fn criterion(
         string(out, note)?;
     }
     out.extend_from_slice(key!("findings"));
-    self::findings(out, findings)?;
+    finding_list(out, findings)?;
     out.extend_from_slice(key!("evidence"));
     list(out, evidence, evidence_item)?;
     if !metrics.is_empty() {
