@@ -17,6 +17,7 @@
 //! here until it is written.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -53,26 +54,27 @@ type Map<V> = HashMap<String, V, foldhash::fast::RandomState>;
 /// `None`) or in a gap (`clause` is `None`), in field order.
 #[derive(Serialize)]
 struct Head<'a> {
-    id: &'a str,
-    level: &'a str,
-    element: &'a str,
+    id: &'a Arc<str>,
+    level: &'a Arc<str>,
+    element: &'a Arc<str>,
     title: &'a Text,
     #[serde(skip_serializing_if = "Option::is_none")]
-    clause: Option<&'a str>,
+    clause: Option<&'a Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     requirement: Option<&'a Text>,
     key: bool,
     weight: u32,
 }
 
-/// A head as kept: its fields, and its JSON up to its last field (no closing brace).
+/// A head as kept: its fields (the catalog's shared strings, so comparing an unchanged head
+/// compares pointers), and its JSON up to its last field (no closing brace).
 #[derive(Debug)]
 struct Kept {
-    id: String,
-    level: String,
-    element: String,
+    id: Arc<str>,
+    level: Arc<str>,
+    element: Arc<str>,
     title: Text,
-    clause: Option<String>,
+    clause: Option<Arc<str>>,
     requirement: Option<Text>,
     key: bool,
     weight: u32,
@@ -84,11 +86,11 @@ impl Kept {
         let mut json = serde_json::to_vec(head)?;
         json.pop(); // the closing brace: more fields follow
         Ok(Kept {
-            id: head.id.to_owned(),
-            level: head.level.to_owned(),
-            element: head.element.to_owned(),
+            id: Arc::clone(head.id),
+            level: Arc::clone(head.level),
+            element: Arc::clone(head.element),
             title: head.title.clone(),
-            clause: head.clause.map(str::to_owned),
+            clause: head.clause.cloned(),
             requirement: head.requirement.cloned(),
             key: head.key,
             weight: head.weight,
@@ -97,11 +99,11 @@ impl Kept {
     }
 
     fn is(&self, head: &Head<'_>) -> bool {
-        self.id == head.id
-            && self.level == head.level
-            && self.element == head.element
+        self.id == *head.id
+            && self.level == *head.level
+            && self.element == *head.element
             && self.title == *head.title
-            && self.clause.as_deref() == head.clause
+            && self.clause.as_ref() == head.clause
             && self.requirement.as_ref() == head.requirement
             && self.key == head.key
             && self.weight == head.weight
@@ -315,7 +317,7 @@ fn criterion(
         level,
         element,
         title,
-        clause: clause.as_deref(),
+        clause: clause.as_ref(),
         requirement: None,
         key: *is_key,
         weight: *weight,
