@@ -69,24 +69,20 @@ pub fn assess(
             });
         }
     }
-    for id in submission.answers.keys() {
-        if catalog.criterion_index(id).is_none() {
-            top_findings.push(TopFinding {
+    // Each criterion's answer, placed by the criterion index while unknown answers are noted.
+    let mut answers: Vec<Option<&Answer>> = vec![None; catalog.criteria.len()];
+    for (id, answer) in &submission.answers {
+        match catalog.criterion_index(id) {
+            Some(i) => answers[i] = Some(answer),
+            None => top_findings.push(TopFinding {
                 code: "unknown-answer".to_owned(),
                 message: format!(
                     "`{id}` is not a criterion of `{}`; the answer was ignored",
                     catalog.id
                 ),
-            });
+            }),
         }
     }
-
-    // Each criterion's answer, looked up once.
-    let answers: Vec<Option<&Answer>> = catalog
-        .criteria
-        .iter()
-        .map(|criterion| submission.answers.get(&*criterion.id))
-        .collect();
     let outcomes: Vec<Outcome> = catalog
         .criteria
         .iter()
