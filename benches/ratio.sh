@@ -7,6 +7,8 @@
 # measurement to decide the ratio by.)
 # Usage: benches/ratio.sh DIR [THREADS]     DIR: submissions, e.g. from `itss sample`
 # Env:   ROUNDS=5  OUT=/dev/shm/itss-ratio-out  SKIP_BUILD=1
+#        ARGS="--no-evidence-files": further flags for the results runs only (the floor
+#        opens no evidence anyway), e.g. to see the ratio without evidence file I/O
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:?usage: benches/ratio.sh DIR [THREADS]}
@@ -23,7 +25,7 @@ for _ in $(seq "$rounds"); do
   for mode in floor results; do
     rm -rf "$out"
     sync
-    if [ "$mode" = floor ]; then args=(--parse-only); else args=(--formats json); fi
+    if [ "$mode" = floor ]; then args=(--parse-only); else args=(--formats json ${ARGS:-}); fi
     /usr/bin/time -f "%e" -o "$out.time" "$itss" batch "$dir" --out "$out" -j "$threads" "${args[@]}" >/dev/null 2>&1 || true
     t=$(tail -1 "$out.time")
     if [ "$mode" = floor ]; then floor+=("$t"); else results+=("$t"); fi
@@ -33,7 +35,7 @@ rm -rf "$out" "$out.time"
 
 best() { printf '%s\n' "$@" | sort -n | head -1; }
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-echo "-j $threads, $rounds rounds"
+echo "-j $threads, $rounds rounds${ARGS:+, results with $ARGS}"
 echo "parse-only floor, s: ${floor[*]}"
 echo "results only, s:     ${results[*]}"
 awk -v fb="$(best "${floor[@]}")" -v fm="$(median "${floor[@]}")" \
