@@ -189,13 +189,13 @@ fn plain_str(out: &mut Vec<u8>, s: &str) {
 }
 
 /// Appends a list, each item written by `item`.
-fn list<T>(
+fn list<I: IntoIterator>(
     out: &mut Vec<u8>,
-    items: &[T],
-    mut item: impl FnMut(&mut Vec<u8>, &T) -> serde_json::Result<()>,
+    items: I,
+    mut item: impl FnMut(&mut Vec<u8>, I::Item) -> serde_json::Result<()>,
 ) -> serde_json::Result<()> {
     out.push(b'[');
-    for (i, x) in items.iter().enumerate() {
+    for (i, x) in items.into_iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
@@ -263,14 +263,11 @@ impl CompactWriter {
         if kept.len() < criteria.len() {
             kept.resize_with(criteria.len(), || None);
         }
-        out.push(b'[');
-        for (i, (c, slot)) in criteria.iter().zip(kept.iter_mut()).enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            criterion(c, slot, out)?;
-        }
-        out.push(b']');
+        list(
+            out,
+            criteria.iter().zip(kept.iter_mut()),
+            |out, (c, slot)| criterion(c, slot, out),
+        )?;
 
         out.extend_from_slice(key!("gaps"));
         let kept = kept_for(&mut self.gaps, &catalog.id);
