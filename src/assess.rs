@@ -9,14 +9,15 @@ use std::collections::BTreeMap;
 use minijinja::Value as JinjaValue;
 use serde_json::Value;
 
-use crate::catalog::{Catalog, Criterion, Policy, PrerequisiteKind};
+use crate::catalog::{Catalog, Criterion, Metric, Policy, PrerequisiteKind};
 use crate::date::Date;
 use crate::evidence::{self, EvidenceRoot};
-use crate::finding::{Finding, FindingCode};
+use crate::finding::{Finding, FindingCode, TopFinding, TopFindingCode};
+use crate::params;
 use crate::result::{
-    AssessmentResult, CatalogInfo, Counts, CriterionResult, ElementInfo, ElementScore, Engine,
-    EvidenceResult, Gap, GapCriterion, GapElement, GapPrerequisite, LevelResult,
-    PrerequisiteResult, SCHEMA_ID, Status, SubmissionInfo, TopFinding, WaiverResult,
+    AssessmentResult, CatalogInfo, Counts, CriterionResult, Decision, ElementBelow, ElementInfo,
+    ElementScore, Engine, EvidenceResult, Gap, GapCriterion, GapElement, GapKind, GapPrerequisite,
+    LevelResult, Method, PrerequisiteResult, SCHEMA_ID, Status, SubmissionInfo, WaiverResult,
 };
 use crate::score::{Tally, from_thousandths};
 use crate::submission::{Answer, Rating, Submission};
@@ -60,13 +61,10 @@ pub fn assess(
     let mut top_findings = Vec::new();
     for w in &applying {
         if catalog.criterion_index(&w.criterion).is_none() {
-            top_findings.push(TopFinding {
-                code: "waiver-unknown-criterion".to_owned(),
-                message: format!(
-                    "a waiver names `{}`, which catalog `{}` does not have",
-                    w.criterion, catalog.id
-                ),
-            });
+            top_findings.push(TopFinding::new(
+                TopFindingCode::WaiverUnknownCriterion,
+                params! {"criterion" => &w.criterion, "catalog" => &catalog.id},
+            ));
         }
     }
     // Each criterion's answer, placed by the criterion index while unknown answers are noted.
@@ -74,13 +72,10 @@ pub fn assess(
     for (id, answer) in &submission.answers {
         match catalog.criterion_index(id) {
             Some(i) => answers[i] = Some(answer),
-            None => top_findings.push(TopFinding {
-                code: "unknown-answer".to_owned(),
-                message: format!(
-                    "`{id}` is not a criterion of `{}`; the answer was ignored",
-                    catalog.id
-                ),
-            }),
+            None => top_findings.push(TopFinding::new(
+                TopFindingCode::UnknownAnswer,
+                params! {"criterion" => id, "catalog" => &catalog.id},
+            )),
         }
     }
     let outcomes: Vec<Outcome> = catalog
@@ -99,10 +94,7 @@ pub fn assess(
                 } else {
                     findings.push(Finding::new(
                         FindingCode::WaiverExpired,
-                        format!(
-                            "the waiver approved by {} expired on {}",
-                            w.approved_by, w.expires_on
-                        ),
+                        params! {"approved_by" => &w.approved_by, "expires_on" => w.expires_on},
                     ));
                 }
             }
@@ -115,7 +107,7 @@ pub fn assess(
         })
         .collect();
 
-    let prerequisites: Vec<(bool, Text)> = catalog
+    let prerequisites: Vec<PrerequisiteOutcome> = catalog
         .prerequisites
         .iter()
         .map(|p| prerequisite_met(catalog, &p.kind, submission, as_of))
@@ -134,9 +126,11 @@ pub fn assess(
     let target_met = target.map(|t| achieved.is_some_and(|a| a >= t));
 
     let mut index = Tally::default();
+    let mut element_totals = vec![Tally::default(); catalog.elements.len()];
     for (criterion, status) in catalog.criteria.iter().zip(&with) {
         if let Some(credit) = credit(catalog, *status) {
             index.add(criterion.weight, credit);
+            element_totals[criterion.element].add(criterion.weight, credit);
         }
     }
 
@@ -150,19 +144,22 @@ pub fn assess(
                 id: level.id.to_string(),
                 name: level.name.clone(),
                 gist: level.gist.clone(),
-                satisfied: verdict.satisfied,
-                satisfied_without_waivers: verdicts_without[li].satisfied,
+                satisfied: verdict.satisfied(),
+                satisfied_without_waivers: verdicts_without[li].satisfied(),
                 score: verdict.total.score(),
+                decision: verdict.decision(catalog),
+                decision_without_waivers: verdicts_without[li].decision(catalog),
                 prerequisites: catalog
                     .prerequisites
                     .iter()
                     .zip(&prerequisites)
                     .filter(|(p, _)| p.level == li)
-                    .map(|(p, (met, detail))| PrerequisiteResult {
+                    .map(|(p, outcome)| PrerequisiteResult {
                         id: p.id.clone(),
                         title: p.title.clone(),
-                        met: *met,
-                        detail: detail.clone(),
+                        met: outcome.met,
+                        met_on: outcome.met_on,
+                        detail: outcome.detail.clone(),
                     })
                     .collect(),
                 elements: catalog
@@ -204,6 +201,7 @@ pub fn assess(
             rating: answer.map(|a| a.rating),
             status: outcome.status,
             credit: credit(catalog, outcome.status).map(from_thousandths),
+            blocking: blocks(catalog, criterion, outcome.status),
             note: answer.and_then(|a| a.note.clone()),
             findings: outcome.findings,
             evidence: outcome.evidence,
@@ -236,8 +234,8 @@ pub fn assess(
             official: catalog.official,
             title: catalog.title.clone(),
             method: match catalog.policy {
-                Policy::AllConform { .. } => "all-conform".to_owned(),
-                Policy::Threshold { .. } => "threshold".to_owned(),
+                Policy::AllConform { .. } => Method::AllConform,
+                Policy::Threshold { .. } => Method::Threshold,
             },
             partial_is_met: match catalog.policy {
                 Policy::AllConform { partial_is_met } => Some(partial_is_met),
@@ -255,6 +253,7 @@ pub fn assess(
             source: submission.source.to_string_lossy().replace('\\', "/"),
             organization: submission.organization.name.clone(),
             credit_code: submission.organization.credit_code.clone(),
+            sha256: submission.sha256.clone(),
         },
         generated_at: options.generated_at.clone(),
         as_of,
@@ -267,9 +266,11 @@ pub fn assess(
         elements: catalog
             .elements
             .iter()
-            .map(|e| ElementInfo {
+            .zip(&element_totals)
+            .map(|(e, total)| ElementInfo {
                 id: e.id.to_string(),
                 name: e.name.clone(),
+                score: total.score(),
             })
             .collect(),
         criteria,
@@ -354,7 +355,7 @@ fn evaluate(
             Err(e) => {
                 findings.push(Finding::new(
                     FindingCode::ExpressionError,
-                    format!("applies_if `{}` failed: {e}", expr.source()),
+                    params! {"expression" => expr.source(), "error" => e},
                 ));
                 return (Status::Nonconform, findings, Vec::new());
             }
@@ -366,10 +367,7 @@ fn evaluate(
     match answer.rating {
         Rating::Na if criterion.na_allowed => return (Status::NotApplicable, findings, Vec::new()),
         Rating::Na => {
-            findings.push(Finding::new(
-                FindingCode::NaNotAllowed,
-                "this criterion does not accept `na`",
-            ));
+            findings.push(Finding::new(FindingCode::NaNotAllowed, params! {}));
             return (Status::Nonconform, findings, Vec::new());
         }
         Rating::Nonconform => return (Status::Nonconform, findings, Vec::new()),
@@ -395,24 +393,24 @@ fn evaluate(
     if valid < criterion.evidence.min {
         findings.push(Finding::new(
             FindingCode::InsufficientEvidence,
-            format!(
-                "{valid} valid evidence item(s), {} needed",
-                criterion.evidence.min
-            ),
+            params! {"valid" => valid, "min" => criterion.evidence.min},
         ));
         return (Status::Nonconform, findings, evidence);
     }
 
-    let missing: Vec<&str> = criterion
+    let absent = |m: &Metric| answer.metrics.get(&m.id).is_none_or(Value::is_null);
+    let missing: Vec<&Metric> = criterion
         .metrics
         .iter()
-        .filter(|m| answer.metrics.get(&m.id).is_none_or(Value::is_null))
-        .map(|m| m.id.as_str())
+        .filter(|m| !m.advisory && absent(m))
         .collect();
     if !missing.is_empty() {
         findings.push(Finding::new(
             FindingCode::MetricMissing,
-            format!("no value for {}", missing.join(", ")),
+            params! {
+                "metrics" => missing.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+                "titles" => missing.iter().map(|m| m.title.as_ref()).collect::<Vec<_>>(),
+            },
         ));
         return (Status::Nonconform, findings, evidence);
     }
@@ -420,6 +418,21 @@ fn evaluate(
     if !criterion.metrics.is_empty() {
         let metrics = JinjaValue::from_serialize(&answer.metrics);
         for metric in &criterion.metrics {
+            let described = |mut p: crate::finding::Params| {
+                p.insert("metric".to_owned(), Value::from(metric.id.as_str()));
+                p.insert("check".to_owned(), Value::from(metric.check.source()));
+                if let Some(title) = &metric.title {
+                    p.insert("title".to_owned(), serde_json::json!(title));
+                }
+                p
+            };
+            if metric.advisory && absent(metric) {
+                findings.push(Finding::new(
+                    FindingCode::MetricAdvisoryMissing,
+                    described(params! {}),
+                ));
+                continue;
+            }
             let value = answer
                 .metrics
                 .get(&metric.id)
@@ -428,27 +441,25 @@ fn evaluate(
             match metric.check.is_true(&context.with_metric(value, &metrics)) {
                 Ok(true) => {}
                 Ok(false) => {
-                    failed = true;
+                    failed |= !metric.advisory;
+                    let code = if metric.advisory {
+                        FindingCode::MetricAdvisoryBelowTarget
+                    } else {
+                        FindingCode::MetricBelowTarget
+                    };
                     findings.push(Finding::new(
-                        FindingCode::MetricBelowTarget,
-                        format!(
-                            "{} = {} fails `{}`",
-                            metric.id,
-                            answer.metrics[&metric.id],
-                            metric.check.source()
-                        ),
+                        code,
+                        described(params! {"value" => answer.metrics[&metric.id]}),
                     ));
                 }
                 Err(e) => {
-                    failed = true;
-                    findings.push(Finding::new(
-                        FindingCode::ExpressionError,
-                        format!(
-                            "check `{}` of {} failed: {e}",
-                            metric.check.source(),
-                            metric.id
-                        ),
-                    ));
+                    failed |= !metric.advisory;
+                    let mut p = described(params! {"error" => e});
+                    if let Some(check) = p.remove("check") {
+                        p.insert("expression".to_owned(), check);
+                    }
+                    p.insert("advisory".to_owned(), Value::Bool(metric.advisory));
+                    findings.push(Finding::new(FindingCode::ExpressionError, p));
                 }
             }
         }
@@ -464,30 +475,65 @@ fn evaluate(
     (status, findings, evidence)
 }
 
-/// SPEC §5.4: whether a prerequisite is met, and what was found (in both languages).
+/// What a prerequisite came to (SPEC §5.4).
+struct PrerequisiteOutcome {
+    met: bool,
+    /// See [`PrerequisiteResult::met_on`](crate::result::PrerequisiteResult::met_on).
+    met_on: Option<Date>,
+    /// What was found, in both languages.
+    detail: Text,
+}
+
+/// SPEC §5.4: whether a prerequisite is met, since or from when, and what was found.
 fn prerequisite_met(
     catalog: &Catalog,
     kind: &PrerequisiteKind,
     submission: &Submission,
     as_of: Date,
-) -> (bool, Text) {
+) -> PrerequisiteOutcome {
     let fields = &submission.organization.fields;
     let text = |zh: String, en: String| Text {
         zh: zh.into(),
         en: Some(en.into()),
     };
-    let not_given = |field: &str| text(format!("未填写 {field}"), format!("{field}: not given"));
+    let outcome = |met: bool, met_on: Option<Date>, detail: Text| PrerequisiteOutcome {
+        met,
+        met_on,
+        detail,
+    };
+    let not_given = |field: &str| {
+        let label = field_label(field);
+        text(
+            format!("未填写{}", label.zh),
+            format!("{}: not given", label.en.as_deref().unwrap_or(field)),
+        )
+    };
     match kind {
-        PrerequisiteKind::Flag { field } => match fields.get(field) {
-            Some(Value::Bool(true)) => {
-                (true, text(format!("{field}：是"), format!("{field}: true")))
+        PrerequisiteKind::Flag { field } => {
+            let label = field_label(field);
+            let en = label.en.as_deref().unwrap_or(field);
+            match fields.get(field) {
+                Some(Value::Bool(true)) => outcome(
+                    true,
+                    None,
+                    text(format!("{}：是", label.zh), format!("{en}: yes")),
+                ),
+                Some(Value::Bool(false)) => outcome(
+                    false,
+                    None,
+                    text(format!("{}：否", label.zh), format!("{en}: no")),
+                ),
+                Some(other) => outcome(
+                    false,
+                    None,
+                    text(
+                        format!("{}：{other}（应填写 true）", label.zh),
+                        format!("{en}: {other} (true expected)"),
+                    ),
+                ),
+                None => outcome(false, None, not_given(field)),
             }
-            Some(other) => (
-                false,
-                text(format!("{field}：{other}"), format!("{field}: {other}")),
-            ),
-            None => (false, not_given(field)),
-        },
+        }
         PrerequisiteKind::MonthsSince { field, months } => {
             match fields
                 .get(field)
@@ -496,23 +542,31 @@ fn prerequisite_met(
             {
                 Some(since) => {
                     let full = since.full_months_until(as_of);
-                    (
+                    let label = field_label(field);
+                    let en = label.en.as_deref().unwrap_or(field);
+                    outcome(
                         full >= i64::from(*months),
+                        since.months_later(*months),
                         text(
                             format!(
-                                "{field}：{since}，截至 {as_of} 满 {full} 个月，要求 {months} 个月"
+                                "{}：{since}，截至 {as_of} 满 {full} 个月，要求 {months} 个月",
+                                label.zh
                             ),
                             format!(
-                                "{field}: {since}, {full} full months by {as_of}, {months} needed"
+                                "{en}: {since}, {full} full months by {as_of}, {months} needed"
                             ),
                         ),
                     )
                 }
-                None => (false, not_given(field)),
+                None => outcome(false, None, not_given(field)),
             }
         }
         PrerequisiteKind::Certificate { level, months_held } => {
             let mut best: Option<Text> = None;
+            // Met on as-of: the earliest date from which a certificate valid on as-of has
+            // counted. Not met: the earliest later date on which one will count.
+            let mut since: Option<Date> = None;
+            let mut from: Option<Date> = None;
             for cert in &submission.organization.certificates {
                 let Some(cert_level) = catalog.level_index(&cert.level) else {
                     continue;
@@ -525,26 +579,38 @@ fn prerequisite_met(
                 };
                 let held = issued.full_months_until(as_of);
                 let unexpired = cert.expires_on.is_none_or(|e| e >= as_of);
+                let counts_from = issued.months_later(*months_held);
                 let l = &cert.level;
                 if held >= i64::from(*months_held) && unexpired {
-                    return (
-                        true,
-                        text(
+                    since = since.min(counts_from).or(since).or(counts_from);
+                    if since == counts_from {
+                        best = Some(text(
                             format!("{l}级证书 {issued} 颁发，已持有 {held} 个月"),
                             format!("level {l} certificate issued {issued}, held {held} months"),
-                        ),
-                    );
-                }
-                best.get_or_insert_with(|| {
-                    if unexpired {
-                        text(
-                            format!("{l}级证书 {issued} 颁发，已持有 {held} 个月，要求 {months_held} 个月"),
-                            format!("level {l} certificate issued {issued}, held {held} of {months_held} months"),
-                        )
-                    } else {
-                        text(format!("{l}级证书已过期"), format!("level {l} certificate expired"))
+                        ));
                     }
-                });
+                    continue;
+                }
+                if let Some(d) =
+                    counts_from.filter(|&d| d > as_of && cert.expires_on.is_none_or(|e| e >= d))
+                {
+                    from = Some(from.map_or(d, |f| f.min(d)));
+                }
+                if since.is_none() {
+                    best.get_or_insert_with(|| {
+                        if unexpired {
+                            text(
+                                format!("{l}级证书 {issued} 颁发，已持有 {held} 个月，要求 {months_held} 个月"),
+                                format!("level {l} certificate issued {issued}, held {held} of {months_held} months"),
+                            )
+                        } else {
+                            text(format!("{l}级证书已过期"), format!("level {l} certificate expired"))
+                        }
+                    });
+                }
+            }
+            if let (Some(d), Some(detail)) = (since, &best) {
+                return outcome(true, Some(d), detail.clone());
             }
             let needed = &catalog.levels[*level].id;
             let none = || {
@@ -553,32 +619,89 @@ fn prerequisite_met(
                     format!("no {} certificate at level {needed} or above", catalog.id),
                 )
             };
-            (false, best.unwrap_or_else(none))
+            outcome(false, from, best.unwrap_or_else(none))
         }
     }
 }
 
+/// How a report names an organization field that a prerequisite reads.
+fn field_label(field: &str) -> Text {
+    let (zh, en) = match field {
+        "legal_entity" => ("独立法人资格", "Independent legal entity"),
+        "system_since" => (
+            "能力体系开始有效运行的日期",
+            "Capability system in operation since",
+        ),
+        "business_since" => ("开始从事该项业务的日期", "In this business since"),
+        other => (other, other),
+    };
+    Text {
+        zh: zh.into(),
+        en: Some(en.into()),
+    }
+}
+
+/// A level's tallies and what decides it.
 struct Verdict {
-    satisfied: bool,
     total: Tally,
     elements: Vec<Tally>,
     counts: Vec<Counts>,
+    /// Indexes of the level's unmet prerequisites, catalog order.
+    unmet: Vec<usize>,
+    blocking: u32,
+    /// Under `threshold`: indexes of the elements below the threshold.
+    below: Vec<usize>,
+    threshold: Option<u32>,
 }
 
-/// SPEC §5.3 per level (cumulative gating is applied by [`achieved`]).
+impl Verdict {
+    /// SPEC §5.3 (cumulative gating is applied by [`achieved_level`]).
+    fn satisfied(&self) -> bool {
+        self.unmet.is_empty() && self.blocking == 0 && self.below.is_empty()
+    }
+
+    fn decision(&self, catalog: &Catalog) -> Decision {
+        Decision {
+            unmet_prerequisites: self
+                .unmet
+                .iter()
+                .map(|&p| catalog.prerequisites[p].id.clone())
+                .collect(),
+            blocking_criteria: self.blocking,
+            elements_below: self
+                .below
+                .iter()
+                .map(|&e| ElementBelow {
+                    element: catalog.elements[e].id.to_string(),
+                    score: self.elements[e].score().unwrap_or(0.0),
+                    threshold: from_thousandths(self.threshold.unwrap_or(0)),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// SPEC §5.3 per level: tallies, unmet prerequisites, blocking criteria, weak elements.
 fn level_verdicts(
     catalog: &Catalog,
     statuses: &[Status],
-    prerequisites: &[(bool, Text)],
+    prerequisites: &[PrerequisiteOutcome],
 ) -> Vec<Verdict> {
+    let threshold = match catalog.policy {
+        Policy::Threshold { element_threshold } => Some(element_threshold),
+        Policy::AllConform { .. } => None,
+    };
     let mut verdicts: Vec<Verdict> = catalog
         .levels
         .iter()
         .map(|_| Verdict {
-            satisfied: true,
             total: Tally::default(),
             elements: vec![Tally::default(); catalog.elements.len()],
             counts: vec![Counts::default(); catalog.elements.len()],
+            unmet: Vec::new(),
+            blocking: 0,
+            below: Vec::new(),
+            threshold,
         })
         .collect();
     for (criterion, &status) in catalog.criteria.iter().zip(statuses) {
@@ -589,22 +712,19 @@ fn level_verdicts(
             v.elements[criterion.element].add(criterion.weight, credit);
         }
         if blocks(catalog, criterion, status) {
-            v.satisfied = false;
+            v.blocking += 1;
         }
     }
-    for (p, (met, _)) in catalog.prerequisites.iter().zip(prerequisites) {
-        if !met {
-            verdicts[p.level].satisfied = false;
+    for (i, (p, outcome)) in catalog.prerequisites.iter().zip(prerequisites).enumerate() {
+        if !outcome.met {
+            verdicts[p.level].unmet.push(i);
         }
     }
-    if let Policy::Threshold { element_threshold } = catalog.policy {
+    if let Some(t) = threshold {
         for v in &mut verdicts {
-            if v.elements
-                .iter()
-                .any(|t| t.is_defined() && !t.reaches(element_threshold))
-            {
-                v.satisfied = false;
-            }
+            v.below = (0..v.elements.len())
+                .filter(|&e| v.elements[e].is_defined() && !v.elements[e].reaches(t))
+                .collect();
         }
     }
     verdicts
@@ -628,7 +748,7 @@ fn blocks(catalog: &Catalog, criterion: &Criterion, status: Status) -> bool {
 fn achieved_level(verdicts: &[Verdict]) -> Option<usize> {
     verdicts
         .iter()
-        .take_while(|v| v.satisfied)
+        .take_while(|v| v.satisfied())
         .count()
         .checked_sub(1)
 }
@@ -638,7 +758,7 @@ fn gaps(
     catalog: &Catalog,
     outcomes: &[Outcome],
     verdicts: &[Verdict],
-    prerequisites: &[(bool, Text)],
+    prerequisites: &[PrerequisiteOutcome],
     achieved: Option<usize>,
     target: Option<usize>,
 ) -> Vec<Gap> {
@@ -652,7 +772,7 @@ fn gaps(
             prerequisites,
             next,
             next,
-            "next",
+            GapKind::Next,
         ));
     }
     if let Some(t) = target {
@@ -664,7 +784,7 @@ fn gaps(
                 prerequisites,
                 next,
                 t,
-                "target",
+                GapKind::Target,
             ));
         }
     }
@@ -675,39 +795,35 @@ fn gap(
     catalog: &Catalog,
     outcomes: &[Outcome],
     verdicts: &[Verdict],
-    prerequisites: &[(bool, Text)],
+    prerequisites: &[PrerequisiteOutcome],
     from: usize,
     to: usize,
-    kind: &str,
+    kind: GapKind,
 ) -> Gap {
     let in_range = |level: usize| (from..=to).contains(&level);
     let unmet = catalog
         .prerequisites
         .iter()
         .zip(prerequisites)
-        .filter(|(p, (met, _))| in_range(p.level) && !met)
-        .map(|(p, (_, detail))| GapPrerequisite {
+        .filter(|(p, outcome)| in_range(p.level) && !outcome.met)
+        .map(|(p, outcome)| GapPrerequisite {
             level: catalog.levels[p.level].id.to_string(),
             id: p.id.clone(),
             title: p.title.clone(),
-            detail: detail.clone(),
+            detail: outcome.detail.clone(),
         })
         .collect();
     let mut elements = Vec::new();
     let mut weak_elements: Vec<(usize, usize)> = Vec::new();
-    if let Policy::Threshold { element_threshold } = catalog.policy {
-        for (level, verdict) in verdicts.iter().enumerate().take(to + 1).skip(from) {
-            for (ei, tally) in verdict.elements.iter().enumerate() {
-                if tally.is_defined() && !tally.reaches(element_threshold) {
-                    weak_elements.push((level, ei));
-                    elements.push(GapElement {
-                        level: catalog.levels[level].id.to_string(),
-                        id: catalog.elements[ei].id.to_string(),
-                        score: tally.score().unwrap_or(0.0),
-                        needed: from_thousandths(element_threshold),
-                    });
-                }
-            }
+    for (level, verdict) in verdicts.iter().enumerate().take(to + 1).skip(from) {
+        for &ei in &verdict.below {
+            weak_elements.push((level, ei));
+            elements.push(GapElement {
+                level: catalog.levels[level].id.to_string(),
+                id: catalog.elements[ei].id.to_string(),
+                score: verdict.elements[ei].score().unwrap_or(0.0),
+                needed: from_thousandths(verdict.threshold.unwrap_or(0)),
+            });
         }
     }
     let mut criteria: Vec<GapCriterion> = catalog
@@ -744,7 +860,7 @@ fn gap(
             .then_with(|| a.id.cmp(&b.id))
     });
     Gap {
-        kind: kind.to_owned(),
+        kind,
         level: catalog.levels[to].id.to_string(),
         prerequisites: unmet,
         criteria,

@@ -934,7 +934,8 @@ where
             let parsed = crate::source::read_text(path, engine.max_file_size).and_then(|text| {
                 let budget = usize::try_from(engine.max_file_size).unwrap_or(usize::MAX);
                 // The same parser as assessment, into an untyped value: the floor.
-                crate::yaml::parse(&text, budget)
+                let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                crate::yaml::parse(text, budget)
                     .map(crate::yaml::Node::into_json)
                     .map_err(|e| Diagnostic::error(Code::YamlSyntax, path, e.message))
             });

@@ -12,7 +12,6 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::expression::Expr;
@@ -137,8 +136,8 @@ pub struct Criterion {
     pub title: Text,
     /// The requirement.
     pub requirement: Text,
-    /// The clause it comes from.
-    pub clause: Option<Arc<str>>,
+    /// The clause of the standard it comes from (a string in the catalog is its `zh`).
+    pub clause: Option<Text>,
     /// Key indicator (must conform under `threshold`).
     pub key: bool,
     /// Weight (>= 1).
@@ -173,10 +172,31 @@ pub struct Metric {
     pub id: String,
     /// The check.
     pub check: Expr,
+    /// A target the standard does not set (ours, or an assessment body's): reported, never
+    /// changes a status (SPEC §3, §5.1 step 5).
+    pub advisory: bool,
+    /// The values the quantity can take, inclusive; a submission outside is invalid.
+    pub range: Option<Range>,
     /// Title.
     pub title: Option<Text>,
     /// How the value is computed.
     pub formula: Option<Text>,
+}
+
+/// The inclusive range `[min, max]` of a metric's values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    /// Smallest value.
+    pub min: f64,
+    /// Largest value.
+    pub max: f64,
+}
+
+impl Range {
+    /// Whether `value` lies in the range (bounds included).
+    pub fn contains(self, value: f64) -> bool {
+        self.min <= value && value <= self.max
+    }
 }
 
 impl Catalog {
@@ -275,7 +295,7 @@ struct RawCriterion {
     element: String,
     title: Text,
     requirement: Text,
-    clause: Option<String>,
+    clause: Option<RawClause>,
     #[serde(default)]
     key: bool,
     weight: Option<i64>,
@@ -299,10 +319,33 @@ struct RawEvidence {
     hints: Vec<Text>,
 }
 
+/// A clause: a plain string (read as its `zh`) or a `{zh, en}` text.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawClause {
+    Plain(String),
+    Text(Text),
+}
+
+impl RawClause {
+    fn into_text(self) -> Text {
+        match self {
+            RawClause::Plain(s) => Text {
+                zh: s.into(),
+                en: None,
+            },
+            RawClause::Text(t) => t,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct RawMetric {
     id: String,
     check: String,
+    #[serde(default)]
+    advisory: bool,
+    range: Option<(f64, f64)>,
     title: Option<Text>,
     formula: Option<Text>,
 }
@@ -332,7 +375,6 @@ pub fn load(path: &Path, max_size: u64, shipped: bool) -> CatalogLoad {
 
 /// Loads a catalog from its text.
 pub fn from_text(path: &Path, text: String, max_size: u64, shipped: bool) -> CatalogLoad {
-    let digest = hex(&Sha256::digest(text.as_bytes()));
     let (doc, value) = match source::parse(path, text, max_size) {
         Ok(parsed) => parsed,
         Err(u) => {
@@ -343,6 +385,7 @@ pub fn from_text(path: &Path, text: String, max_size: u64, shipped: bool) -> Cat
             };
         }
     };
+    let digest = doc.sha256.clone();
     let (catalog, diagnostics) = validate(&doc, value, digest, shipped);
     CatalogLoad {
         catalog,
@@ -556,7 +599,7 @@ fn validate(
         foldhash::fast::RandomState::default(),
     );
     let mut per_level = vec![0usize; raw.levels.len()];
-    for (i, c) in raw.criteria.iter().enumerate() {
+    for (i, c) in raw.criteria.into_iter().enumerate() {
         let at = |field: &str| format!("/criteria/{i}/{field}");
         if criterion_index
             .insert(c.id.clone(), criteria.len())
@@ -625,10 +668,25 @@ fn validate(
                     format!("metric `{}` is defined twice in `{}`", m.id, c.id),
                 ));
             }
+            let range = m.range.map(|(min, max)| Range { min, max });
+            if let Some(r) = range {
+                if r.min > r.max || r.min.is_nan() || r.max.is_nan() {
+                    diags.push(err(
+                        Code::MetricRange,
+                        format!("/criteria/{i}/metrics/{j}/range"),
+                        format!(
+                            "metric `{}` of `{}` has range [{}, {}]: the first bound must not exceed the second",
+                            m.id, c.id, r.min, r.max
+                        ),
+                    ));
+                }
+            }
             match Expr::compile(&m.check) {
                 Ok(check) => metrics.push(Metric {
                     id: m.id.clone(),
                     check,
+                    advisory: m.advisory,
+                    range,
                     title: m.title.clone(),
                     formula: m.formula.clone(),
                 }),
@@ -640,7 +698,7 @@ fn validate(
             }
         }
         if shipped {
-            check_translations(c, &at, &mut diags, &err);
+            check_translations(&c, &at, &mut diags, &err);
         }
         let (Some(level), Some(element)) = (level, element) else {
             continue;
@@ -652,7 +710,7 @@ fn validate(
             element,
             title: c.title.clone(),
             requirement: c.requirement.clone(),
-            clause: c.clause.as_deref().map(Arc::from),
+            clause: c.clause.map(RawClause::into_text),
             key: c.key,
             weight,
             key_indicators: c.key_indicators.clone(),

@@ -61,6 +61,22 @@ impl Date {
             - i64::from(later.day < self.day)
     }
 
+    /// The earliest date `d` with `self.full_months_until(d) >= months` (SPEC §5.4): the
+    /// same day `months` months later, or the first day of the month after that when the
+    /// month is too short (03-31 plus 6 months is 10-01). `None` past year 9999.
+    pub fn months_later(self, months: u32) -> Option<Date> {
+        let total = i64::from(self.year) * 12 + i64::from(self.month - 1) + i64::from(months);
+        let year = i32::try_from(total.div_euclid(12)).ok()?;
+        let month = u32::try_from(total.rem_euclid(12)).ok()? + 1;
+        if self.day <= days_in_month(year, month) {
+            Date::new(year, month, self.day)
+        } else if month == 12 {
+            Date::new(year + 1, 1, 1)
+        } else {
+            Date::new(year, month + 1, 1)
+        }
+    }
+
     /// The date `days` days after `self` (or before, when negative), if still in range.
     pub fn add_days(self, days: i64) -> Option<Date> {
         let z = self.ordinal() + days + 719_468;
@@ -187,5 +203,26 @@ mod tests {
         assert_eq!(d("2026-01-31").full_months_until(d("2026-02-28")), 0);
         assert_eq!(d("2026-01-31").full_months_until(d("2026-03-01")), 1);
         assert_eq!(d("2026-10-02").full_months_until(d("2026-10-01")), -1);
+    }
+
+    #[test]
+    fn months_later_is_the_first_day_the_months_are_full() {
+        assert_eq!(d("2026-03-31").months_later(6), Some(d("2026-10-01")));
+        assert_eq!(d("2025-11-01").months_later(6), Some(d("2026-05-01")));
+        assert_eq!(d("2025-12-31").months_later(2), Some(d("2026-03-01")));
+        assert_eq!(d("2025-11-30").months_later(1), Some(d("2025-12-30")));
+        assert_eq!(d("2024-02-29").months_later(12), Some(d("2025-03-01")));
+        assert_eq!(d("9999-06-01").months_later(12), None);
+        // The definition, checked exhaustively over two years of start days.
+        let mut start = d("2023-01-01");
+        while start < d("2025-01-01") {
+            for months in [0, 1, 6, 12, 13] {
+                let met = start.months_later(months).unwrap();
+                assert!(start.full_months_until(met) >= i64::from(months));
+                let before = met.add_days(-1).unwrap();
+                assert!(start.full_months_until(before) < i64::from(months) || months == 0);
+            }
+            start = start.add_days(1).unwrap();
+        }
     }
 }

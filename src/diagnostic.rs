@@ -74,10 +74,13 @@ codes! {
     ScaleOutOfRange = "scale-out-of-range": "scale values: conform 1, nonconform 0, 0 <= partial < 1, at most 3 decimals",
     ThresholdOutOfRange = "threshold-out-of-range": "the element threshold is not in (0, 1] with at most 3 decimals",
     PolicyMismatch = "policy-mismatch": "a policy field that does not belong to the chosen method",
+    MetricRange = "metric-range": "a metric range is not [min, max] with min <= max",
+    MetricOutOfRange = "metric-out-of-range": "a metric value lies outside the range its catalog declares",
     ExpressionSyntax = "expression-syntax": "an applies_if or metric check expression does not compile",
     UnknownPrerequisiteKind = "unknown-prerequisite-kind": "a prerequisite kind other than flag, months_since, certificate",
     MissingTranslation = "missing-translation": "a shipped catalog text lacks its English translation",
     WaiverUnknownCriterion = "waiver-unknown-criterion": "a waiver names a criterion the catalog does not have",
+    ResultVersion = "result-version": "a result document of a version this itss does not read, or not a result document at all",
     DuplicateSubmission = "duplicate-submission": "two files in a batch have the same submission id",
 }
 

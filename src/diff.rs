@@ -57,8 +57,21 @@ pub struct CriterionChange {
     pub title: String,
     /// Status before and after.
     pub status: (Status, Status),
-    /// `improved`, `regressed` or `changed`.
-    pub direction: &'static str,
+    /// Whether the change is for the better.
+    pub direction: Direction,
+}
+
+/// Which way a criterion's status moved (unanswered < nonconform < partial < conform; a
+/// move to or from `not_applicable` or `waived` is only a change).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Towards conform.
+    Improved,
+    /// Away from conform.
+    Regressed,
+    /// Neither (to or from an excluded status).
+    Changed,
 }
 
 fn rank(status: Status) -> Option<u8> {
@@ -120,9 +133,9 @@ pub fn compare(old: &AssessmentResult, new: &AssessmentResult) -> ResultDiff {
             None => added.push(c.id.to_string()),
             Some(before) if before.status != c.status => {
                 let direction = match (rank(before.status), rank(c.status)) {
-                    (Some(a), Some(b)) if b > a => "improved",
-                    (Some(a), Some(b)) if b < a => "regressed",
-                    _ => "changed",
+                    (Some(a), Some(b)) if b > a => Direction::Improved,
+                    (Some(a), Some(b)) if b < a => Direction::Regressed,
+                    _ => Direction::Changed,
                 };
                 criteria.push(CriterionChange {
                     id: c.id.to_string(),
@@ -218,12 +231,12 @@ pub fn render_text(d: &ResultDiff) -> String {
     let improved = d
         .criteria
         .iter()
-        .filter(|c| c.direction == "improved")
+        .filter(|c| c.direction == Direction::Improved)
         .count();
     let regressed = d
         .criteria
         .iter()
-        .filter(|c| c.direction == "regressed")
+        .filter(|c| c.direction == Direction::Regressed)
         .count();
     let _ = writeln!(
         out,
@@ -232,9 +245,9 @@ pub fn render_text(d: &ResultDiff) -> String {
     );
     for c in &d.criteria {
         let mark = match c.direction {
-            "improved" => "+",
-            "regressed" => "-",
-            _ => "~",
+            Direction::Improved => "+",
+            Direction::Regressed => "-",
+            Direction::Changed => "~",
         };
         let _ = writeln!(
             out,

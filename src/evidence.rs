@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::catalog::EvidenceRule;
 use crate::date::Date;
 use crate::finding::{Finding, FindingCode};
+use crate::params;
 use crate::submission::EvidenceItem;
 
 /// Where evidence paths are resolved and whether files are looked at.
@@ -328,19 +329,16 @@ pub fn check(
     match relative {
         None => findings.push(Finding::new(
             FindingCode::EvidenceOutside,
-            format!("`{}` is not inside the submission's directory", shown()),
+            params! {"path" => shown()},
         )),
         Some(Some(rel)) => match root.look(&rel) {
             Looked::Outside => findings.push(Finding::new(
                 FindingCode::EvidenceOutside,
-                format!(
-                    "`{}` resolves (through a symlink) outside the submission's directory",
-                    shown()
-                ),
+                params! {"path" => shown(), "through_symlink" => true},
             )),
             Looked::Missing => findings.push(Finding::new(
                 FindingCode::EvidenceMissing,
-                format!("`{}` is not an existing regular file", shown()),
+                params! {"path" => shown()},
             )),
             Looked::File(real, len, _) => {
                 if let Some(expected) = &item.sha256 {
@@ -348,15 +346,15 @@ pub fn check(
                         Some(actual) if actual.eq_ignore_ascii_case(expected) => {}
                         Some(actual) => findings.push(Finding::new(
                             FindingCode::EvidenceHashMismatch,
-                            format!(
-                                "`{}` has sha256 {actual}, the submission says {}",
-                                shown(),
-                                expected.to_ascii_lowercase()
-                            ),
+                            params! {
+                                "path" => shown(),
+                                "actual" => &*actual,
+                                "expected" => expected.to_ascii_lowercase(),
+                            },
                         )),
                         None => findings.push(Finding::new(
                             FindingCode::EvidenceMissing,
-                            format!("`{}` could not be read", shown()),
+                            params! {"path" => shown(), "unreadable" => true},
                         )),
                     }
                 }
@@ -364,26 +362,31 @@ pub fn check(
         },
         Some(None) => {}
     }
-    if let Some(max_age) = rule.max_age_days {
-        match item.dated {
-            None => findings.push(Finding::new(
-                FindingCode::EvidenceUndated,
-                format!("`{}` has no `dated`; this criterion accepts evidence at most {max_age} days old", shown()),
-            )),
-            Some(dated) if dated > as_of => findings.push(Finding::new(
-                FindingCode::EvidenceFuture,
-                format!("`{}` is dated {dated}, after the as-of date {as_of}", shown()),
-            )),
-            Some(dated) => {
-                let age = as_of.days_since(dated);
-                if age > i64::from(max_age) {
-                    findings.push(Finding::new(
-                        FindingCode::EvidenceStale,
-                        format!("`{}` is dated {dated}: {age} days old, more than {max_age}", shown()),
-                    ));
-                }
+    // A future date is wrong for every criterion; age limits only where the criterion has one.
+    match (item.dated, rule.max_age_days) {
+        (Some(dated), _) if dated > as_of => findings.push(Finding::new(
+            FindingCode::EvidenceFuture,
+            params! {"path" => shown(), "dated" => dated, "as_of" => as_of},
+        )),
+        (None, Some(max_age)) => findings.push(Finding::new(
+            FindingCode::EvidenceUndated,
+            params! {"path" => shown(), "max_age_days" => max_age},
+        )),
+        (Some(dated), Some(max_age)) => {
+            let age = as_of.days_since(dated);
+            if age > i64::from(max_age) {
+                findings.push(Finding::new(
+                    FindingCode::EvidenceStale,
+                    params! {
+                        "path" => shown(),
+                        "dated" => dated,
+                        "age_days" => age,
+                        "max_age_days" => max_age,
+                    },
+                ));
             }
         }
+        (_, None) => {}
     }
     ItemCheck { findings }
 }

@@ -1,8 +1,17 @@
-//! Findings on criteria (SPEC §4.2, §5.1, §6): data with a stable code, never errors.
+//! Findings on criteria and on the submission as a whole (SPEC §4.2, §5.1, §6, §7): data
+//! with a stable code and the values their message is built from, never errors.
+//!
+//! A finding stores its `params`; its message is made from them by one template per code and
+//! language ([`message`]), so the English `message` of a result document and the Chinese
+//! text of a report always say the same thing, and a stored result renders in any language.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::text::Lang;
 
 /// Stable finding codes on criteria.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -22,10 +31,14 @@ pub enum FindingCode {
     EvidenceFuture,
     /// Fewer valid evidence items than the criterion needs.
     InsufficientEvidence,
-    /// A metric value is absent or null.
+    /// A required metric value is absent or null.
     MetricMissing,
-    /// A metric check is false.
+    /// A required metric check is false.
     MetricBelowTarget,
+    /// An advisory metric value is absent or null (never changes the status).
+    MetricAdvisoryMissing,
+    /// An advisory metric check is false (never changes the status).
+    MetricAdvisoryBelowTarget,
     /// `na` answered where the criterion does not allow it.
     NaNotAllowed,
     /// An expression failed at run time.
@@ -46,6 +59,8 @@ impl FindingCode {
         FindingCode::InsufficientEvidence,
         FindingCode::MetricMissing,
         FindingCode::MetricBelowTarget,
+        FindingCode::MetricAdvisoryMissing,
+        FindingCode::MetricAdvisoryBelowTarget,
         FindingCode::NaNotAllowed,
         FindingCode::ExpressionError,
         FindingCode::WaiverExpired,
@@ -63,10 +78,35 @@ impl FindingCode {
             FindingCode::InsufficientEvidence => "insufficient-evidence",
             FindingCode::MetricMissing => "metric-missing",
             FindingCode::MetricBelowTarget => "metric-below-target",
+            FindingCode::MetricAdvisoryMissing => "metric-advisory-missing",
+            FindingCode::MetricAdvisoryBelowTarget => "metric-advisory-below-target",
             FindingCode::NaNotAllowed => "na-not-allowed",
             FindingCode::ExpressionError => "expression-error",
             FindingCode::WaiverExpired => "waiver-expired",
         }
+    }
+
+    /// Whether the finding concerns an evidence item (what fixing it takes: supply or
+    /// refresh evidence).
+    pub fn is_evidence(self) -> bool {
+        matches!(
+            self,
+            FindingCode::EvidenceOutside
+                | FindingCode::EvidenceMissing
+                | FindingCode::EvidenceHashMismatch
+                | FindingCode::EvidenceUndated
+                | FindingCode::EvidenceStale
+                | FindingCode::EvidenceFuture
+                | FindingCode::InsufficientEvidence
+        )
+    }
+
+    /// Whether the finding is advisory: reported, never a reason for a status.
+    pub fn is_advisory(self) -> bool {
+        matches!(
+            self,
+            FindingCode::MetricAdvisoryMissing | FindingCode::MetricAdvisoryBelowTarget
+        )
     }
 }
 
@@ -76,21 +116,410 @@ impl fmt::Display for FindingCode {
     }
 }
 
-/// A finding: code and message (details such as the path or the age).
+/// Stable codes of findings about the submission as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TopFindingCode {
+    /// A waiver names a criterion the catalog does not have.
+    WaiverUnknownCriterion,
+    /// An answer to a criterion id the catalog does not have (ignored).
+    UnknownAnswer,
+}
+
+impl TopFindingCode {
+    /// Every code.
+    pub const ALL: &'static [TopFindingCode] = &[
+        TopFindingCode::WaiverUnknownCriterion,
+        TopFindingCode::UnknownAnswer,
+    ];
+
+    /// The kebab-case code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TopFindingCode::WaiverUnknownCriterion => "waiver-unknown-criterion",
+            TopFindingCode::UnknownAnswer => "unknown-answer",
+        }
+    }
+}
+
+impl fmt::Display for TopFindingCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The values a finding's message is built from, by name (sorted).
+pub type Params = BTreeMap<String, Value>;
+
+/// Builds [`Params`] from `name => value` pairs (any `Serialize` value).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! params {
+    ($($name:literal => $value:expr),* $(,)?) => {{
+        #[allow(unused_mut)]
+        let mut params = $crate::finding::Params::new();
+        $(params.insert($name.to_owned(), ::serde_json::json!($value));)*
+        params
+    }};
+}
+
+/// A finding on a criterion: code, the English message and the values it is built from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// Stable code.
     pub code: FindingCode,
-    /// Details.
+    /// Details, in English (what [`message`] makes of `params`).
     pub message: String,
+    /// The values the message is built from.
+    pub params: Params,
 }
 
 impl Finding {
-    /// A finding.
-    pub fn new(code: FindingCode, message: impl Into<String>) -> Finding {
+    /// A finding; its message is made from `params`.
+    pub fn new(code: FindingCode, params: Params) -> Finding {
         Finding {
             code,
-            message: message.into(),
+            message: message(Code::Criterion(code), &params, Lang::En),
+            params,
+        }
+    }
+
+    /// The message in `lang`, made from the params.
+    pub fn message_in(&self, lang: Lang) -> String {
+        message(Code::Criterion(self.code), &self.params, lang)
+    }
+}
+
+/// A finding about the submission as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopFinding {
+    /// Stable code.
+    pub code: TopFindingCode,
+    /// Details, in English.
+    pub message: String,
+    /// The values the message is built from.
+    pub params: Params,
+}
+
+impl TopFinding {
+    /// A finding; its message is made from `params`.
+    pub fn new(code: TopFindingCode, params: Params) -> TopFinding {
+        TopFinding {
+            code,
+            message: message(Code::Top(code), &params, Lang::En),
+            params,
+        }
+    }
+
+    /// The message in `lang`, made from the params.
+    pub fn message_in(&self, lang: Lang) -> String {
+        message(Code::Top(self.code), &self.params, lang)
+    }
+}
+
+/// Either kind of finding code.
+#[derive(Debug, Clone, Copy)]
+pub enum Code {
+    /// On a criterion.
+    Criterion(FindingCode),
+    /// On the submission.
+    Top(TopFindingCode),
+}
+
+/// A param as text: strings as they are, lists joined, numbers as JSON writes them, `?` when
+/// absent (a hand-edited result never makes the message fail).
+fn text(params: &Params, name: &str) -> String {
+    match params.get(name) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(Value::Null) | None => "?".to_owned(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// A `{zh, en}` param (a metric title) in `lang`, or `fallback` when absent.
+fn localized(params: &Params, name: &str, lang: Lang, fallback: &str) -> String {
+    let Some(Value::Object(text)) = params.get(name) else {
+        return fallback.to_owned();
+    };
+    let pick = |key: &str| text.get(key).and_then(Value::as_str).map(str::to_owned);
+    match lang {
+        Lang::En => pick("en").or_else(|| pick("zh")),
+        Lang::Zh => pick("zh"),
+    }
+    .unwrap_or_else(|| fallback.to_owned())
+}
+
+/// The `titles` param (a list of `{zh, en}` texts) in `lang`, joined; `None` when absent.
+fn titles(params: &Params, lang: Lang) -> Option<String> {
+    let Some(Value::Array(items)) = params.get("titles") else {
+        return None;
+    };
+    let names: Vec<String> = items
+        .iter()
+        .map(|item| {
+            let mut one = Params::new();
+            one.insert("t".to_owned(), item.clone());
+            localized(&one, "t", lang, "?")
+        })
+        .collect();
+    Some(names.join("、"))
+}
+
+/// A metric check as a reader sees it: the word `value` replaced by the metric's title
+/// (`value >= 0.8` → `培训覆盖率 >= 0.8`), other text as written.
+fn check_with(check: &str, title: &str) -> String {
+    let mut out = String::with_capacity(check.len() + title.len());
+    let mut rest = check;
+    while let Some(at) = rest.find("value") {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + 5..].chars().next();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        out.push_str(&rest[..at]);
+        if word(before) || word(after) {
+            out.push_str("value");
+        } else {
+            out.push_str(title);
+        }
+        rest = &rest[at + 5..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn flag(params: &Params, name: &str) -> bool {
+    params.get(name).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// The message of a finding in `lang`, made from its params. One template per code and
+/// language: the only place a finding's words are written.
+pub fn message(code: Code, p: &Params, lang: Lang) -> String {
+    let t = |name: &str| text(p, name);
+    match (code, lang) {
+        (Code::Criterion(c), Lang::En) => match c {
+            FindingCode::EvidenceOutside if flag(p, "through_symlink") => format!(
+                "`{}` resolves (through a symlink) outside the submission's directory",
+                t("path")
+            ),
+            FindingCode::EvidenceOutside => {
+                format!("`{}` is not inside the submission's directory", t("path"))
+            }
+            FindingCode::EvidenceMissing if flag(p, "unreadable") => {
+                format!("`{}` could not be read", t("path"))
+            }
+            FindingCode::EvidenceMissing => {
+                format!("`{}` is not an existing regular file", t("path"))
+            }
+            FindingCode::EvidenceHashMismatch => format!(
+                "`{}` has sha256 {}, the submission says {}",
+                t("path"),
+                t("actual"),
+                t("expected")
+            ),
+            FindingCode::EvidenceUndated => format!(
+                "`{}` has no `dated`; this criterion accepts evidence at most {} days old",
+                t("path"),
+                t("max_age_days")
+            ),
+            FindingCode::EvidenceStale => format!(
+                "`{}` is dated {}: {} days old, more than {}",
+                t("path"),
+                t("dated"),
+                t("age_days"),
+                t("max_age_days")
+            ),
+            FindingCode::EvidenceFuture => format!(
+                "`{}` is dated {}, after the as-of date {}",
+                t("path"),
+                t("dated"),
+                t("as_of")
+            ),
+            FindingCode::InsufficientEvidence => {
+                format!("{} valid evidence item(s), {} needed", t("valid"), t("min"))
+            }
+            FindingCode::MetricMissing => format!("no value for {}", t("metrics")),
+            FindingCode::MetricBelowTarget => {
+                format!("{} = {} fails `{}`", t("metric"), t("value"), t("check"))
+            }
+            FindingCode::MetricAdvisoryMissing => format!(
+                "no value for {} (advisory: its reference target `{}` is not an ITSS requirement)",
+                t("metric"),
+                t("check")
+            ),
+            FindingCode::MetricAdvisoryBelowTarget => format!(
+                "{} = {} misses the reference target `{}` (advisory: not an ITSS requirement; the status is unchanged)",
+                t("metric"),
+                t("value"),
+                t("check")
+            ),
+            FindingCode::NaNotAllowed => "this criterion does not accept `na`".to_owned(),
+            FindingCode::ExpressionError => match p.get("metric") {
+                Some(Value::String(metric)) => format!(
+                    "check `{}` of {metric} failed: {}",
+                    t("expression"),
+                    t("error")
+                ),
+                _ => format!("applies_if `{}` failed: {}", t("expression"), t("error")),
+            },
+            FindingCode::WaiverExpired => format!(
+                "the waiver approved by {} expired on {}",
+                t("approved_by"),
+                t("expires_on")
+            ),
+        },
+        (Code::Criterion(c), Lang::Zh) => match c {
+            FindingCode::EvidenceOutside if flag(p, "through_symlink") => {
+                format!("「{}」经符号链接指向提交目录之外", t("path"))
+            }
+            FindingCode::EvidenceOutside => format!("「{}」不在提交文件所在目录内", t("path")),
+            FindingCode::EvidenceMissing if flag(p, "unreadable") => {
+                format!("「{}」无法读取", t("path"))
+            }
+            FindingCode::EvidenceMissing => format!("「{}」不是已存在的普通文件", t("path")),
+            FindingCode::EvidenceHashMismatch => format!(
+                "「{}」的 SHA-256 为 {}，与提交中填写的 {} 不符",
+                t("path"),
+                t("actual"),
+                t("expected")
+            ),
+            FindingCode::EvidenceUndated => format!(
+                "「{}」未注明日期；本条款只接受 {} 天以内的证据",
+                t("path"),
+                t("max_age_days")
+            ),
+            FindingCode::EvidenceStale => format!(
+                "「{}」日期为 {}，距评估基准日已 {} 天，超过 {} 天的时限",
+                t("path"),
+                t("dated"),
+                t("age_days"),
+                t("max_age_days")
+            ),
+            FindingCode::EvidenceFuture => format!(
+                "「{}」日期为 {}，晚于评估基准日 {}",
+                t("path"),
+                t("dated"),
+                t("as_of")
+            ),
+            FindingCode::InsufficientEvidence => {
+                format!("有效证据 {} 项，至少需要 {} 项", t("valid"), t("min"))
+            }
+            FindingCode::MetricMissing => {
+                format!(
+                    "未填写指标值：{}",
+                    titles(p, lang).unwrap_or_else(|| t("metrics"))
+                )
+            }
+            FindingCode::MetricBelowTarget => {
+                let title = localized(p, "title", lang, &t("metric"));
+                format!(
+                    "{title}为 {}，未满足 {}",
+                    t("value"),
+                    check_with(&t("check"), &title)
+                )
+            }
+            FindingCode::MetricAdvisoryMissing => {
+                let title = localized(p, "title", lang, &t("metric"));
+                format!(
+                    "未填写{title}；其参考目标（{}）由本工具设定，不是ITSS要求",
+                    check_with(&t("check"), &title)
+                )
+            }
+            FindingCode::MetricAdvisoryBelowTarget => {
+                let title = localized(p, "title", lang, &t("metric"));
+                format!(
+                    "{title}为 {}，未达到参考目标（{}）；该目标由本工具设定，不是ITSS要求，不影响判定",
+                    t("value"),
+                    check_with(&t("check"), &title)
+                )
+            }
+            FindingCode::NaNotAllowed => "本条款不接受“不适用”的回答".to_owned(),
+            FindingCode::ExpressionError => match p.get("metric") {
+                Some(Value::String(metric)) => format!(
+                    "指标「{}」的检查式 {} 无法计算",
+                    localized(p, "title", lang, metric),
+                    t("expression")
+                ),
+                _ => format!("适用条件 {} 无法计算", t("expression")),
+            },
+            FindingCode::WaiverExpired => format!(
+                "由{}批准的豁免已于 {} 到期",
+                t("approved_by"),
+                t("expires_on")
+            ),
+        },
+        (Code::Top(c), Lang::En) => match c {
+            TopFindingCode::WaiverUnknownCriterion => format!(
+                "a waiver names `{}`, which catalog `{}` does not have",
+                t("criterion"),
+                t("catalog")
+            ),
+            TopFindingCode::UnknownAnswer => format!(
+                "`{}` is not a criterion of `{}`; the answer was ignored",
+                t("criterion"),
+                t("catalog")
+            ),
+        },
+        (Code::Top(c), Lang::Zh) => match c {
+            TopFindingCode::WaiverUnknownCriterion => format!(
+                "豁免所列条款 {} 不在评估目录 {} 中",
+                t("criterion"),
+                t("catalog")
+            ),
+            TopFindingCode::UnknownAnswer => format!(
+                "{} 不是评估目录 {} 的条款，该回答未计入",
+                t("criterion"),
+                t("catalog")
+            ),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_come_from_params_in_both_languages() {
+        let f = Finding::new(
+            FindingCode::EvidenceStale,
+            params! {"path" => "evidence/a.pdf", "dated" => "2025-01-01", "age_days" => 400, "max_age_days" => 366},
+        );
+        assert_eq!(
+            f.message,
+            "`evidence/a.pdf` is dated 2025-01-01: 400 days old, more than 366"
+        );
+        assert!(f.message_in(Lang::Zh).contains("400 天"));
+        assert!(!f.message_in(Lang::Zh).contains("days"));
+    }
+
+    #[test]
+    fn checks_read_with_the_metric_title() {
+        assert_eq!(
+            check_with("value >= 0.8", "培训覆盖率"),
+            "培训覆盖率 >= 0.8"
+        );
+        assert_eq!(
+            check_with("value <= metrics.values and value", "T"),
+            "T <= metrics.values and T"
+        );
+    }
+
+    #[test]
+    fn absent_params_never_fail() {
+        for &code in FindingCode::ALL {
+            for lang in [Lang::Zh, Lang::En] {
+                assert!(!message(Code::Criterion(code), &Params::new(), lang).is_empty());
+            }
+        }
+        for &code in TopFindingCode::ALL {
+            assert!(!message(Code::Top(code), &Params::new(), Lang::Zh).is_empty());
         }
     }
 }

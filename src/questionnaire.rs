@@ -263,8 +263,8 @@ pub fn render(catalog: &Catalog, up_to: Option<usize>, lang: Lang, as_of: Date) 
 fn criterion_block(out: &mut String, c: &Criterion, w: &Words, lang: Lang, as_of: Date) {
     let clause = c
         .clause
-        .as_deref()
-        .map(|s| format!(" — {s}"))
+        .as_ref()
+        .map(|s| format!(" — {}", one_line(s.get(lang))))
         .unwrap_or_default();
     let _ = writeln!(out, "\n  ## {} {}{clause}", c.id, c.title.get(lang));
     let _ = writeln!(

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::date::Date;
-use crate::finding::{Finding, FindingCode};
+use crate::finding::{Finding, FindingCode, TopFinding};
 use crate::submission::Rating;
 use crate::text::Text;
 
@@ -18,7 +18,47 @@ mod json;
 pub use json::CompactWriter;
 
 /// The `schema` value of this result format.
-pub const SCHEMA_ID: &str = "itss-result/1";
+pub const SCHEMA_ID: &str = "itss-result/2";
+
+/// How a catalog decides levels (SPEC §3, §5.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// Every criterion of the level conforms (or is partial when `partial_is_met`).
+    AllConform,
+    /// Key criteria conform and every element score reaches the threshold.
+    Threshold,
+}
+
+impl Method {
+    /// `all-conform` or `threshold`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::AllConform => "all-conform",
+            Method::Threshold => "threshold",
+        }
+    }
+}
+
+/// Which level a gap leads to (SPEC §5.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GapKind {
+    /// The level above the achieved one (the entry level when none).
+    Next,
+    /// The target level, when it is above the next one.
+    Target,
+}
+
+impl GapKind {
+    /// `next` or `target`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GapKind::Next => "next",
+            GapKind::Target => "target",
+        }
+    }
+}
 
 /// A criterion's status (SPEC §5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -92,6 +132,48 @@ pub struct AssessmentResult {
     pub findings: Vec<TopFinding>,
 }
 
+impl AssessmentResult {
+    /// The position of a level id in the catalog's order (entry level first).
+    pub fn level_position(&self, id: &str) -> Option<usize> {
+        self.levels.iter().position(|l| l.id == id)
+    }
+
+    /// Whether the achieved level is at or above the level `required` (catalog order); false
+    /// for a level the result does not have.
+    pub fn reaches(&self, required: &str) -> bool {
+        match (
+            self.achieved_level
+                .as_deref()
+                .and_then(|a| self.level_position(a)),
+            self.level_position(required),
+        ) {
+            (Some(a), Some(r)) => a >= r,
+            _ => false,
+        }
+    }
+
+    /// The positions of the levels the gaps lead through: from the level above the achieved
+    /// one up to the highest level a gap aims at (empty when nothing is above). A criterion
+    /// of one of these levels that is `blocking` stands between the submission and its next
+    /// level or its target.
+    pub fn gap_levels(&self) -> std::ops::Range<usize> {
+        let next = self
+            .achieved_level
+            .as_deref()
+            .and_then(|a| self.level_position(a))
+            .map_or(0, |a| a + 1);
+        let to = self
+            .gaps
+            .iter()
+            .filter_map(|g| self.level_position(&g.level))
+            .max();
+        match to {
+            Some(to) if to >= next => next..to + 1,
+            _ => next..next,
+        }
+    }
+}
+
 /// Engine identity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Engine {
@@ -116,8 +198,8 @@ pub struct CatalogInfo {
     pub official: bool,
     /// Title.
     pub title: Text,
-    /// `all-conform` or `threshold`.
-    pub method: String,
+    /// How levels are decided.
+    pub method: Method,
     /// Under `threshold`, the element threshold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_threshold: Option<f64>,
@@ -137,6 +219,8 @@ pub struct SubmissionInfo {
     pub organization: String,
     /// Credit code.
     pub credit_code: Option<String>,
+    /// sha256 (lowercase hex) of the submission file's bytes.
+    pub sha256: String,
 }
 
 /// One level.
@@ -155,10 +239,45 @@ pub struct LevelResult {
     pub satisfied_without_waivers: bool,
     /// Score over the level's criteria.
     pub score: Option<f64>,
+    /// What decided `satisfied`.
+    pub decision: Decision,
+    /// What decided `satisfied_without_waivers`.
+    pub decision_without_waivers: Decision,
     /// Prerequisites attached to this level.
     pub prerequisites: Vec<PrerequisiteResult>,
     /// Every catalog element.
     pub elements: Vec<ElementScore>,
+}
+
+/// What decided a level's verdict (SPEC §5.3): it is satisfied iff all three are empty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    /// Ids of the level's prerequisites that are not met, catalog order.
+    pub unmet_prerequisites: Vec<String>,
+    /// How many of the level's criteria are blocking.
+    pub blocking_criteria: u32,
+    /// Under `threshold`: the elements whose level score is below the threshold.
+    pub elements_below: Vec<ElementBelow>,
+}
+
+impl Decision {
+    /// Whether the level is satisfied by this decision.
+    pub fn satisfied(&self) -> bool {
+        self.unmet_prerequisites.is_empty()
+            && self.blocking_criteria == 0
+            && self.elements_below.is_empty()
+    }
+}
+
+/// An element below the threshold at a level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ElementBelow {
+    /// Element id.
+    pub element: String,
+    /// The score it has.
+    pub score: f64,
+    /// The threshold.
+    pub threshold: f64,
 }
 
 /// A prerequisite's outcome.
@@ -170,6 +289,10 @@ pub struct PrerequisiteResult {
     pub title: Text,
     /// Whether it is met.
     pub met: bool,
+    /// For a time-based prerequisite: the date it has been met since (when met) or the
+    /// earliest date it will be met given the submission's dates; null when no date of
+    /// the submission can meet it, and for flags.
+    pub met_on: Option<Date>,
     /// What was found.
     pub detail: Text,
 }
@@ -216,13 +339,15 @@ impl Counts {
     }
 }
 
-/// An element's name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// An element's name and its score over the whole catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ElementInfo {
     /// Id.
     pub id: String,
     /// Name.
     pub name: Text,
+    /// Score over the element's criteria of every level (null when none counts).
+    pub score: Option<f64>,
 }
 
 /// One criterion's outcome.
@@ -236,9 +361,9 @@ pub struct CriterionResult {
     pub element: Arc<str>,
     /// Title.
     pub title: Text,
-    /// Clause.
+    /// Clause of the standard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clause: Option<Arc<str>>,
+    pub clause: Option<Text>,
     /// Key criterion.
     pub key: bool,
     /// Weight.
@@ -249,6 +374,8 @@ pub struct CriterionResult {
     pub status: Status,
     /// Credit (null when excluded).
     pub credit: Option<f64>,
+    /// Whether the status keeps the criterion's own level from being satisfied (SPEC §7).
+    pub blocking: bool,
     /// Enterprise note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -282,7 +409,7 @@ pub struct EvidenceResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Gap {
     /// `next` (the level above the achieved one) or `target`.
-    pub kind: String,
+    pub kind: GapKind,
     /// The level aimed at.
     pub level: String,
     /// Unmet prerequisites of the levels up to it.
@@ -355,13 +482,4 @@ pub struct WaiverResult {
     pub expires_on: Date,
     /// Active on the as-of date.
     pub active: bool,
-}
-
-/// A finding about the submission as a whole.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TopFinding {
-    /// Code (e.g. `waiver-unknown-criterion`, `unknown-answer`).
-    pub code: String,
-    /// Details.
-    pub message: String,
 }

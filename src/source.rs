@@ -22,6 +22,8 @@ pub struct SourceDoc {
     pub path: PathBuf,
     /// The text (without a leading BOM).
     pub text: String,
+    /// sha256 (lowercase hex) of the file's bytes, BOM included.
+    pub sha256: String,
     tree: OnceLock<Option<Node>>,
 }
 
@@ -132,12 +134,8 @@ fn too_large(path: &Path, size: u64, max: u64) -> Diagnostic {
 /// Turns bytes into text, refusing invalid UTF-8 with the position of the first bad byte.
 pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     match String::from_utf8(bytes) {
-        Ok(mut text) => {
-            if text.starts_with('\u{feff}') {
-                text.drain(..3);
-            }
-            Ok(text)
-        }
+        // A leading BOM stays: [`parse`] removes it after taking the file's digest.
+        Ok(text) => Ok(text),
         Err(err) => {
             let bytes = err.as_bytes();
             let valid = err.utf8_error().valid_up_to();
@@ -191,9 +189,16 @@ pub struct Unparsable {
 /// that YAML-only syntax is refused) into a located tree.
 pub fn parse(
     path: &Path,
-    text: String,
+    mut text: String,
     max_size: u64,
 ) -> Result<(SourceDoc, Value), Box<Unparsable>> {
+    let sha256 = {
+        use sha2::{Digest, Sha256};
+        crate::catalog::hex(&Sha256::digest(text.as_bytes()))
+    };
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
     if is_json(path) {
         if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&text) {
             let diagnostic =
@@ -210,6 +215,7 @@ pub fn parse(
             SourceDoc {
                 path: path.to_path_buf(),
                 text,
+                sha256,
                 tree: OnceLock::new(),
             },
             root.into_json(),

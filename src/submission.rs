@@ -21,6 +21,8 @@ pub struct Submission {
     pub id: String,
     /// The file as given.
     pub source: PathBuf,
+    /// sha256 (lowercase hex) of the file's bytes.
+    pub sha256: String,
     /// Directory that evidence paths are relative to.
     pub base_dir: PathBuf,
     /// Catalog id named.
@@ -254,6 +256,56 @@ impl ParsedSubmission {
     }
 }
 
+/// `metric-out-of-range` for every metric value outside the range its catalog declares
+/// (SPEC §3), pointing at the value; a ratio written as a percentage gets the hint.
+fn check_ranges(
+    answers: &BTreeMap<String, Answer>,
+    catalog: &Catalog,
+    diags: &mut Vec<Diagnostic>,
+    err: &dyn Fn(Code, &str, String) -> Diagnostic,
+) {
+    for (id, answer) in answers {
+        let Some(i) = catalog.criterion_index(id) else {
+            continue;
+        };
+        for metric in &catalog.criteria[i].metrics {
+            let (Some(range), Some(value)) = (
+                metric.range,
+                answer.metrics.get(&metric.id).and_then(Value::as_f64),
+            ) else {
+                continue;
+            };
+            if range.contains(value) {
+                continue;
+            }
+            let shown = &answer.metrics[&metric.id];
+            let mut message = format!(
+                "metric `{}` of `{id}` is {shown}, outside its range [{}, {}]",
+                metric.id,
+                crate::report::number(range.min),
+                crate::report::number(range.max),
+            );
+            if range.min >= 0.0 && range.max <= 1.0 && value > 1.0 && value <= 100.0 {
+                message.push_str(&format!(
+                    "; a ratio is written as a decimal: write {}, not {shown}",
+                    crate::report::number(value / 100.0)
+                ));
+            }
+            let pointer = format!(
+                "/answers/{}/metrics/{}",
+                escape_pointer(id),
+                escape_pointer(&metric.id)
+            );
+            diags.push(err(Code::MetricOutOfRange, &pointer, message));
+        }
+    }
+}
+
+/// A JSON pointer token (`~` and `/` escaped).
+fn escape_pointer(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
 /// Reads and parses a submission file (no validation yet).
 pub fn parse(path: &Path, max_size: u64) -> Result<ParsedSubmission, Box<SubmissionLoad>> {
     let (doc, value) = source::load(path, max_size)
@@ -364,7 +416,7 @@ pub fn validate(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
         .collect();
     for id in unknown.iter().take(crate::schema::MAX_DIAGNOSTICS) {
         {
-            let pointer = format!("/answers/{}", id.replace('~', "~0").replace('/', "~1"));
+            let pointer = format!("/answers/{}", escape_pointer(id));
             diags.push(
                 Diagnostic::warning(
                     Code::UnknownAnswer,
@@ -389,6 +441,7 @@ pub fn validate(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
             ),
         ));
     }
+    check_ranges(&raw.answers, catalog, &mut diags, &err);
     if diags.iter().any(Diagnostic::is_error) {
         return SubmissionLoad::failed(diags, Some(doc.text));
     }
@@ -417,6 +470,7 @@ pub fn validate(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
     let submission = Submission {
         id,
         source: doc.path.clone(),
+        sha256: doc.sha256.clone(),
         base_dir,
         catalog: raw.catalog,
         catalog_version: raw.catalog_version,

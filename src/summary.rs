@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::result::{AssessmentResult, Status};
+use crate::result::{AssessmentResult, GapKind, Status};
 use crate::text::{Lang, display_width, pad};
 
 struct Labels {
@@ -175,10 +175,9 @@ pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
         }
     }
     for gap in &result.gaps {
-        let heading = if gap.kind == "target" {
-            l.gaps_target
-        } else {
-            l.gaps_next
+        let heading = match gap.kind {
+            GapKind::Target => l.gaps_target,
+            GapKind::Next => l.gaps_next,
         };
         let _ = writeln!(out, "\n{heading} {}:", level_name(&gap.level));
         for p in &gap.prerequisites {

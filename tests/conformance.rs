@@ -92,7 +92,7 @@ fn comparable(doc: &Value) -> Value {
                 list(c, "findings").iter().map(|f| f.get("code").and_then(Value::as_str).unwrap_or(MISSING).to_owned()).collect();
             codes.sort();
             codes.dedup();
-            serde_json::json!({"id": get(c, "id"), "status": get(c, "status"), "credit": get(c, "credit"), "findings": codes})
+            serde_json::json!({"id": get(c, "id"), "status": get(c, "status"), "credit": get(c, "credit"), "blocking": get(c, "blocking"), "findings": codes})
         })
         .collect();
     serde_json::json!({

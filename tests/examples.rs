@@ -7,7 +7,7 @@ use std::path::Path;
 
 use itss::engine::{Catalogs, Engine, FileOutcome};
 use itss::finding::FindingCode;
-use itss::result::AssessmentResult;
+use itss::result::{AssessmentResult, GapKind};
 
 fn assess(name: &str) -> AssessmentResult {
     let engine = Engine::new(Catalogs::bundled().unwrap());
@@ -46,7 +46,7 @@ fn level4_example_reaches_level_4_and_misses_its_target() {
             FindingCode::MetricBelowTarget
         )]
     );
-    let next = r.gaps.iter().find(|g| g.kind == "next").unwrap();
+    let next = r.gaps.iter().find(|g| g.kind == GapKind::Next).unwrap();
     assert_eq!(next.level, "3");
     assert!(next.criteria.len() > 20);
 }
@@ -65,7 +65,7 @@ fn level3_example_reaches_level_3_with_gaps_to_2() {
         f.contains(&("OM.L2.PPL.TRAIN".to_owned(), FindingCode::MetricBelowTarget)),
         "{f:?}"
     );
-    let next = r.gaps.iter().find(|g| g.kind == "next").unwrap();
+    let next = r.gaps.iter().find(|g| g.kind == GapKind::Next).unwrap();
     assert_eq!(next.level, "2");
     assert_eq!(next.prerequisites.len(), 1);
     assert_eq!(next.prerequisites[0].id, "prior-l3-certificate");
@@ -76,7 +76,7 @@ fn prerequisite_example_reaches_nothing_for_one_prerequisite() {
     let r = assess("om-prereq-fail");
     assert_eq!(r.achieved_level, None);
     assert!(findings(&r).is_empty());
-    let next = r.gaps.iter().find(|g| g.kind == "next").unwrap();
+    let next = r.gaps.iter().find(|g| g.kind == GapKind::Next).unwrap();
     assert!(next.criteria.is_empty());
     assert_eq!(next.prerequisites.len(), 1);
     assert_eq!(next.prerequisites[0].id, "system-running-l4");

@@ -10,9 +10,10 @@ use std::time::Instant;
 
 use itss::engine::{Catalogs, Engine, FileOutcome};
 use itss::finding::{Finding, FindingCode};
+use itss::finding::{TopFinding, TopFindingCode};
 use itss::report::locale::Locale;
 use itss::report::{Renderer, ReportError, ReportFormat};
-use itss::result::{AssessmentResult, Status, TopFinding, WaiverResult};
+use itss::result::{AssessmentResult, Status, WaiverResult};
 use itss::text::Lang;
 
 const CASES: &str = "tests/conformance/cases";
@@ -215,7 +216,7 @@ fn hostile_result() -> AssessmentResult {
     c.note = Some(NOTE.to_owned());
     c.findings.push(Finding::new(
         FindingCode::EvidenceMissing,
-        format!("`{SCRIPT}` | missing"),
+        itss::params! {"path" => format!("{SCRIPT} | missing")},
     ));
     c.evidence[0].path = format!("{BIDI}<img src=x onerror=alert(1)>|x");
     c.evidence[0].title = Some("[t](http://evil.example)".to_owned());
@@ -230,10 +231,10 @@ fn hostile_result() -> AssessmentResult {
         expires_on: "2020-01-01".parse().unwrap(),
         active: false,
     });
-    result.findings.push(TopFinding {
-        code: "<x>|".to_owned(),
-        message: "{% raw %}| <y>".to_owned(),
-    });
+    result.findings.push(TopFinding::new(
+        TopFindingCode::UnknownAnswer,
+        itss::params! {"criterion" => "{% raw %}| <y>", "catalog" => "<x>|"},
+    ));
     result
 }
 
@@ -724,7 +725,7 @@ fn ladder_explains_each_level() {
         .render(&result, ReportFormat::Html, Lang::En)
         .unwrap();
     assert!(en.contains("Prerequisites not met: 1"));
-    assert!(en.contains("legal_entity: false"));
+    assert!(en.contains("Independent legal entity: no"));
 }
 
 #[test]

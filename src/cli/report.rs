@@ -77,6 +77,9 @@ pub(super) fn render_result(
 fn read_result(path: &Path) -> Result<AssessmentResult, (Vec<Diagnostic>, Option<String>)> {
     let (doc, value) =
         source::load(path, DEFAULT_MAX_FILE_SIZE).map_err(|e| (vec![e.diagnostic], e.text))?;
+    if let Some(d) = not_a_current_result(path, &value) {
+        return Err((vec![d], Some(doc.text)));
+    }
     let diagnostics = itss::schema::check(SchemaKind::Result, &doc, &value, |_| None);
     if !diagnostics.is_empty() {
         return Err((diagnostics, Some(doc.text)));
@@ -91,6 +94,28 @@ fn read_result(path: &Path) -> Result<AssessmentResult, (Vec<Diagnostic>, Option
             Some(doc.text),
         )
     })
+}
+
+/// Why a document is not a result this version reads: an older result format, a
+/// submission, or something else. Never guessed at: the remedy is named.
+fn not_a_current_result(path: &Path, value: &serde_json::Value) -> Option<Diagnostic> {
+    use itss::diagnostic::Code;
+    let schema = value.get("schema").and_then(serde_json::Value::as_str);
+    let message = match schema {
+        Some(itss::result::SCHEMA_ID) => return None,
+        Some(version) if version.starts_with("itss-result/") => format!(
+            "this is an `{version}` result document; this itss reads `{}`. Assess the submission again with this version of itss (`itss assess SUBMISSION --format json`) to get a current result",
+            itss::result::SCHEMA_ID
+        ),
+        _ if value.get("answers").is_some() || value.get("organization").is_some() => {
+            "this is a submission, not a result document: assess it with `itss assess FILE` (add `--format html` for a report)".to_owned()
+        }
+        _ => format!(
+            "this is not an itss result document (no `schema: {}`); results are written by `itss assess --format json` and `itss batch`",
+            itss::result::SCHEMA_ID
+        ),
+    };
+    Some(Diagnostic::error(Code::ResultVersion, path, message).at_pointer("/schema"))
 }
 
 fn emit(output_path: Option<&Path>, text: &str) -> anyhow::Result<()> {

@@ -32,6 +32,7 @@ use serde_json::Value as Json;
 
 use crate::finding::FindingCode;
 use crate::result::{AssessmentResult, Counts, CriterionResult, Status};
+use crate::submission::Rating;
 use crate::text::{Lang, Text};
 
 use super::chart::{self, Chart};
@@ -1004,13 +1005,13 @@ impl<'a> Labels<'a> {
         self.status[i].clone()
     }
 
-    fn rating(&self, rating: Option<&str>) -> Label {
+    fn rating(&self, rating: Option<Rating>) -> Label {
         let i = match rating {
-            Some("conform") => 0,
-            Some("partial") => 1,
-            Some("nonconform") => 2,
-            Some("na") => 3,
-            _ => 4,
+            Some(Rating::Conform) => 0,
+            Some(Rating::Partial) => 1,
+            Some(Rating::Nonconform) => 2,
+            Some(Rating::Na) => 3,
+            None => 4,
         };
         self.rating[i].clone()
     }
@@ -1099,7 +1100,7 @@ fn findings_of(
             .map(|f| {
                 Arc::new(FindingView {
                     code: f.code.as_str(),
-                    message: clean(&f.message),
+                    message: clean(&f.message_in(labels.lang)),
                     name: labels.finding(f.code),
                 })
             })
@@ -1186,7 +1187,6 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
         criterion_index.insert(&*c.id, i);
     }
 
-    let rules = Rules::of(result);
     let achieved = result
         .achieved_level
         .as_deref()
@@ -1260,9 +1260,9 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
                 })
                 .collect();
             Arc::new(GapView {
-                kind: clean(&g.kind),
+                kind: Arc::from(g.kind.as_str()),
                 level: level_of(&g.level),
-                anchor: anchor_of("gap-", &g.kind),
+                anchor: anchor_of("gap-", g.kind.as_str()),
                 prerequisites: List::new(
                     g.prerequisites
                         .iter()
@@ -1290,11 +1290,9 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
         })
     };
 
-    // Per level: blocking criteria, counts, and exact element sums for the threshold test.
+    // Per level: criteria per status.
     let n_levels = result.levels.len();
-    let mut blocking = vec![0usize; n_levels];
     let mut counts = vec![Counts::default(); n_levels];
-    let mut sums = vec![vec![(0u64, 0u64); element_refs.len()]; n_levels];
     let mut element_counts = vec![Counts::default(); element_refs.len()];
     let mut element_criteria: Vec<Vec<Arc<CriterionView>>> = vec![Vec::new(); element_refs.len()];
     let mut waiver_of: HashMap<&str, Arc<WaiverMark>> = HashMap::default();
@@ -1312,17 +1310,8 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
     let mut legend_codes: BTreeSet<FindingCode> = BTreeSet::new();
     for c in &result.criteria {
         let li = level_index.get(&*c.level).copied();
-        let blocks = rules.blocks(c);
         if let Some(li) = li {
             counts[li].add(c.status);
-            if blocks {
-                blocking[li] += 1;
-            }
-            if let (Some(credit), Some(&ei)) = (c.credit, element_index.get(&*c.element)) {
-                let w = u64::from(c.weight);
-                sums[li][ei].0 += w * thousandths(credit);
-                sums[li][ei].1 += w;
-            }
         }
         legend_codes.extend(c.findings.iter().map(|f| f.code));
         for e in &c.evidence {
@@ -1334,13 +1323,7 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
                 Some(li) => Arc::clone(&level_refs[li]),
                 None => level_of(&c.level),
             };
-            element_criteria[ei].push(criterion_view(
-                labels,
-                c,
-                level,
-                blocks,
-                waiver_of.get(&*c.id),
-            ));
+            element_criteria[ei].push(criterion_view(labels, c, level, waiver_of.get(&*c.id)));
         }
     }
     let elements: Vec<Arc<ElementView>> = element_refs
@@ -1370,26 +1353,20 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
                 (true, false) => "unreached",
                 (false, _) => "unsatisfied",
             };
-            let below = match rules.threshold {
-                Some(t) => l
-                    .elements
-                    .iter()
-                    .filter_map(|e| {
-                        let ei = *element_index.get(e.id.as_str())?;
-                        let (got, weight) = sums[li][ei];
-                        let score = e.score?;
-                        (weight > 0 && got < t * weight).then(|| {
-                            Arc::new(BelowView {
-                                level: Arc::clone(&level_refs[li]),
-                                element: Arc::clone(&element_refs[ei]),
-                                score,
-                                needed: t as f64 / 1000.0,
-                            })
-                        })
-                    })
-                    .collect(),
-                None => Vec::new(),
-            };
+            let below = l
+                .decision
+                .elements_below
+                .iter()
+                .filter_map(|e| {
+                    let ei = *element_index.get(e.element.as_str())?;
+                    Some(Arc::new(BelowView {
+                        level: Arc::clone(&level_refs[li]),
+                        element: Arc::clone(&element_refs[ei]),
+                        score: e.score,
+                        needed: e.threshold,
+                    }))
+                })
+                .collect();
             let c = counts[li];
             let lref = &level_refs[li];
             Arc::new(LevelView {
@@ -1420,8 +1397,8 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
                         })
                         .collect(),
                 ),
-                unmet_prerequisites: l.prerequisites.iter().filter(|p| !p.met).count(),
-                blocking: blocking[li],
+                unmet_prerequisites: l.decision.unmet_prerequisites.len(),
+                blocking: l.decision.blocking_criteria as usize,
                 below: List::new(below),
                 counts: Arc::new(c),
                 applicable: c.conform + c.partial + c.nonconform + c.unanswered + c.waived,
@@ -1468,7 +1445,7 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
             standard: clean(&result.catalog.standard),
             catalog_title: labels.text(&result.catalog.title),
             official: result.catalog.official,
-            method: clean(&result.catalog.method),
+            method: Arc::from(result.catalog.method.as_str()),
             threshold: result.catalog.element_threshold,
             as_of: Arc::clone(&as_of),
             achieved: result.achieved_level.as_deref().map(&level_of),
@@ -1493,8 +1470,8 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
                 .iter()
                 .map(|f| {
                     Arc::new(TopFindingView {
-                        code: clean(&f.code),
-                        message: clean(&f.message),
+                        code: Arc::from(f.code.as_str()),
+                        message: clean(&f.message_in(labels.lang)),
                     })
                 })
                 .collect(),
@@ -1508,11 +1485,10 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
                     result
                         .findings
                         .iter()
-                        .map(|f| escape::clean(&f.code))
-                        .filter(|code| !legend_codes.iter().any(|c| c.as_str() == code))
+                        .map(|f| f.code)
                         .collect::<BTreeSet<_>>()
                         .into_iter()
-                        .map(|code| Arc::from(code.as_ref())),
+                        .map(|code| Arc::from(code.as_str())),
                 )
                 .collect(),
         ),
@@ -1532,7 +1508,6 @@ fn criterion_view(
     labels: &Labels,
     c: &CriterionResult,
     level: Arc<LevelRef>,
-    blocking: bool,
     waiver: Option<&Arc<WaiverMark>>,
 ) -> Arc<CriterionView> {
     let rating = c.rating.map(|r| r.as_str());
@@ -1541,13 +1516,13 @@ fn criterion_view(
         anchor: anchor_of("cr-", &c.id),
         level,
         title: labels.text(&c.title),
-        clause: c.clause.as_ref().map(clean_shared),
+        clause: c.clause.as_ref().map(|t| clean(t.get(labels.lang))),
         key: c.key,
         weight: c.weight,
         rating,
         status: c.status,
         credit: c.credit,
-        blocking,
+        blocking: c.blocking,
         note: clean_opt(&c.note),
         findings: findings_of(labels, &c.findings),
         evidence: list(
@@ -1596,48 +1571,8 @@ fn criterion_view(
         ),
         waiver: waiver.cloned(),
         status_label: labels.status(c.status),
-        rating_label: labels.rating(rating),
+        rating_label: labels.rating(c.rating),
         weight_label: (c.weight != 1).then(|| labels.weight(c.weight).0),
         credit_text: labels.credit(c.credit),
     })
-}
-
-/// A credit or threshold in exact thousandths (they have at most 3 fractional digits).
-fn thousandths(v: f64) -> u64 {
-    (v * 1000.0).round().max(0.0) as u64
-}
-
-/// What keeps a level from being satisfied, as far as the result document tells (SPEC §5.3).
-struct Rules {
-    /// Under `threshold`: the element threshold in thousandths.
-    threshold: Option<u64>,
-    /// Under `all-conform`: whether `partial` counts as met.
-    partial_is_met: bool,
-}
-
-impl Rules {
-    fn of(result: &AssessmentResult) -> Rules {
-        let threshold = (result.catalog.method == "threshold")
-            .then(|| result.catalog.element_threshold.map(thousandths))
-            .flatten();
-        let partial_is_met = threshold.is_none() && result.catalog.partial_is_met == Some(true);
-        Rules {
-            threshold,
-            partial_is_met,
-        }
-    }
-
-    fn blocks(&self, c: &CriterionResult) -> bool {
-        match c.status {
-            Status::Conform | Status::NotApplicable | Status::Waived => false,
-            Status::Partial => match self.threshold {
-                Some(_) => c.key,
-                None => !self.partial_is_met,
-            },
-            Status::Nonconform | Status::Unanswered => match self.threshold {
-                Some(_) => c.key,
-                None => true,
-            },
-        }
-    }
 }

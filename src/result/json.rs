@@ -59,7 +59,7 @@ struct Head<'a> {
     element: &'a Arc<str>,
     title: &'a Text,
     #[serde(skip_serializing_if = "Option::is_none")]
-    clause: Option<&'a Arc<str>>,
+    clause: Option<&'a Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
     requirement: Option<&'a Text>,
     key: bool,
@@ -74,7 +74,7 @@ struct Kept {
     level: Arc<str>,
     element: Arc<str>,
     title: Text,
-    clause: Option<Arc<str>>,
+    clause: Option<Text>,
     requirement: Option<Text>,
     key: bool,
     weight: u32,
@@ -162,12 +162,17 @@ fn string(out: &mut Vec<u8>, s: &str) -> serde_json::Result<()> {
 /// Appends a list of findings, as serde_json writes `Vec<Finding>`.
 fn finding_list(out: &mut Vec<u8>, items: &[Finding]) -> serde_json::Result<()> {
     list(out, items, |out, f| {
-        let Finding { code, message } = f;
+        let Finding {
+            code,
+            message,
+            params,
+        } = f;
         out.push(b'{');
         out.extend_from_slice(key!(first "code"));
         plain_str(out, code.as_str());
         out.extend_from_slice(key!("message"));
         string(out, message)?;
+        field(out, key!("params"), params)?;
         out.push(b'}');
         Ok(())
     })
@@ -304,6 +309,7 @@ fn criterion(
         rating,
         status,
         credit,
+        blocking,
         note,
         findings,
         evidence,
@@ -330,6 +336,8 @@ fn criterion(
     out.extend_from_slice(key!("status"));
     plain_str(out, status.as_str());
     field(out, key!("credit"), credit)?;
+    out.extend_from_slice(key!("blocking"));
+    out.extend_from_slice(if *blocking { b"true" } else { b"false" });
     if let Some(note) = note {
         out.extend_from_slice(key!("note"));
         string(out, note)?;
@@ -381,7 +389,7 @@ fn gap(g: &Gap, kept: &mut Map<Kept>, out: &mut Vec<u8>) -> serde_json::Result<(
     } = g;
     out.push(b'{');
     out.extend_from_slice(key!(first "kind"));
-    value(out, kind)?;
+    plain_str(out, kind.as_str());
     field(out, key!("level"), level)?;
     field(out, key!("prerequisites"), prerequisites)?;
     out.extend_from_slice(key!("criteria"));
