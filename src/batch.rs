@@ -20,11 +20,13 @@ use std::sync::{Condvar, Mutex, PoisonError, mpsc};
 
 use serde::Serialize;
 
+use crate::cohort::{BatchSummary, CatalogCohort, CohortRow, InvalidFile};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::engine::{Engine, FileOutcome};
+use crate::format::{
+    CohortContext, CohortFormat, CohortWriter, Context, FormatError, Scratch, SubmissionFormat,
+};
 use crate::output;
-use crate::result::{AssessmentResult, CompactWriter, Status};
-use crate::score::Tally;
 
 /// Initial size of a worker's output buffer (bytes): a full O&M result is about 90 KB and
 /// its HTML report about 170 KB, so the buffer is not regrown.
@@ -40,10 +42,10 @@ pub struct BatchConfig {
     pub inputs: Vec<PathBuf>,
     /// Output directory.
     pub out: PathBuf,
-    /// Write `results/<id>.json`.
-    pub write_results: bool,
-    /// Report formats to write to `reports/<id>.<ext>` (rendered by `render_report`).
-    pub report_formats: Vec<String>,
+    /// What to write per submission, each to `<folder>/<id>.<extension>`.
+    pub formats: Vec<&'static dyn SubmissionFormat>,
+    /// What to write for the whole batch (`summary.csv`, …).
+    pub cohort_formats: Vec<&'static dyn CohortFormat>,
     /// Worker threads.
     pub threads: usize,
     /// Only read and parse the files (the benchmark floor); nothing is written.
@@ -74,9 +76,22 @@ pub enum BatchError {
     /// The thread pool could not be built.
     #[error("cannot start {0} worker threads")]
     Threads(usize),
-    /// A report could not be rendered (a template error, not an input problem).
-    #[error("cannot render report: {0}")]
-    Render(String),
+    /// An output could not be rendered (a template error, not an input problem).
+    #[error("cannot write {format} output")]
+    Render {
+        /// The format's name.
+        format: &'static str,
+        /// Why.
+        source: FormatError,
+    },
+    /// A cohort output could not be made.
+    #[error("cannot write {file}")]
+    Format {
+        /// The file.
+        file: &'static str,
+        /// Why.
+        source: FormatError,
+    },
 }
 
 /// Finds the submission files under `inputs`, sorted, skipping `exclude` (the output
@@ -285,313 +300,11 @@ fn discard(staged: &[Staged]) {
     }
 }
 
-/// What the writer needs of one result. The worker makes it and drops the result, so the
-/// result's many small allocations are freed by the thread that made them.
+/// What the writer needs of one result: its cohort row, and whether it is below the level
+/// `--require-level` asks for.
 struct Record {
-    id: String,
-    catalog: String,
-    /// The `summary.csv` row, without its newline.
-    csv: String,
-    achieved_level: Option<String>,
-    target_met: Option<bool>,
-    index: Option<f64>,
-    /// Per criterion, catalog order.
-    statuses: Vec<Status>,
-    /// Per level × element, level order then element order.
-    element_scores: Vec<Option<f64>>,
-    /// Per prerequisite, level order.
-    prerequisites_met: Vec<bool>,
-    /// Below `BatchConfig::require_level`, when one was asked.
+    row: CohortRow,
     below_required: bool,
-}
-
-impl Record {
-    fn new(
-        r: &AssessmentResult,
-        element_columns: &[String],
-        require_level: Option<&str>,
-    ) -> Record {
-        let below_required = require_level.is_some_and(|required| {
-            let position = |id: &str| r.levels.iter().position(|l| l.id == id);
-            let reached = r.achieved_level.as_deref().and_then(position);
-            !matches!((reached, position(required)), (Some(a), Some(r)) if a >= r)
-        });
-        Record {
-            id: r.submission.id.clone(),
-            catalog: r.catalog.id.clone(),
-            csv: csv_row(r, element_columns),
-            achieved_level: r.achieved_level.clone(),
-            target_met: r.target_met,
-            index: r.index,
-            statuses: r.criteria.iter().map(|c| c.status).collect(),
-            element_scores: r
-                .levels
-                .iter()
-                .flat_map(|l| l.elements.iter().map(|e| e.score))
-                .collect(),
-            prerequisites_met: r
-                .levels
-                .iter()
-                .flat_map(|l| l.prerequisites.iter().map(|p| p.met))
-                .collect(),
-            below_required,
-        }
-    }
-}
-
-/// Cohort statistics of one catalog, folded as results stream by (integers only, so the
-/// outcome does not depend on order).
-#[derive(Debug, Default, Clone, Serialize)]
-pub struct CatalogCohort {
-    /// Catalog id.
-    pub catalog: String,
-    /// Catalog title (zh).
-    pub title: String,
-    /// Whether the catalog is an official ITSS scheme.
-    pub official: bool,
-    /// Level ids, entry first.
-    pub level_ids: Vec<String>,
-    /// Element ids.
-    pub element_ids: Vec<String>,
-    /// Results.
-    pub assessed: u64,
-    /// Results per achieved level id (`none` for no level).
-    pub achieved: BTreeMap<String, u64>,
-    /// Results whose target was met / not met.
-    pub target_met: u64,
-    /// Results with a target that was not met.
-    pub target_missed: u64,
-    /// Per criterion (catalog order): (id, level, failed, counted).
-    pub criteria: Vec<CriterionTally>,
-    /// Per level × element: score statistics.
-    pub element_scores: Vec<LevelElementStats>,
-    /// Per prerequisite: (id, level, failed).
-    pub prerequisites: Vec<PrerequisiteTally>,
-    /// Sum of the index in ten-thousandths, and how many had one.
-    index_sum: u64,
-    index_count: u64,
-}
-
-/// Failure count of one criterion across the cohort.
-#[derive(Debug, Clone, Serialize)]
-pub struct CriterionTally {
-    /// Criterion id.
-    pub id: String,
-    /// Level id.
-    pub level: String,
-    /// Element id.
-    pub element: String,
-    /// Title (zh).
-    pub title: String,
-    /// Results where it was nonconform or unanswered.
-    pub failed: u64,
-    /// Results where it counted (not not_applicable / waived).
-    pub counted: u64,
-    /// failed / counted (4 decimals), null when it never counted.
-    pub failure_rate: Option<f64>,
-}
-
-/// Score distribution of one element at one level.
-#[derive(Debug, Clone, Serialize)]
-pub struct LevelElementStats {
-    /// Level id.
-    pub level: String,
-    /// Element id.
-    pub element: String,
-    /// Results with a defined score.
-    pub count: u64,
-    /// Sum of scores in ten-thousandths.
-    #[serde(skip)]
-    sum: u64,
-    /// Mean score (4 decimals), null when no result had one.
-    pub mean: Option<f64>,
-    /// Histogram over [0,0.1), [0.1,0.2) … [0.9,1.0]: ten buckets.
-    pub histogram: [u64; 10],
-}
-
-/// Failure count of one prerequisite across the cohort.
-#[derive(Debug, Clone, Serialize)]
-pub struct PrerequisiteTally {
-    /// Prerequisite id.
-    pub id: String,
-    /// Level id.
-    pub level: String,
-    /// Results where it was not met.
-    pub failed: u64,
-}
-
-fn ten_thousandths(score: f64) -> u64 {
-    (score * 10_000.0).round().max(0.0) as u64
-}
-
-impl CatalogCohort {
-    fn new(result: &AssessmentResult) -> CatalogCohort {
-        CatalogCohort {
-            catalog: result.catalog.id.clone(),
-            title: result.catalog.title.zh.to_string(),
-            official: result.catalog.official,
-            level_ids: result.levels.iter().map(|l| l.id.clone()).collect(),
-            element_ids: result.elements.iter().map(|e| e.id.clone()).collect(),
-            criteria: result
-                .criteria
-                .iter()
-                .map(|c| CriterionTally {
-                    id: c.id.to_string(),
-                    level: c.level.to_string(),
-                    element: c.element.to_string(),
-                    title: c.title.zh.to_string(),
-                    failed: 0,
-                    counted: 0,
-                    failure_rate: None,
-                })
-                .collect(),
-            element_scores: result
-                .levels
-                .iter()
-                .flat_map(|l| {
-                    l.elements.iter().map(|e| LevelElementStats {
-                        level: l.id.clone(),
-                        element: e.id.clone(),
-                        count: 0,
-                        sum: 0,
-                        mean: None,
-                        histogram: [0; 10],
-                    })
-                })
-                .collect(),
-            prerequisites: result
-                .levels
-                .iter()
-                .flat_map(|l| {
-                    l.prerequisites.iter().map(|p| PrerequisiteTally {
-                        id: p.id.clone(),
-                        level: l.id.clone(),
-                        failed: 0,
-                    })
-                })
-                .collect(),
-            ..CatalogCohort::default()
-        }
-    }
-
-    fn add(&mut self, record: &Record) {
-        self.assessed += 1;
-        *self
-            .achieved
-            .entry(
-                record
-                    .achieved_level
-                    .clone()
-                    .unwrap_or_else(|| "none".to_owned()),
-            )
-            .or_insert(0) += 1;
-        match record.target_met {
-            Some(true) => self.target_met += 1,
-            Some(false) => self.target_missed += 1,
-            None => {}
-        }
-        if let Some(index) = record.index {
-            self.index_sum += ten_thousandths(index);
-            self.index_count += 1;
-        }
-        for (tally, status) in self.criteria.iter_mut().zip(&record.statuses) {
-            match status {
-                Status::NotApplicable | Status::Waived => {}
-                Status::Nonconform | Status::Unanswered => {
-                    tally.failed += 1;
-                    tally.counted += 1;
-                }
-                Status::Conform | Status::Partial => tally.counted += 1,
-            }
-        }
-        for (stats, score) in self.element_scores.iter_mut().zip(&record.element_scores) {
-            if let Some(s) = score {
-                let t = ten_thousandths(*s);
-                stats.count += 1;
-                stats.sum += t;
-                stats.histogram[usize::try_from((t / 1000).min(9)).unwrap_or(9)] += 1;
-            }
-        }
-        for (tally, met) in self.prerequisites.iter_mut().zip(&record.prerequisites_met) {
-            if !met {
-                tally.failed += 1;
-            }
-        }
-    }
-
-    fn finish(&mut self) {
-        // Most failed first (by rate, compared exactly), catalog order among equals.
-        for c in &mut self.criteria {
-            c.failure_rate = (c.counted > 0).then(|| {
-                Tally {
-                    earned: c.failed * 1000,
-                    weight: c.counted,
-                }
-                .score()
-                .unwrap_or(0.0)
-            });
-        }
-        self.criteria.sort_by(|a, b| {
-            let (fa, ca) = (u128::from(a.failed), u128::from(a.counted.max(1)));
-            let (fb, cb) = (u128::from(b.failed), u128::from(b.counted.max(1)));
-            (fb * ca).cmp(&(fa * cb))
-        });
-        for stats in &mut self.element_scores {
-            stats.mean = (stats.count > 0).then(|| {
-                // sum is in ten-thousandths: mean = sum / (count · 10⁴) = earned / (weight · 10³).
-                Tally {
-                    earned: stats.sum,
-                    weight: stats.count * 10,
-                }
-                .score()
-                .unwrap_or(0.0)
-            });
-        }
-    }
-
-    /// Mean index (4 decimals), null when no result had one.
-    pub fn mean_index(&self) -> Option<f64> {
-        (self.index_count > 0).then(|| {
-            Tally {
-                earned: self.index_sum,
-                weight: self.index_count * 10,
-            }
-            .score()
-            .unwrap_or(0.0)
-        })
-    }
-}
-
-/// The outcome of a batch.
-#[derive(Debug, Default, Serialize)]
-pub struct BatchSummary {
-    /// Files found.
-    pub files: u64,
-    /// Results written.
-    pub assessed: u64,
-    /// Files in `errors.jsonl`.
-    pub invalid: u64,
-    /// Of those, duplicate submission ids.
-    pub duplicates: u64,
-    /// Files only parsed (`parse_only`).
-    pub parsed: u64,
-    /// Per catalog, in order of first appearance.
-    pub catalogs: Vec<CatalogCohort>,
-    /// Invalid files with their codes (input order).
-    pub invalid_files: Vec<InvalidFile>,
-    /// Results below `BatchConfig::require_level`, when one was asked.
-    pub below_required_level: u64,
-}
-
-/// An invalid file in the summary.
-#[derive(Debug, Clone, Serialize)]
-pub struct InvalidFile {
-    /// Path.
-    pub path: String,
-    /// Codes.
-    pub codes: Vec<&'static str>,
-    /// First message.
-    pub message: String,
 }
 
 struct Sink<'a> {
@@ -601,32 +314,14 @@ struct Sink<'a> {
     /// File stems used so far, lowercased ([`digest128`]): ids that differ only in case (`Acme`, `acme`)
     /// must not overwrite each other's files on a case-insensitive file system.
     stems: HashSet<u128>,
-    csv: Option<BufWriter<fs::File>>,
-    csv_tmp: PathBuf,
+    /// The cohort outputs, streamed to temporaries (`summary.csv`, …).
+    cohort: Vec<CohortStream<'a>>,
     errors: Option<BufWriter<fs::File>>,
     errors_tmp: PathBuf,
     /// Per catalog, its cohort before any result is added: left by the workers (from the
     /// first result of the catalog each meets), cloned by the writer when it first appears.
     skeletons: &'a Mutex<Vec<CatalogCohort>>,
     summary: BatchSummary,
-}
-
-fn csv_field(value: &str) -> String {
-    // Cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
-    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
-}
-
-fn fmt_score(score: Option<f64>) -> String {
-    score.map_or_else(String::new, |s| format!("{s:.4}"))
 }
 
 impl Sink<'_> {
@@ -687,7 +382,7 @@ impl Sink<'_> {
             Processed::Parsed => self.summary.parsed += 1,
             Processed::Invalid { diagnostics } => self.invalid(path, &diagnostics)?,
             Processed::Assessed { record, staged } => {
-                let id = &record.id;
+                let id = &record.row.id;
                 if !self.seen.insert(digest128(id.as_bytes())) {
                     discard(&staged);
                     self.summary.duplicates += 1;
@@ -714,11 +409,8 @@ impl Sink<'_> {
                         .join(format!("{stem}.{}", file.ext));
                     fs::rename(&file.tmp, &target).map_err(self.write_err(&target))?;
                 }
-                if let Some(w) = &mut self.csv {
-                    writeln!(w, "{}", record.csv).map_err(|source| BatchError::Write {
-                        path: self.csv_tmp.clone(),
-                        source,
-                    })?;
+                for stream in &mut self.cohort {
+                    stream.row(&record.row)?;
                 }
                 self.summary.assessed += 1;
                 if record.below_required {
@@ -728,9 +420,9 @@ impl Sink<'_> {
                     .summary
                     .catalogs
                     .iter_mut()
-                    .find(|c| c.catalog == record.catalog)
+                    .find(|c| c.catalog == record.row.catalog)
                 {
-                    Some(cohort) => cohort.add(&record),
+                    Some(cohort) => cohort.add(&record.row),
                     None => {
                         let skeletons = self
                             .skeletons
@@ -739,11 +431,11 @@ impl Sink<'_> {
                         // The worker that made the record left its catalog's skeleton.
                         let mut cohort = skeletons
                             .iter()
-                            .find(|c| c.catalog == record.catalog)
+                            .find(|c| c.catalog == record.row.catalog)
                             .cloned()
                             .unwrap_or_default();
                         drop(skeletons);
-                        cohort.add(&record);
+                        cohort.add(&record.row);
                         self.summary.catalogs.push(cohort);
                     }
                 }
@@ -753,35 +445,37 @@ impl Sink<'_> {
     }
 }
 
-/// The `summary.csv` row of a result, without its newline.
-fn csv_row(r: &AssessmentResult, element_columns: &[String]) -> String {
-    let mut element_scores: BTreeMap<&str, Tally> = BTreeMap::new();
-    for c in &r.criteria {
-        if let Some(credit) = c.credit {
-            element_scores
-                .entry(&*c.element)
-                .or_default()
-                .add(c.weight, (credit * 1000.0).round() as u32);
+/// One cohort output being written: its writer and the temporary file it streams to.
+struct CohortStream<'a> {
+    writer: Box<dyn CohortWriter + 'a>,
+    format: &'static dyn CohortFormat,
+    tmp: PathBuf,
+    file: BufWriter<fs::File>,
+}
+
+impl CohortStream<'_> {
+    fn error(&self, error: FormatError) -> BatchError {
+        BatchError::Format {
+            file: self.format.file_name(),
+            source: error,
         }
     }
-    let mut cells = vec![
-        csv_field(&r.submission.id),
-        csv_field(&r.submission.source),
-        csv_field(&r.submission.organization),
-        csv_field(r.submission.credit_code.as_deref().unwrap_or("")),
-        csv_field(&r.catalog.id),
-        csv_field(r.achieved_level.as_deref().unwrap_or("")),
-        csv_field(r.achieved_level_without_waivers.as_deref().unwrap_or("")),
-        csv_field(r.target_level.as_deref().unwrap_or("")),
-        r.target_met.map_or_else(String::new, |m| m.to_string()),
-        fmt_score(r.index),
-    ];
-    for element in element_columns {
-        cells.push(fmt_score(
-            element_scores.get(element.as_str()).and_then(|t| t.score()),
-        ));
+
+    fn row(&mut self, row: &CohortRow) -> Result<(), BatchError> {
+        match self.writer.row(row, &mut self.file) {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.error(e)),
+        }
     }
-    cells.join(",")
+
+    /// Writes the end and renames the file into place.
+    fn finish(mut self, out: &Path, summary: &BatchSummary) -> Result<(), BatchError> {
+        if let Err(e) = self.writer.finish(summary, &mut self.file) {
+            let _ = fs::remove_file(&self.tmp);
+            return Err(self.error(e));
+        }
+        close_stream(&self.tmp, self.file, &out.join(self.format.file_name()))
+    }
 }
 
 fn open_stream(out: &Path, name: &str) -> Result<(PathBuf, BufWriter<fs::File>), BatchError> {
@@ -846,18 +540,18 @@ fn remove_stale_temporaries(out: &Path) {
     }
 }
 
-/// Runs a batch over `files` (from [`discover`]). `render_report(result, ext)` renders a
-/// report; `progress(done)` is called after each file is written.
-pub fn run<R, P>(
+/// Runs a batch over `files` (from [`discover`]): each result is written in every format of
+/// `config.formats`, and every cohort format of `config.cohort_formats` gets the rows and the
+/// summary; `progress(done)` is called after each file is written.
+pub fn run<P>(
     engine: &Engine,
     files: &[PathBuf],
     config: &BatchConfig,
-    element_columns: Vec<String>,
-    render_report: R,
+    cx: &Context<'_>,
+    cohort_cx: &CohortContext<'_>,
     progress: P,
 ) -> Result<BatchSummary, BatchError>
 where
-    R: Fn(&AssessmentResult, &str, &mut Vec<u8>) -> Result<(), String> + Sync,
     P: Fn(u64) + Sync,
 {
     let threads = config.threads.max(1);
@@ -868,11 +562,11 @@ where
     let writing = !config.parse_only;
     if writing {
         let mut dirs = vec![config.out.clone()];
-        if config.write_results {
-            dirs.push(config.out.join("results"));
-        }
-        if !config.report_formats.is_empty() {
-            dirs.push(config.out.join("reports"));
+        for format in &config.formats {
+            let dir = config.out.join(format.folder());
+            if !dirs.contains(&dir) {
+                dirs.push(dir);
+            }
         }
         for dir in dirs {
             fs::create_dir_all(&dir).map_err(|source| BatchError::Write { path: dir, source })?;
@@ -884,8 +578,7 @@ where
         config,
         seen: HashSet::new(),
         stems: HashSet::new(),
-        csv: None,
-        csv_tmp: PathBuf::new(),
+        cohort: Vec::new(),
         errors: None,
         errors_tmp: PathBuf::new(),
         skeletons: &skeletons,
@@ -895,96 +588,90 @@ where
         },
     };
     if writing {
-        let (tmp, mut w) = open_stream(&config.out, "summary.csv")?;
-        let mut header: Vec<String> = [
-            "id",
-            "file",
-            "organization",
-            "credit_code",
-            "catalog",
-            "achieved_level",
-            "achieved_level_without_waivers",
-            "target_level",
-            "target_met",
-            "index",
-        ]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
-        header.extend(element_columns.iter().map(|e| format!("score_{e}")));
-        writeln!(w, "{}", header.join(",")).map_err(|source| BatchError::Write {
-            path: tmp.clone(),
-            source,
-        })?;
-        sink.csv_tmp = tmp;
-        sink.csv = Some(w);
+        for &format in &config.cohort_formats {
+            let (tmp, file) = open_stream(&config.out, format.file_name())?;
+            sink.cohort.push(CohortStream {
+                writer: format.start(cohort_cx),
+                format,
+                tmp,
+                file,
+            });
+        }
         let (tmp, w) = open_stream(&config.out, "errors.jsonl")?;
         sink.errors_tmp = tmp;
         sink.errors = Some(w);
     }
 
     let window = WINDOW_PER_THREAD * threads;
-    // `buffer` and `json` are the worker's own, reused for every result and report it writes.
-    let process = |i: usize,
-                   buffer: &mut Vec<u8>,
-                   json: &mut CompactWriter|
-     -> Result<Processed, BatchError> {
-        let path = &files[i];
-        if config.parse_only {
-            let parsed = crate::source::read_text(path, engine.max_file_size).and_then(|text| {
-                let budget = usize::try_from(engine.max_file_size).unwrap_or(usize::MAX);
-                // The same parser as assessment, into an untyped value: the floor.
-                let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-                crate::yaml::parse(text, budget)
-                    .map(crate::yaml::Node::into_json)
-                    .map_err(|e| Diagnostic::error(Code::YamlSyntax, path, e.message))
-            });
-            return Ok(match parsed {
-                Ok(_) => Processed::Parsed,
-                Err(d) => Processed::Invalid {
-                    diagnostics: vec![d],
-                },
-            });
-        }
-        let result = match engine.assess_file(path) {
-            FileOutcome::Invalid { diagnostics, .. } => {
-                return Ok(Processed::Invalid { diagnostics });
+    // `buffer` and `scratch` are the worker's own, reused for every file it writes.
+    let process =
+        |i: usize, buffer: &mut Vec<u8>, scratch: &mut Scratch| -> Result<Processed, BatchError> {
+            let path = &files[i];
+            if config.parse_only {
+                let parsed =
+                    crate::source::read_text(path, engine.max_file_size).and_then(|text| {
+                        let budget = usize::try_from(engine.max_file_size).unwrap_or(usize::MAX);
+                        // The same parser as assessment, into an untyped value: the floor.
+                        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                        crate::yaml::parse(text, budget)
+                            .map(crate::yaml::Node::into_json)
+                            .map_err(|e| Diagnostic::error(Code::YamlSyntax, path, e.message))
+                    });
+                return Ok(match parsed {
+                    Ok(_) => Processed::Parsed,
+                    Err(d) => Processed::Invalid {
+                        diagnostics: vec![d],
+                    },
+                });
             }
-            FileOutcome::Assessed { result, .. } => result,
+            let result = match engine.assess_file(path) {
+                FileOutcome::Invalid { diagnostics, .. } => {
+                    return Ok(Processed::Invalid { diagnostics });
+                }
+                FileOutcome::Assessed { result, .. } => result,
+            };
+            let mut staged = Vec::with_capacity(config.formats.len());
+            let outcome = (|| {
+                for &format in &config.formats {
+                    buffer.clear();
+                    format
+                        .render(&result, cx, scratch, buffer)
+                        .map_err(|source| BatchError::Render {
+                            format: format.name(),
+                            source,
+                        })?;
+                    staged.push(stage(
+                        config,
+                        format.folder(),
+                        i,
+                        format.extension(),
+                        buffer,
+                    )?);
+                }
+                Ok(())
+            })();
+            if let Err(e) = outcome {
+                discard(&staged);
+                return Err(e);
+            }
+            {
+                let mut known = skeletons.lock().unwrap_or_else(PoisonError::into_inner);
+                if !known.iter().any(|c| c.catalog == result.catalog.id) {
+                    known.push(CatalogCohort::new(&result));
+                }
+            }
+            let record = Record {
+                row: CohortRow::new(&result),
+                below_required: config
+                    .require_level
+                    .as_deref()
+                    .is_some_and(|required| !result.reaches(required)),
+            };
+            Ok(Processed::Assessed {
+                record: Box::new(record),
+                staged,
+            })
         };
-        let mut staged = Vec::with_capacity(1 + config.report_formats.len());
-        let outcome = (|| {
-            if config.write_results {
-                // Compact: batch results are for machines (`itss render`, jq); assess prints pretty.
-                buffer.clear();
-                json.write(&result, buffer)
-                    .map_err(|e| BatchError::Render(e.to_string()))?;
-                buffer.push(b'\n');
-                staged.push(stage(config, "results", i, "json", buffer)?);
-            }
-            for ext in &config.report_formats {
-                buffer.clear();
-                render_report(&result, ext, buffer).map_err(BatchError::Render)?;
-                staged.push(stage(config, "reports", i, ext, buffer)?);
-            }
-            Ok(())
-        })();
-        if let Err(e) = outcome {
-            discard(&staged);
-            return Err(e);
-        }
-        {
-            let mut known = skeletons.lock().unwrap_or_else(PoisonError::into_inner);
-            if !known.iter().any(|c| c.catalog == result.catalog.id) {
-                known.push(CatalogCohort::new(&result));
-            }
-        }
-        let record = Record::new(&result, &element_columns, config.require_level.as_deref());
-        Ok(Processed::Assessed {
-            record: Box::new(record),
-            staged,
-        })
-    };
 
     // Every pool thread takes the next file in turn and sends what it made to this thread,
     // which writes in file order; a thread waits before taking a file more than `window`
@@ -1000,7 +687,7 @@ where
             pool.broadcast(|_| {
                 let tx = tx.clone();
                 let mut buffer = Vec::with_capacity(RESULT_CAPACITY);
-                let mut json = CompactWriter::new();
+                let mut scratch = Scratch::default();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     if i >= files.len() {
@@ -1014,7 +701,7 @@ where
                         }
                     }
                     if stop.load(Ordering::Relaxed)
-                        || tx.send((i, process(i, &mut buffer, &mut json))).is_err()
+                        || tx.send((i, process(i, &mut buffer, &mut scratch))).is_err()
                     {
                         break;
                     }
@@ -1055,16 +742,16 @@ where
         return Err(e);
     }
 
+    for cohort in &mut sink.summary.catalogs {
+        cohort.finish();
+    }
     if writing {
-        if let Some(w) = sink.csv.take() {
-            close_stream(&sink.csv_tmp, w, &config.out.join("summary.csv"))?;
-        }
         if let Some(w) = sink.errors.take() {
             close_stream(&sink.errors_tmp, w, &config.out.join("errors.jsonl"))?;
         }
-    }
-    for cohort in &mut sink.summary.catalogs {
-        cohort.finish();
+        for stream in std::mem::take(&mut sink.cohort) {
+            stream.finish(&config.out, &sink.summary)?;
+        }
     }
     Ok(sink.summary)
 }
@@ -1098,12 +785,5 @@ mod tests {
         let long = "x".repeat(400);
         assert!(safe_file_stem(&long).len() < 160);
         assert_ne!(safe_file_stem(&long), safe_file_stem(&"x".repeat(401)));
-    }
-
-    #[test]
-    fn csv_cells_are_escaped_and_guarded() {
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
     }
 }

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::expression::Expr;
+use crate::result::Method;
 use crate::schema::{self, SchemaKind};
 use crate::source::{self, SourceDoc};
 use crate::text::Text;
@@ -268,7 +269,7 @@ struct RawScale {
 
 #[derive(Deserialize)]
 struct RawPolicy {
-    method: String,
+    method: Method,
     partial_is_met: Option<bool>,
     element_threshold: Option<serde_json::Number>,
 }
@@ -278,13 +279,21 @@ struct RawPrerequisite {
     id: String,
     #[serde(deserialize_with = "code_string")]
     level: String,
-    kind: String,
+    kind: RawPrerequisiteKind,
     field: Option<String>,
     months: Option<u32>,
     #[serde(default, deserialize_with = "opt_code_string")]
     certificate_level: Option<String>,
     months_held: Option<u32>,
     title: Text,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum RawPrerequisiteKind {
+    Flag,
+    MonthsSince,
+    Certificate,
 }
 
 #[derive(Deserialize)]
@@ -490,8 +499,8 @@ fn validate(
             0
         }
     };
-    let policy = match raw.policy.method.as_str() {
-        "threshold" => {
+    let policy = match raw.policy.method {
+        Method::Threshold => {
             if raw.policy.partial_is_met.is_some() {
                 diags.push(err(
                     Code::PolicyMismatch,
@@ -516,7 +525,7 @@ fn validate(
                 }
             }
         }
-        _ => {
+        Method::AllConform => {
             if raw.policy.element_threshold.is_some() {
                 diags.push(err(
                     Code::PolicyMismatch,
@@ -552,15 +561,15 @@ fn validate(
             ));
             continue;
         };
-        let kind = match p.kind.as_str() {
-            "flag" => PrerequisiteKind::Flag {
+        let kind = match p.kind {
+            RawPrerequisiteKind::Flag => PrerequisiteKind::Flag {
                 field: p.field.clone().unwrap_or_default(),
             },
-            "months_since" => PrerequisiteKind::MonthsSince {
+            RawPrerequisiteKind::MonthsSince => PrerequisiteKind::MonthsSince {
                 field: p.field.clone().unwrap_or_default(),
                 months: p.months.unwrap_or(0),
             },
-            "certificate" => {
+            RawPrerequisiteKind::Certificate => {
                 let name = p.certificate_level.clone().unwrap_or_default();
                 let Some(&cert_level) = level_ids.get(name.as_str()) else {
                     diags.push(err(
@@ -574,14 +583,6 @@ fn validate(
                     level: cert_level,
                     months_held: p.months_held.unwrap_or(0),
                 }
-            }
-            other => {
-                diags.push(err(
-                    Code::UnknownPrerequisiteKind,
-                    format!("/prerequisites/{i}/kind"),
-                    format!("unknown prerequisite kind `{other}`"),
-                ));
-                continue;
             }
         };
         prerequisites.push(Prerequisite {
@@ -680,6 +681,22 @@ fn validate(
                         ),
                     ));
                 }
+            }
+            if raw.official && !m.advisory {
+                let pointer = format!("/criteria/{i}/metrics/{j}");
+                let location = doc.locate(&pointer);
+                diags.push(
+                    Diagnostic::warning(
+                        Code::MetricNotAdvisory,
+                        file,
+                        format!(
+                            "metric `{}` of `{}` decides a status in an official catalog; unless the standard's text states its target `{}`, mark it `advisory: true`",
+                            m.id, c.id, m.check
+                        ),
+                    )
+                    .at_pointer(pointer)
+                    .at(location),
+                );
             }
             match Expr::compile(&m.check) {
                 Ok(check) => metrics.push(Metric {

@@ -75,6 +75,7 @@ codes! {
     ThresholdOutOfRange = "threshold-out-of-range": "the element threshold is not in (0, 1] with at most 3 decimals",
     PolicyMismatch = "policy-mismatch": "a policy field that does not belong to the chosen method",
     MetricRange = "metric-range": "a metric range is not [min, max] with min <= max",
+    MetricNotAdvisory = "metric-not-advisory": "a metric target in an official catalog that is not advisory: the standard must state it",
     MetricOutOfRange = "metric-out-of-range": "a metric value lies outside the range its catalog declares",
     ExpressionSyntax = "expression-syntax": "an applies_if or metric check expression does not compile",
     UnknownPrerequisiteKind = "unknown-prerequisite-kind": "a prerequisite kind other than flag, months_since, certificate",

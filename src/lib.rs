@@ -22,6 +22,7 @@
 pub mod assess;
 pub mod batch;
 pub mod catalog;
+pub mod cohort;
 pub mod credit_code;
 pub mod date;
 pub mod diagnostic;
@@ -30,6 +31,7 @@ pub mod engine;
 pub mod evidence;
 pub mod expression;
 pub mod finding;
+pub mod format;
 pub mod output;
 pub mod questionnaire;
 pub mod report;

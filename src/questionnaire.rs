@@ -35,6 +35,8 @@ struct Words {
     ratings: &'static str,
     applies: &'static str,
     metrics: &'static str,
+    advisory: &'static str,
+    range: &'static str,
     level: &'static str,
     derived: &'static str,
 }
@@ -70,6 +72,8 @@ const ZH: Words = Words {
     ratings: "可选评级",
     applies: "仅在以下条件成立时适用",
     metrics: "量化指标",
+    advisory: "参考目标由本工具设定，不是ITSS要求，不影响级别判定",
+    range: "取值范围",
     level: "级",
     derived: "注意：此目录由本项目衍生，不是 ITSS 官方评估方案。",
 };
@@ -107,6 +111,8 @@ const EN: Words = Words {
     ratings: "ratings",
     applies: "applies only when",
     metrics: "metrics",
+    advisory: "reference target set by this tool, not an ITSS requirement; it never decides a level",
+    range: "values",
     level: "level",
     derived: "Note: this catalog is derived by this project, not an official ITSS scheme.",
 };
@@ -313,9 +319,25 @@ fn criterion_block(out: &mut String, c: &Criterion, w: &Words, lang: Lang, as_of
             .as_ref()
             .map(|f| format!(" = {}", one_line(f.get(lang))))
             .unwrap_or_default();
+        let range = m
+            .range
+            .map(|r| {
+                format!(
+                    "; {} [{}, {}]",
+                    w.range,
+                    crate::report::number(r.min),
+                    crate::report::number(r.max)
+                )
+            })
+            .unwrap_or_default();
+        let advisory = if m.advisory {
+            format!(" ({})", w.advisory)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "  ## {}: {}{title}{formula} — {}",
+            "  ## {}: {}{title}{formula}{range} — {}{advisory}",
             w.metrics,
             m.id,
             m.check.source()

@@ -152,25 +152,25 @@ impl AssessmentResult {
         }
     }
 
-    /// The positions of the levels the gaps lead through: from the level above the achieved
-    /// one up to the highest level a gap aims at (empty when nothing is above). A criterion
-    /// of one of these levels that is `blocking` stands between the submission and its next
-    /// level or its target.
-    pub fn gap_levels(&self) -> std::ops::Range<usize> {
+    /// The positions of the levels the submission needs next (SPEC §5.5): from the level
+    /// above the achieved one (the entry level when none) up to the target when it is
+    /// higher; empty when the top level is achieved. A `blocking` criterion of one of these
+    /// levels stands between the submission and its next level or its target.
+    pub fn needed_levels(&self) -> std::ops::Range<usize> {
         let next = self
             .achieved_level
             .as_deref()
             .and_then(|a| self.level_position(a))
             .map_or(0, |a| a + 1);
-        let to = self
-            .gaps
-            .iter()
-            .filter_map(|g| self.level_position(&g.level))
-            .max();
-        match to {
-            Some(to) if to >= next => next..to + 1,
-            _ => next..next,
+        if next >= self.levels.len() {
+            return next..next;
         }
+        let target = self
+            .target_level
+            .as_deref()
+            .and_then(|t| self.level_position(t))
+            .unwrap_or(next);
+        next..target.max(next) + 1
     }
 }
 

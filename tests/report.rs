@@ -988,25 +988,27 @@ fn report_format_names() {
     assert_eq!(ReportFormat::Markdown.extension(), "md");
 }
 
-/// A batch summary as `itss batch` serializes it (SPEC §9: level distribution, failure rates
-/// most failed first, element score distribution, invalid files with reasons).
+/// A batch summary as `itss batch` serializes it (SPEC §9: level distribution, blocking
+/// rates most blocking first, element score distribution, invalid files with reasons).
 fn summary_context() -> serde_json::Value {
+    let text = |zh: &str, en: &str| serde_json::json!({"zh": zh, "en": en});
     serde_json::json!({"summary": {
         "files": 5, "assessed": 4, "invalid": 1, "duplicates": 0, "parsed": 0,
         "catalogs": [{
-            "catalog": "conf-basic", "title": "运行维护<b>子集</b>", "official": false,
-            "level_ids": ["4", "3", "2"], "element_ids": ["management", "people"],
+            "catalog": "conf-basic", "title": {"zh": "运行维护<b>子集</b>", "en": "O&M <b>subset</b>"}, "official": false,
+            "levels": [{"id": "4", "name": text("基本级", "Basic")}, {"id": "3", "name": text("拓展级", "Extended")}, {"id": "2", "name": text("改进级", "Improved")}],
+            "elements": [{"id": "management", "name": text("管理", "Management")}, {"id": "people", "name": text("人员", "People")}],
             "assessed": 4, "achieved": {"2": 1, "none": 3}, "target_met": 1, "target_missed": 3,
+            "mean_index": 0.9167,
             "criteria": [
-                {"id": "B.L4.RES.DESK", "level": "4", "element": "resources", "title": "服务台", "failed": 3, "counted": 3, "failure_rate": 1.0},
-                {"id": "B.L4.MGT.PLAN", "level": "4", "element": "management", "title": "策划", "failed": 1, "counted": 4, "failure_rate": 0.25},
-                {"id": "B.L3.PPL.EXP", "level": "3", "element": "people", "title": "经验", "failed": 0, "counted": 4, "failure_rate": 0.0}
+                {"id": "B.L4.RES.DESK", "level": "4", "element": "resources", "title": text("服务台", "Service desk"), "blocks": 3, "considered": 3, "blocking_rate": 1.0},
+                {"id": "B.L4.MGT.PLAN", "level": "4", "element": "management", "title": text("策划", "Planning"), "blocks": 1, "considered": 4, "blocking_rate": 0.25},
+                {"id": "B.L3.PPL.EXP", "level": "3", "element": "people", "title": text("经验", "Experience"), "blocks": 0, "considered": 1, "blocking_rate": 0.0}
             ],
             "element_scores": [
-                {"level": "4", "element": "management", "count": 4, "mean": 0.875, "histogram": [0, 0, 0, 0, 0, 1, 0, 0, 0, 3]}
+                {"level": "4", "level_name": text("基本级", "Basic"), "element": "management", "element_name": text("管理", "Management"), "count": 4, "mean": 0.875, "histogram": [0, 0, 0, 0, 0, 1, 0, 0, 0, 3]}
             ],
-            "prerequisites": [{"id": "legal-entity", "level": "4", "failed": 2}],
-            "index_sum": 36667, "index_count": 4
+            "prerequisites": [{"id": "legal-entity", "title": text("独立法人", "Legal entity"), "level": "4", "failed": 2}]
         }],
         "invalid_files": [{"path": "bad/<x>.yaml", "codes": ["schema"], "message": "`rating` must be one of …"}]
     }})
@@ -1025,10 +1027,10 @@ fn batch_summary_page() {
     assert!(html.contains("91.7%"), "mean index");
     let desk = html.find("B.L4.RES.DESK").unwrap();
     let plan = html.find("B.L4.MGT.PLAN").unwrap();
-    assert!(desk < plan, "most failed first");
+    assert!(desk < plan, "most blocking first");
     assert!(
         !html.contains("B.L3.PPL.EXP"),
-        "criteria that never failed are not listed"
+        "criteria that never blocked are not listed"
     );
     assert!(html.contains("衍生方案"));
     let en = renderer
@@ -1036,7 +1038,7 @@ fn batch_summary_page() {
         .unwrap();
     assert!(en.contains("Batch assessment summary") && en.contains("100.0%"));
     // The real (empty) summary type renders too.
-    let empty = serde_json::json!({"summary": itss::batch::BatchSummary::default()});
+    let empty = serde_json::json!({"summary": itss::cohort::BatchSummary::default()});
     let html = renderer
         .render_template("summary.html.j2", &empty, Lang::Zh)
         .unwrap();

@@ -1,13 +1,11 @@
 //! `itss assess`.
 
-use std::io::Write;
-
-use anyhow::Context;
+use anyhow::Context as _;
 use itss::engine::{Engine, FileOutcome};
-use itss::result::AssessmentResult;
-use itss::{assess, output, summary, waiver};
+use itss::format::{Context, FormatError, Scratch, Text};
+use itss::{assess, output, waiver};
 
-use super::{AssessArgs, AssessOptions, Exit, Format, ReportArg, load_catalogs, print_diagnostics};
+use super::{AssessArgs, AssessOptions, Exit, load_catalogs, print_diagnostics};
 
 /// Builds the engine from the shared options (catalogs, waivers, as-of, …).
 pub(super) fn engine(options: &AssessOptions) -> Result<Engine, Exit> {
@@ -31,22 +29,17 @@ pub(super) fn engine(options: &AssessOptions) -> Result<Engine, Exit> {
     Ok(engine)
 }
 
-/// Whether a result reaches `--require-level` (an unknown level id counts as not reached).
-pub(super) fn meets_level(result: &AssessmentResult, required: &str) -> bool {
-    let position = |id: &str| result.levels.iter().position(|l| l.id == id);
-    match (
-        result.achieved_level.as_deref().and_then(position),
-        position(required),
-    ) {
-        (Some(a), Some(r)) => a >= r,
-        _ => false,
-    }
-}
-
 pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
     let engine = match engine(&args.options) {
         Ok(e) => e,
         Err(code) => return Ok(code),
+    };
+    let format = match super::report::chosen_format(args.format, args.output.as_deref(), &Text) {
+        Ok(f) => f,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(Exit::Usage);
+        }
     };
     let mut results = Vec::new();
     let mut exit = Exit::Ok;
@@ -73,7 +66,7 @@ pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
     }
     if exit == Exit::Ok {
         if let Some(level) = &args.options.require_level {
-            for r in results.iter().filter(|r| !meets_level(r, level)) {
+            for r in results.iter().filter(|r| !r.reaches(level)) {
                 eprintln!(
                     "{}: achieved level {} is below the required level {level}",
                     r.submission.id,
@@ -86,72 +79,46 @@ pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
     if results.is_empty() {
         return Ok(exit);
     }
-    let rendered = match args.format {
-        Format::Json => {
-            let mut text = if results.len() == 1 {
-                serde_json::to_string_pretty(&results[0])?
-            } else {
-                serde_json::to_string_pretty(&results)?
-            };
-            text.push('\n');
-            text
-        }
-        Format::Text => results
-            .iter()
-            .map(|r| summary::render(r, args.lang.into(), 10))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        Format::Md | Format::Html => {
-            let renderer = match super::report::renderer(args.templates.as_deref()) {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    return Ok(Exit::Usage);
-                }
-            };
-            let format = if args.format == Format::Md {
-                ReportArg::Md
-            } else {
-                ReportArg::Html
-            };
-            if results.len() > 1 && args.format == Format::Html {
-                // Several HTML reports cannot share one file: -o names a directory then.
+    let renderer = match super::report::renderer_for(format, args.templates.as_deref()) {
+        Ok(r) => r,
+        Err(code) => return Ok(code),
+    };
+    let cx = Context {
+        lang: args.lang.into(),
+        renderer: renderer.as_ref(),
+        pretty: true,
+    };
+    let mut scratch = Scratch::default();
+    let mut bytes = Vec::new();
+    match &results[..] {
+        [one] => format.render(one, &cx, &mut scratch, &mut bytes)?,
+        many => match format.render_many(many, &cx, &mut scratch, &mut bytes) {
+            Ok(()) => {}
+            Err(FormatError::OneEach(_)) => {
+                // Several reports cannot share one file: -o names a directory then.
                 let Some(dir) = &args.output else {
-                    eprintln!("error: several HTML reports need -o DIR");
+                    eprintln!(
+                        "error: several {} reports need -o DIR (one file each)",
+                        format.name()
+                    );
                     return Ok(Exit::Usage);
                 };
-                for r in &results {
-                    let text =
-                        super::report::render_result(&renderer, r, format, args.lang.into())?;
+                for r in many {
+                    bytes.clear();
+                    format.render(r, &cx, &mut scratch, &mut bytes)?;
                     let path = dir.join(format!(
-                        "{}.html",
-                        itss::batch::safe_file_stem(&r.submission.id)
+                        "{}.{}",
+                        itss::batch::safe_file_stem(&r.submission.id),
+                        format.extension()
                     ));
-                    output::write_atomic(&path, text.as_bytes())
+                    output::write_atomic(&path, &bytes)
                         .with_context(|| format!("cannot write {}", path.display()))?;
                 }
                 return Ok(exit);
             }
-            let mut parts = Vec::new();
-            for r in &results {
-                parts.push(super::report::render_result(
-                    &renderer,
-                    r,
-                    format,
-                    args.lang.into(),
-                )?);
-            }
-            parts.join("\n---\n\n")
-        }
-    };
-    match &args.output {
-        Some(path) => output::write_atomic(path, rendered.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(rendered.as_bytes())?;
-            stdout.flush()?;
-        }
+            Err(e) => return Err(e.into()),
+        },
     }
+    super::report::emit(args.output.as_deref(), format, &bytes)?;
     Ok(exit)
 }

@@ -1,30 +1,23 @@
 //! `itss batch`.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use itss::batch::{self, BatchConfig, BatchSummary};
+use itss::batch::{self, BatchConfig};
 use itss::engine::Catalogs;
-use itss::output;
+use itss::format::{COHORT_FORMATS, CohortContext, Context};
 
 use super::assess::engine;
-use super::{BatchArgs, Exit, OutputFormat};
-
-use super::report::RenderFn;
-
-fn renderer(args: &BatchArgs) -> anyhow::Result<RenderFn> {
-    super::report::batch_renderer(args.templates.as_deref(), args.lang.into())
-}
+use super::{BatchArgs, Exit};
 
 pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
     let engine = match engine(&args.options) {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
-    let render = match renderer(&args) {
+    // The batch summary page needs the templates whatever the per-submission formats.
+    let renderer = match super::report::renderer(args.templates.as_deref()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -37,23 +30,31 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
     let threads = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let element_columns = element_columns(&engine.catalogs);
+    let mut formats = args.formats.clone();
+    let mut seen = Vec::new();
+    formats.retain(|f| {
+        let new = !seen.contains(&f.name());
+        seen.push(f.name());
+        new
+    });
     let config = BatchConfig {
         inputs: args.inputs.clone(),
         out: args.out.clone(),
-        write_results: args.formats.contains(&OutputFormat::Json),
-        report_formats: args
-            .formats
-            .iter()
-            .filter_map(|f| match f {
-                OutputFormat::Html => Some("html".to_owned()),
-                OutputFormat::Md => Some("md".to_owned()),
-                OutputFormat::Json => None,
-            })
-            .collect(),
+        formats,
+        cohort_formats: COHORT_FORMATS.to_vec(),
         threads,
         parse_only: args.parse_only,
         require_level: args.options.require_level.clone(),
+    };
+    let cx = Context {
+        lang: args.lang.into(),
+        renderer: Some(&renderer),
+        pretty: false,
+    };
+    let cohort_cx = CohortContext {
+        lang: args.lang.into(),
+        renderer: Some(&renderer),
+        catalogs: catalog_elements(&engine.catalogs),
     };
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(files.len() as u64);
@@ -68,14 +69,11 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
         ProgressBar::hidden()
     };
     let started = Instant::now();
-    let summary = batch::run(&engine, &files, &config, element_columns, &render, |done| {
+    let summary = batch::run(&engine, &files, &config, &cx, &cohort_cx, |done| {
         bar.set_position(done)
     })?;
     bar.finish_and_clear();
     let elapsed = started.elapsed().as_secs_f64();
-    if !config.parse_only {
-        write_summaries(&args, &summary)?;
-    }
     let rate = if elapsed > 0.0 {
         summary.files as f64 / elapsed
     } else {
@@ -93,9 +91,9 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
         .iter()
         .map(|c| {
             let parts: Vec<String> = c
-                .level_ids
+                .levels
                 .iter()
-                .map(String::as_str)
+                .map(|l| l.id.as_str())
                 .chain(["none"])
                 .filter_map(|l| c.achieved.get(l).map(|n| format!("{l}:{n}")))
                 .collect();
@@ -135,32 +133,18 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
     Ok(exit)
 }
 
-/// Score columns of summary.csv: the elements of the catalogs in use, in catalog order.
-fn element_columns(catalogs: &Catalogs) -> Vec<String> {
-    let mut columns: Vec<String> = Vec::new();
+/// Every catalog a batch can assess against, with its element ids in catalog order.
+fn catalog_elements(catalogs: &Catalogs) -> Vec<(String, Vec<String>)> {
     let all: Vec<&itss::catalog::Catalog> = match catalogs {
         Catalogs::Fixed(c) => vec![c],
         Catalogs::Bundled(map) => map.values().collect(),
     };
-    for c in all {
-        for e in &c.elements {
-            if !columns.iter().any(|c| **c == *e.id) {
-                columns.push(e.id.to_string());
-            }
-        }
-    }
-    columns
-}
-
-fn write_summaries(args: &BatchArgs, summary: &BatchSummary) -> anyhow::Result<()> {
-    let path: PathBuf = args.out.join("summary.json");
-    let mut json = serde_json::to_string_pretty(summary)?;
-    json.push('\n');
-    output::write_atomic(&path, json.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    let html = super::report::summary_html(args.templates.as_deref(), args.lang.into(), summary)?;
-    let path = args.out.join("summary.html");
-    output::write_atomic(&path, html.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    all.into_iter()
+        .map(|c| {
+            (
+                c.id.clone(),
+                c.elements.iter().map(|e| e.id.to_string()).collect(),
+            )
+        })
+        .collect()
 }

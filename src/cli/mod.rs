@@ -15,6 +15,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use itss::date::Date;
 use itss::diagnostic::Diagnostic;
 use itss::engine::{CatalogError, Catalogs};
+use itss::format::{self, SubmissionFormat};
 use itss::source::DEFAULT_MAX_FILE_SIZE;
 use itss::text::Lang;
 
@@ -63,9 +64,9 @@ struct RenderArgs {
     /// A result document written by `itss assess --format json` or `itss batch`.
     #[arg(value_name = "RESULT.json")]
     result: PathBuf,
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = ReportArg::Html)]
-    format: ReportArg,
+    /// Output format: html, md, text or json (default: from the -o file's extension, else html).
+    #[arg(long, value_parser = format::parse_submission_format, value_name = "FORMAT")]
+    format: Option<&'static dyn SubmissionFormat>,
     /// Language.
     #[arg(long, value_enum, default_value_t = LangArg::Zh)]
     lang: LangArg,
@@ -75,14 +76,6 @@ struct RenderArgs {
     /// Write here instead of standard output.
     #[arg(short, long, value_name = "PATH")]
     output: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ReportArg {
-    /// Markdown.
-    Md,
-    /// Self-contained HTML.
-    Html,
 }
 
 #[derive(Debug, Args)]
@@ -114,14 +107,15 @@ struct BatchArgs {
     /// Output directory.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// What to write per submission: json (results/), html and md (reports/).
+    /// What to write per submission: json (results/), html, md and text (reports/).
     #[arg(
         long,
         value_delimiter = ',',
         default_value = "json",
+        value_parser = format::parse_submission_format,
         value_name = "LIST"
     )]
-    formats: Vec<OutputFormat>,
+    formats: Vec<&'static dyn SubmissionFormat>,
     /// Worker threads (default: the number of CPUs).
     #[arg(short = 'j', long, value_name = "N")]
     jobs: Option<usize>,
@@ -136,16 +130,6 @@ struct BatchArgs {
     parse_only: bool,
     #[command(flatten)]
     options: AssessOptions,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum OutputFormat {
-    /// results/<id>.json
-    Json,
-    /// reports/<id>.html
-    Html,
-    /// reports/<id>.md
-    Md,
 }
 
 #[derive(Debug, Args)]
@@ -215,26 +199,15 @@ struct AssessOptions {
     generated_at: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// A summary for the terminal.
-    Text,
-    /// The result document (SPEC §7).
-    Json,
-    /// The graded report as Markdown.
-    Md,
-    /// The graded report as one self-contained HTML file.
-    Html,
-}
-
 #[derive(Debug, Args)]
 struct AssessArgs {
     /// Submission files (YAML or JSON).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    /// Output format: text (a terminal summary), json (the result document), md or html (the
+    /// graded report). Default: from the -o file's extension, else text.
+    #[arg(long, value_parser = format::parse_submission_format, value_name = "FORMAT")]
+    format: Option<&'static dyn SubmissionFormat>,
     /// Write here instead of standard output.
     #[arg(short, long, value_name = "PATH")]
     output: Option<PathBuf>,

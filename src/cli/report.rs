@@ -1,20 +1,19 @@
-//! Reports for the CLI: `--format html|md`, `itss render`, `itss diff`, batch reports and the
-//! batch summary page.
+//! Output for the CLI: choosing a format from the registry ([`itss::format`]), loading the
+//! templates it needs, writing its bytes; `itss render` and `itss diff`.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use anyhow::Context;
-use itss::batch::BatchSummary;
 use itss::diagnostic::Diagnostic;
-use itss::report::{Renderer, ReportFormat};
+use itss::format::{self, SubmissionFormat};
+use itss::report::Renderer;
 use itss::result::AssessmentResult;
 use itss::schema::SchemaKind;
 use itss::source::{self, DEFAULT_MAX_FILE_SIZE};
-use itss::text::Lang;
 use itss::{diff, output};
 
-use super::{DiffArgs, DiffFormat, Exit, RenderArgs, ReportArg, print_diagnostics};
+use super::{DiffArgs, DiffFormat, Exit, RenderArgs, print_diagnostics};
 
 /// The bundled templates, or a `--templates` directory.
 pub(super) fn renderer(templates: Option<&Path>) -> anyhow::Result<Renderer> {
@@ -26,51 +25,46 @@ pub(super) fn renderer(templates: Option<&Path>) -> anyhow::Result<Renderer> {
     }
 }
 
-/// The per-result renderer of a batch: (result, extension) → report text.
-/// Renders one result as the report with the given file extension.
-/// Renders one result as the report with the given file extension, appended to a buffer.
-pub(super) type RenderFn =
-    Box<dyn Fn(&AssessmentResult, &str, &mut Vec<u8>) -> Result<(), String> + Sync>;
-
-pub(super) fn batch_renderer(templates: Option<&Path>, lang: Lang) -> anyhow::Result<RenderFn> {
-    let renderer = renderer(templates)?;
-    Ok(Box::new(move |result, ext, out| {
-        let format = if ext == "md" {
-            ReportFormat::Markdown
-        } else {
-            ReportFormat::Html
-        };
-        renderer
-            .render_into(result, format, lang, out)
-            .map_err(|e| e.to_string())
-    }))
-}
-
-/// The batch `summary.html`.
-pub(super) fn summary_html(
-    templates: Option<&Path>,
-    lang: Lang,
-    summary: &BatchSummary,
-) -> anyhow::Result<String> {
-    let renderer = renderer(templates)?;
-    let context = serde_json::json!({ "summary": summary });
-    renderer
-        .render_template("summary.html.j2", &context, lang)
-        .context("summary.html")
-}
-
-/// Renders one result in a report format.
-pub(super) fn render_result(
-    renderer: &Renderer,
-    result: &AssessmentResult,
-    format: ReportArg,
-    lang: Lang,
-) -> anyhow::Result<String> {
-    let format = match format {
-        ReportArg::Md => ReportFormat::Markdown,
-        ReportArg::Html => ReportFormat::Html,
+/// The format chosen: `--format`, else the one the `-o` file's extension names, else
+/// `default`. An `-o` extension that no format writes is an error unless `--format` says.
+pub(super) fn chosen_format(
+    given: Option<&'static dyn SubmissionFormat>,
+    output: Option<&Path>,
+    default: &'static dyn SubmissionFormat,
+) -> Result<&'static dyn SubmissionFormat, String> {
+    if let Some(format) = given {
+        return Ok(format);
+    }
+    let Some(extension) = output
+        .and_then(Path::extension)
+        .map(|e| e.to_string_lossy().into_owned())
+    else {
+        return Ok(default);
     };
-    renderer.render(result, format, lang).context("report")
+    format::by_extension(&extension).ok_or_else(|| {
+        let known: Vec<String> = format::SUBMISSION_FORMATS
+            .iter()
+            .map(|f| format!(".{} ({})", f.extension(), f.name()))
+            .collect();
+        format!(
+            "no output format writes .{extension} files ({}); name one with --format",
+            known.join(", ")
+        )
+    })
+}
+
+/// The template set when `format` needs one (printing why it cannot be loaded).
+pub(super) fn renderer_for(
+    format: &dyn SubmissionFormat,
+    templates: Option<&Path>,
+) -> Result<Option<Renderer>, Exit> {
+    if !format.needs_templates() {
+        return Ok(None);
+    }
+    renderer(templates).map(Some).map_err(|e| {
+        eprintln!("error: {e:#}");
+        Exit::Usage
+    })
 }
 
 /// Reads a stored result document, validating it against the result schema.
@@ -118,19 +112,38 @@ fn not_a_current_result(path: &Path, value: &serde_json::Value) -> Option<Diagno
     Some(Diagnostic::error(Code::ResultVersion, path, message).at_pointer("/schema"))
 }
 
-fn emit(output_path: Option<&Path>, text: &str) -> anyhow::Result<()> {
+/// Writes output to `-o` (atomically) or to standard output; binary output is never sent
+/// to a terminal.
+pub(super) fn emit(
+    output_path: Option<&Path>,
+    format: &dyn SubmissionFormat,
+    bytes: &[u8],
+) -> anyhow::Result<()> {
     match output_path {
-        Some(path) => output::write_atomic(path, text.as_bytes())
+        Some(path) => output::write_atomic(path, bytes)
             .with_context(|| format!("cannot write {}", path.display())),
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(text.as_bytes())?;
+            if format.is_binary() && stdout.is_terminal() {
+                anyhow::bail!(
+                    "the {} format is binary: write it to a file with -o",
+                    format.name()
+                );
+            }
+            stdout.write_all(bytes)?;
             Ok(stdout.flush()?)
         }
     }
 }
 
 pub(super) fn render(args: RenderArgs) -> anyhow::Result<Exit> {
+    let format = match chosen_format(args.format, args.output.as_deref(), &format::Html) {
+        Ok(f) => f,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(Exit::Usage);
+        }
+    };
     let result = match read_result(&args.result) {
         Ok(r) => r,
         Err((diagnostics, text)) => {
@@ -138,15 +151,18 @@ pub(super) fn render(args: RenderArgs) -> anyhow::Result<Exit> {
             return Ok(Exit::Invalid);
         }
     };
-    let renderer = match renderer(args.templates.as_deref()) {
+    let renderer = match renderer_for(format, args.templates.as_deref()) {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            return Ok(Exit::Usage);
-        }
+        Err(code) => return Ok(code),
     };
-    let text = render_result(&renderer, &result, args.format, args.lang.into())?;
-    emit(args.output.as_deref(), &text)?;
+    let cx = format::Context {
+        lang: args.lang.into(),
+        renderer: renderer.as_ref(),
+        pretty: true,
+    };
+    let mut bytes = Vec::new();
+    format.render(&result, &cx, &mut format::Scratch::default(), &mut bytes)?;
+    emit(args.output.as_deref(), format, &bytes)?;
     Ok(Exit::Ok)
 }
 
@@ -166,6 +182,8 @@ pub(super) fn diff(args: DiffArgs) -> anyhow::Result<Exit> {
         DiffFormat::Text => diff::render_text(&d),
         DiffFormat::Json => serde_json::to_string_pretty(&d)? + "\n",
     };
-    emit(None, &text)?;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
     Ok(Exit::Ok)
 }

@@ -1341,13 +1341,14 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
         })
         .collect();
 
+    // The lowest level not satisfied: what keeps a satisfied level above it unreached.
     let first_unsatisfied = result.levels.iter().position(|l| !l.satisfied);
     let levels: Vec<Arc<LevelView>> = result
         .levels
         .iter()
         .enumerate()
         .map(|(li, l)| {
-            let reached = first_unsatisfied.is_none_or(|f| li < f);
+            let reached = achieved.is_some_and(|a| li <= a);
             let state = match (l.satisfied, reached) {
                 (true, true) => "achieved",
                 (true, false) => "unreached",

@@ -1,0 +1,364 @@
+//! Cohort statistics of a batch (SPEC §8, §9): what each result contributes
+//! ([`CohortRow`], made by the worker that assessed it) and the per-catalog tallies folded
+//! from the rows in input order ([`CatalogCohort`], [`BatchSummary`]).
+//!
+//! Everything here reads what the result documents decided — levels, `blocking` flags,
+//! scores, prerequisite verdicts — and counts it; no rule of SPEC §5 is applied again.
+//! Tallies are integers, so the outcome does not depend on the order rows arrive in.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::result::AssessmentResult;
+use crate::score::Tally;
+use crate::text::Text;
+
+/// What a batch keeps of one result: the summary row and the facts the cohort statistics
+/// count. Made by the worker, so the result itself is dropped where it was made.
+#[derive(Debug, Clone)]
+pub struct CohortRow {
+    /// Submission id.
+    pub id: String,
+    /// Submission file as given.
+    pub source: String,
+    /// Organization name.
+    pub organization: String,
+    /// Credit code.
+    pub credit_code: Option<String>,
+    /// Catalog id.
+    pub catalog: String,
+    /// Achieved level (with waivers).
+    pub achieved_level: Option<String>,
+    /// Achieved level without waivers.
+    pub achieved_level_without_waivers: Option<String>,
+    /// Target level.
+    pub target_level: Option<String>,
+    /// Whether the target is met (null without target).
+    pub target_met: Option<bool>,
+    /// Index.
+    pub index: Option<f64>,
+    /// Each catalog element's score over all levels, in the catalog's element order.
+    pub element_scores: Vec<Option<f64>>,
+    /// Per criterion (catalog order): whether it is blocking.
+    pub blocking: Vec<bool>,
+    /// Positions of the levels the submission needs next ([`AssessmentResult::needed_levels`]).
+    pub needed_levels: Range<usize>,
+    /// Per level × element (level order, then element order): the score.
+    pub level_element_scores: Vec<Option<f64>>,
+    /// Per prerequisite (level order): whether it is met.
+    pub prerequisites_met: Vec<bool>,
+}
+
+impl CohortRow {
+    /// The row of a result.
+    pub fn new(r: &AssessmentResult) -> CohortRow {
+        CohortRow {
+            id: r.submission.id.clone(),
+            source: r.submission.source.clone(),
+            organization: r.submission.organization.clone(),
+            credit_code: r.submission.credit_code.clone(),
+            catalog: r.catalog.id.clone(),
+            achieved_level: r.achieved_level.clone(),
+            achieved_level_without_waivers: r.achieved_level_without_waivers.clone(),
+            target_level: r.target_level.clone(),
+            target_met: r.target_met,
+            index: r.index,
+            element_scores: r.elements.iter().map(|e| e.score).collect(),
+            blocking: r.criteria.iter().map(|c| c.blocking).collect(),
+            needed_levels: r.needed_levels(),
+            level_element_scores: r
+                .levels
+                .iter()
+                .flat_map(|l| l.elements.iter().map(|e| e.score))
+                .collect(),
+            prerequisites_met: r
+                .levels
+                .iter()
+                .flat_map(|l| l.prerequisites.iter().map(|p| p.met))
+                .collect(),
+        }
+    }
+}
+
+/// A level or element as the summary names it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Named {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: Text,
+}
+
+/// Cohort statistics of one catalog, folded as results stream by.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct CatalogCohort {
+    /// Catalog id.
+    pub catalog: String,
+    /// Catalog title.
+    pub title: Text,
+    /// Whether the catalog is an official ITSS scheme.
+    pub official: bool,
+    /// Levels, entry first.
+    pub levels: Vec<Named>,
+    /// Elements in catalog order.
+    pub elements: Vec<Named>,
+    /// Results.
+    pub assessed: u64,
+    /// Results per achieved level id (`none` for no level).
+    pub achieved: BTreeMap<String, u64>,
+    /// Results whose target was met.
+    pub target_met: u64,
+    /// Results with a target that was not met.
+    pub target_missed: u64,
+    /// Mean index (4 decimals), null when no result had one.
+    pub mean_index: Option<f64>,
+    /// Per criterion, most blocking first (catalog order among equals).
+    pub criteria: Vec<CriterionTally>,
+    /// Per level × element: score statistics.
+    pub element_scores: Vec<LevelElementStats>,
+    /// Per prerequisite: how often it was not met.
+    pub prerequisites: Vec<PrerequisiteTally>,
+    /// Sum of the index in ten-thousandths, and how many had one (for the mean).
+    #[serde(skip)]
+    index_sum: u64,
+    #[serde(skip)]
+    index_count: u64,
+}
+
+/// How often one criterion stood between submissions and the level they needed next.
+#[derive(Debug, Clone, Serialize)]
+pub struct CriterionTally {
+    /// Criterion id.
+    pub id: String,
+    /// Level id.
+    pub level: String,
+    /// Element id.
+    pub element: String,
+    /// Title.
+    pub title: Text,
+    /// Submissions it blocked: it is `blocking` and its level is one the submission needs
+    /// next (from the level above the achieved one up to the target).
+    pub blocks: u64,
+    /// Submissions for which its level was one they needed next.
+    pub considered: u64,
+    /// blocks / considered (4 decimals), null when never considered.
+    pub blocking_rate: Option<f64>,
+    /// Position of its level.
+    #[serde(skip)]
+    level_position: usize,
+}
+
+/// Score distribution of one element at one level.
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelElementStats {
+    /// Level id.
+    pub level: String,
+    /// Level name.
+    pub level_name: Text,
+    /// Element id.
+    pub element: String,
+    /// Element name.
+    pub element_name: Text,
+    /// Results with a defined score.
+    pub count: u64,
+    /// Sum of scores in ten-thousandths.
+    #[serde(skip)]
+    sum: u64,
+    /// Mean score (4 decimals), null when no result had one.
+    pub mean: Option<f64>,
+    /// Histogram over [0,0.1), [0.1,0.2) … [0.9,1.0]: ten buckets.
+    pub histogram: [u64; 10],
+}
+
+/// How often one prerequisite was not met.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrerequisiteTally {
+    /// Prerequisite id.
+    pub id: String,
+    /// Title.
+    pub title: Text,
+    /// Level id.
+    pub level: String,
+    /// Results where it was not met.
+    pub failed: u64,
+}
+
+fn ten_thousandths(score: f64) -> u64 {
+    (score * 10_000.0).round().max(0.0) as u64
+}
+
+/// `earned / weight` as a reported score (4 decimals), exact in integers.
+fn ratio(earned: u64, weight: u64) -> Option<f64> {
+    Tally { earned, weight }.score()
+}
+
+impl CatalogCohort {
+    /// The empty cohort of a result's catalog (its levels, elements, criteria and
+    /// prerequisites, nothing counted).
+    pub fn new(result: &AssessmentResult) -> CatalogCohort {
+        CatalogCohort {
+            catalog: result.catalog.id.clone(),
+            title: result.catalog.title.clone(),
+            official: result.catalog.official,
+            levels: result
+                .levels
+                .iter()
+                .map(|l| Named {
+                    id: l.id.clone(),
+                    name: l.name.clone(),
+                })
+                .collect(),
+            elements: result
+                .elements
+                .iter()
+                .map(|e| Named {
+                    id: e.id.clone(),
+                    name: e.name.clone(),
+                })
+                .collect(),
+            criteria: result
+                .criteria
+                .iter()
+                .map(|c| CriterionTally {
+                    id: c.id.to_string(),
+                    level: c.level.to_string(),
+                    element: c.element.to_string(),
+                    title: c.title.clone(),
+                    blocks: 0,
+                    considered: 0,
+                    blocking_rate: None,
+                    level_position: result.level_position(&c.level).unwrap_or(usize::MAX),
+                })
+                .collect(),
+            element_scores: result
+                .levels
+                .iter()
+                .flat_map(|l| {
+                    l.elements.iter().map(|e| LevelElementStats {
+                        level: l.id.clone(),
+                        level_name: l.name.clone(),
+                        element: e.id.clone(),
+                        element_name: result
+                            .elements
+                            .iter()
+                            .find(|x| x.id == e.id)
+                            .map_or_else(Text::default, |x| x.name.clone()),
+                        count: 0,
+                        sum: 0,
+                        mean: None,
+                        histogram: [0; 10],
+                    })
+                })
+                .collect(),
+            prerequisites: result
+                .levels
+                .iter()
+                .flat_map(|l| {
+                    l.prerequisites.iter().map(|p| PrerequisiteTally {
+                        id: p.id.clone(),
+                        title: p.title.clone(),
+                        level: l.id.clone(),
+                        failed: 0,
+                    })
+                })
+                .collect(),
+            ..CatalogCohort::default()
+        }
+    }
+
+    /// Counts one result's row.
+    pub fn add(&mut self, row: &CohortRow) {
+        self.assessed += 1;
+        let achieved = row.achieved_level.as_deref().unwrap_or("none");
+        match self.achieved.get_mut(achieved) {
+            Some(n) => *n += 1,
+            None => {
+                self.achieved.insert(achieved.to_owned(), 1);
+            }
+        }
+        match row.target_met {
+            Some(true) => self.target_met += 1,
+            Some(false) => self.target_missed += 1,
+            None => {}
+        }
+        if let Some(index) = row.index {
+            self.index_sum += ten_thousandths(index);
+            self.index_count += 1;
+        }
+        for (tally, &blocking) in self.criteria.iter_mut().zip(&row.blocking) {
+            if row.needed_levels.contains(&tally.level_position) {
+                tally.considered += 1;
+                if blocking {
+                    tally.blocks += 1;
+                }
+            }
+        }
+        for (stats, score) in self
+            .element_scores
+            .iter_mut()
+            .zip(&row.level_element_scores)
+        {
+            if let Some(s) = score {
+                let t = ten_thousandths(*s);
+                stats.count += 1;
+                stats.sum += t;
+                stats.histogram[usize::try_from((t / 1000).min(9)).unwrap_or(9)] += 1;
+            }
+        }
+        for (tally, met) in self.prerequisites.iter_mut().zip(&row.prerequisites_met) {
+            if !met {
+                tally.failed += 1;
+            }
+        }
+    }
+
+    /// Computes the means and rates and ranks the criteria: most blocking first, catalog
+    /// order among equals.
+    pub fn finish(&mut self) {
+        for c in &mut self.criteria {
+            c.blocking_rate = (c.considered > 0)
+                .then(|| ratio(c.blocks * 1000, c.considered))
+                .flatten();
+        }
+        self.criteria.sort_by_key(|c| std::cmp::Reverse(c.blocks));
+        for stats in &mut self.element_scores {
+            // sum is in ten-thousandths: mean = sum / (count · 10⁴) = earned / (weight · 10³).
+            stats.mean = ratio(stats.sum, stats.count * 10);
+        }
+        self.mean_index = ratio(self.index_sum, self.index_count * 10);
+    }
+}
+
+/// The outcome of a batch.
+#[derive(Debug, Default, Serialize)]
+pub struct BatchSummary {
+    /// Files found.
+    pub files: u64,
+    /// Results written.
+    pub assessed: u64,
+    /// Files in `errors.jsonl`.
+    pub invalid: u64,
+    /// Of those, duplicate submission ids.
+    pub duplicates: u64,
+    /// Files only parsed (`parse_only`).
+    pub parsed: u64,
+    /// Per catalog, in order of first appearance.
+    pub catalogs: Vec<CatalogCohort>,
+    /// Invalid files with their codes (input order).
+    pub invalid_files: Vec<InvalidFile>,
+    /// Results below the level `--require-level` asked for, when one was asked.
+    pub below_required_level: u64,
+}
+
+/// An invalid file in the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct InvalidFile {
+    /// Path.
+    pub path: String,
+    /// Codes.
+    pub codes: Vec<&'static str>,
+    /// First message.
+    pub message: String,
+}

@@ -1,0 +1,175 @@
+//! The per-submission formats: the result document (JSON), the graded reports (HTML,
+//! Markdown) and the terminal summary (text).
+
+use super::{Context, FormatError, Scratch, SubmissionFormat};
+use crate::report::ReportFormat;
+use crate::result::AssessmentResult;
+
+/// The result document (SPEC §7): compact in batches, indented for `itss assess`.
+#[derive(Debug)]
+pub struct Json;
+
+impl SubmissionFormat for Json {
+    fn name(&self) -> &'static str {
+        "json"
+    }
+    fn extension(&self) -> &'static str {
+        "json"
+    }
+    fn folder(&self) -> &'static str {
+        "results"
+    }
+    fn description(&self) -> &'static str {
+        "the result document (SPEC §7), what every report is rendered from"
+    }
+    fn render(
+        &self,
+        result: &AssessmentResult,
+        cx: &Context<'_>,
+        scratch: &mut Scratch,
+        out: &mut Vec<u8>,
+    ) -> Result<(), FormatError> {
+        if cx.pretty {
+            serde_json::to_writer_pretty(&mut *out, result)?;
+        } else {
+            scratch.json.write(result, out)?;
+        }
+        out.push(b'\n');
+        Ok(())
+    }
+    /// A JSON array of the results.
+    fn render_many(
+        &self,
+        results: &[AssessmentResult],
+        cx: &Context<'_>,
+        _scratch: &mut Scratch,
+        out: &mut Vec<u8>,
+    ) -> Result<(), FormatError> {
+        if cx.pretty {
+            serde_json::to_writer_pretty(&mut *out, results)?;
+        } else {
+            serde_json::to_writer(&mut *out, results)?;
+        }
+        out.push(b'\n');
+        Ok(())
+    }
+}
+
+/// The graded report as one self-contained HTML file.
+#[derive(Debug)]
+pub struct Html;
+
+impl SubmissionFormat for Html {
+    fn name(&self) -> &'static str {
+        "html"
+    }
+    fn extension(&self) -> &'static str {
+        "html"
+    }
+    fn description(&self) -> &'static str {
+        "the graded report as one self-contained HTML file, printable on A4"
+    }
+    fn needs_templates(&self) -> bool {
+        true
+    }
+    fn render(
+        &self,
+        result: &AssessmentResult,
+        cx: &Context<'_>,
+        _scratch: &mut Scratch,
+        out: &mut Vec<u8>,
+    ) -> Result<(), FormatError> {
+        let renderer = cx.renderer.ok_or(FormatError::NoTemplates(self.name()))?;
+        Ok(renderer.render_into(result, ReportFormat::Html, cx.lang, out)?)
+    }
+}
+
+/// The graded report as Markdown.
+#[derive(Debug)]
+pub struct Markdown;
+
+impl SubmissionFormat for Markdown {
+    fn name(&self) -> &'static str {
+        "md"
+    }
+    fn extension(&self) -> &'static str {
+        "md"
+    }
+    fn description(&self) -> &'static str {
+        "the graded report as Markdown, for e-mail and review"
+    }
+    fn needs_templates(&self) -> bool {
+        true
+    }
+    fn render(
+        &self,
+        result: &AssessmentResult,
+        cx: &Context<'_>,
+        _scratch: &mut Scratch,
+        out: &mut Vec<u8>,
+    ) -> Result<(), FormatError> {
+        let renderer = cx.renderer.ok_or(FormatError::NoTemplates(self.name()))?;
+        Ok(renderer.render_into(result, ReportFormat::Markdown, cx.lang, out)?)
+    }
+    /// The reports one after the other, separated by a rule.
+    fn render_many(
+        &self,
+        results: &[AssessmentResult],
+        cx: &Context<'_>,
+        scratch: &mut Scratch,
+        out: &mut Vec<u8>,
+    ) -> Result<(), FormatError> {
+        for (i, result) in results.iter().enumerate() {
+            if i > 0 {
+                out.extend_from_slice(b"\n---\n\n");
+            }
+            self.render(result, cx, scratch, out)?;
+        }
+        Ok(())
+    }
+}
+
+/// The terminal summary: achieved vs target level, the ladder, the top gaps.
+#[derive(Debug)]
+pub struct Text;
+
+/// How many blocking criteria the summary lists per gap.
+const TOP_GAPS: usize = 10;
+
+impl SubmissionFormat for Text {
+    fn name(&self) -> &'static str {
+        "text"
+    }
+    fn extension(&self) -> &'static str {
+        "txt"
+    }
+    fn description(&self) -> &'static str {
+        "a summary for the terminal"
+    }
+    fn render(
+        &self,
+        result: &AssessmentResult,
+        cx: &Context<'_>,
+        _scratch: &mut Scratch,
+        out: &mut Vec<u8>,
+    ) -> Result<(), FormatError> {
+        out.extend_from_slice(crate::summary::render(result, cx.lang, TOP_GAPS).as_bytes());
+        Ok(())
+    }
+    /// The summaries one after the other, separated by a blank line.
+    fn render_many(
+        &self,
+        results: &[AssessmentResult],
+        cx: &Context<'_>,
+        scratch: &mut Scratch,
+        out: &mut Vec<u8>,
+    ) -> Result<(), FormatError> {
+        for (i, result) in results.iter().enumerate() {
+            if i > 0 {
+                out.push(b'\n');
+            }
+            self.render(result, cx, scratch, out)?;
+        }
+        Ok(())
+    }
+}
