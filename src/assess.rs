@@ -233,6 +233,7 @@ pub fn assess(
             standard: catalog.standard.clone(),
             official: catalog.official,
             title: catalog.title.clone(),
+            notice: catalog.notice.clone(),
             method: match catalog.policy {
                 Policy::AllConform { .. } => Method::AllConform,
                 Policy::Threshold { .. } => Method::Threshold,
@@ -502,7 +503,7 @@ fn prerequisite_met(
         detail,
     };
     let not_given = |field: &str| {
-        let label = field_label(field);
+        let label = crate::submission::field_label(field);
         text(
             format!("未填写{}", label.zh),
             format!("{}: not given", label.en.as_deref().unwrap_or(field)),
@@ -510,7 +511,7 @@ fn prerequisite_met(
     };
     match kind {
         PrerequisiteKind::Flag { field } => {
-            let label = field_label(field);
+            let label = crate::submission::field_label(field);
             let en = label.en.as_deref().unwrap_or(field);
             match fields.get(field) {
                 Some(Value::Bool(true)) => outcome(
@@ -542,7 +543,7 @@ fn prerequisite_met(
             {
                 Some(since) => {
                     let full = since.full_months_until(as_of);
-                    let label = field_label(field);
+                    let label = crate::submission::field_label(field);
                     let en = label.en.as_deref().unwrap_or(field);
                     outcome(
                         full >= i64::from(*months),
@@ -621,23 +622,6 @@ fn prerequisite_met(
             };
             outcome(false, from, best.unwrap_or_else(none))
         }
-    }
-}
-
-/// How a report names an organization field that a prerequisite reads.
-fn field_label(field: &str) -> Text {
-    let (zh, en) = match field {
-        "legal_entity" => ("独立法人资格", "Independent legal entity"),
-        "system_since" => (
-            "能力体系开始有效运行的日期",
-            "Capability system in operation since",
-        ),
-        "business_since" => ("开始从事该项业务的日期", "In this business since"),
-        other => (other, other),
-    };
-    Text {
-        zh: zh.into(),
-        en: Some(en.into()),
     }
 }
 

@@ -33,6 +33,9 @@ pub struct Catalog {
     pub official: bool,
     /// Title.
     pub title: Text,
+    /// What readers must know about the catalog itself (e.g. who wrote its criteria); every
+    /// report shows it.
+    pub notice: Option<Text>,
     /// Levels, entry level first.
     pub levels: Vec<Level>,
     /// Elements in display order.
@@ -239,6 +242,7 @@ struct RawCatalog {
     standard: String,
     official: bool,
     title: Text,
+    notice: Option<Text>,
     levels: Vec<RawLevel>,
     elements: Vec<RawElement>,
     scale: RawScale,
@@ -768,6 +772,7 @@ fn validate(
         standard: raw.standard,
         official: raw.official,
         title: raw.title,
+        notice: raw.notice,
         levels: raw
             .levels
             .into_iter()

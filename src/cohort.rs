@@ -100,6 +100,9 @@ pub struct CatalogCohort {
     pub title: Text,
     /// Whether the catalog is an official ITSS scheme.
     pub official: bool,
+    /// The catalog's notice to readers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<Text>,
     /// Levels, entry first.
     pub levels: Vec<Named>,
     /// Elements in catalog order.
@@ -202,6 +205,7 @@ impl CatalogCohort {
             catalog: result.catalog.id.clone(),
             title: result.catalog.title.clone(),
             official: result.catalog.official,
+            notice: result.catalog.notice.clone(),
             levels: result
                 .levels
                 .iter()

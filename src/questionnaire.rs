@@ -117,6 +117,13 @@ const EN: Words = Words {
     derived: "Note: this catalog is derived by this project, not an official ITSS scheme.",
 };
 
+/// The `##` line saying what to enter in an organization field, when the field is known.
+fn field_help(out: &mut String, field: &str, lang: Lang) {
+    if let Some((_, help)) = crate::submission::field_help(field) {
+        let _ = writeln!(out, "  ## {field}: {}", one_line(help.get(lang)));
+    }
+}
+
 /// Collapses a text to one comment line.
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -205,12 +212,14 @@ pub fn render(catalog: &Catalog, up_to: Option<usize>, lang: Lang, as_of: Date) 
             PrerequisiteKind::Flag { field } => {
                 let _ = writeln!(out, "  ## {label}");
                 if fields_done.insert(field.clone()) {
+                    field_help(&mut out, field, lang);
                     let _ = writeln!(out, "  # {field}: true");
                 }
             }
             PrerequisiteKind::MonthsSince { field, .. } => {
                 let _ = writeln!(out, "  ## {label}");
                 if fields_done.insert(field.clone()) {
+                    field_help(&mut out, field, lang);
                     let _ = writeln!(out, "  # {field}: YYYY-MM-DD");
                 }
             }

@@ -198,6 +198,9 @@ pub struct CatalogInfo {
     pub official: bool,
     /// Title.
     pub title: Text,
+    /// The catalog's notice to readers, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<Text>,
     /// How levels are decided.
     pub method: Method,
     /// Under `threshold`, the element threshold.

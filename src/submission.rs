@@ -13,6 +13,7 @@ use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::schema::{self, SchemaKind};
 use crate::source::{self, SourceDoc};
+use crate::text::Text;
 
 /// A validated submission.
 #[derive(Debug, Clone)]
@@ -60,6 +61,53 @@ impl Organization {
             .cloned()
             .unwrap_or_else(|| Value::Object(Map::new()))
     }
+}
+
+/// How readers are told about an organization field that prerequisites read: its name, and
+/// what exactly to enter (`None` for fields this project does not describe).
+pub fn field_label(field: &str) -> Text {
+    field_help(field).map_or_else(
+        || Text {
+            zh: field.into(),
+            en: Some(field.into()),
+        },
+        |(label, _)| label,
+    )
+}
+
+/// The name and the filling-in help of a known organization field.
+pub fn field_help(field: &str) -> Option<(Text, Text)> {
+    let text = |zh: &str, en: &str| Text {
+        zh: zh.into(),
+        en: Some(en.into()),
+    };
+    Some(match field {
+        "legal_entity" => (
+            text("独立法人资格", "Independent legal entity"),
+            text(
+                "是否具有独立法人资格：true 或 false",
+                "whether the organization is an independent legal entity: true or false",
+            ),
+        ),
+        "system_since" => (
+            text(
+                "所申请级别的能力体系开始有效运行的日期",
+                "Capability system at the level applied for in operation since",
+            ),
+            text(
+                "所申请级别（目标级别）的能力体系开始有效运行的日期，不是公司成立日期：前提条件按该体系已运行的时间计算",
+                "the date the capability system at the level applied for (the target level) started running effectively, not the company's founding date: the prerequisites count that system's running time",
+            ),
+        ),
+        "business_since" => (
+            text("开始从事该项业务的日期", "In this business since"),
+            text(
+                "开始从事所评估业务（如信息系统运行维护）的日期",
+                "the date the organization started the business line assessed (e.g. information-system O&M)",
+            ),
+        ),
+        _ => return None,
+    })
 }
 
 /// A certificate already held.

@@ -105,6 +105,9 @@ pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
     if !result.catalog.official {
         let _ = writeln!(out, "{}", l.derived);
     }
+    if let Some(notice) = &result.catalog.notice {
+        let _ = writeln!(out, "{}", notice.get(lang));
+    }
     let achieved = result
         .achieved_level
         .as_deref()

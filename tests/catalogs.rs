@@ -125,6 +125,141 @@ fn om_catalog_is_complete() {
     ));
 }
 
+/// The standard's 关键指标 at level scope (ITSS.1—2015 §4.3.2.3 a–f, §4.3.3.3 a–e,
+/// §4.3.4.3 a–d), in catalog order, with the clause and item each cites.
+const KEY_INDICATORS: [(&str, &str); 15] = [
+    ("OM.L3.KI.INVEST", "4.3.2.3 a)"),
+    ("OM.L3.KI.CATALOG", "4.3.2.3 b)"),
+    ("OM.L3.KI.TURNOVER", "4.3.2.3 c)"),
+    ("OM.L3.KI.KPI", "4.3.2.3 d)"),
+    ("OM.L3.KI.TOOLS", "4.3.2.3 e)"),
+    ("OM.L3.KI.KNOWLEDGE", "4.3.2.3 f)"),
+    ("OM.L2.KI.PRODUCT", "4.3.3.3 a)"),
+    ("OM.L2.KI.BASELINE", "4.3.3.3 b)"),
+    ("OM.L2.KI.AUTOMATION", "4.3.3.3 c)"),
+    ("OM.L2.KI.RND", "4.3.3.3 d)"),
+    ("OM.L2.KI.KB", "4.3.3.3 e)"),
+    ("OM.L1.KI.QUALITY", "4.3.4.3 a)"),
+    ("OM.L1.KI.ROI", "4.3.4.3 b)"),
+    ("OM.L1.KI.INDIGENOUS", "4.3.4.3 c)"),
+    ("OM.L1.KI.INTEGRATED", "4.3.4.3 d)"),
+];
+
+#[test]
+fn the_standards_key_indicators_are_marked_and_cited() {
+    let c = bundled("itss-om");
+    let key: Vec<&str> = c
+        .criteria
+        .iter()
+        .filter(|x| x.key)
+        .map(|x| &*x.id)
+        .collect();
+    let expected: Vec<&str> = KEY_INDICATORS.iter().map(|(id, _)| *id).collect();
+    assert_eq!(
+        key, expected,
+        "exactly the 15 level-scope key indicators are key"
+    );
+    for (id, item) in KEY_INDICATORS {
+        let criterion = c.criteria.iter().find(|x| &*x.id == id).unwrap();
+        let clause = criterion.clause.as_ref().unwrap();
+        assert!(
+            clause.zh.contains("ITSS.1") && clause.zh.contains(item),
+            "{id}: {}",
+            clause.zh
+        );
+        assert!(
+            clause.en.as_deref().is_some_and(|en| en.contains(item)),
+            "{id}"
+        );
+        assert_ne!(
+            &*c.levels[criterion.level].id, "4",
+            "level 4 has no key indicators"
+        );
+    }
+    // Every other row cites the GB/T 28827.x-2012 clause of its table, in both languages.
+    for criterion in c.criteria.iter().filter(|x| !x.key) {
+        let clause = criterion.clause.as_ref().unwrap();
+        assert!(clause.en.is_some(), "{}", criterion.id);
+    }
+}
+
+#[test]
+fn no_om_metric_decides_a_status() {
+    let c = bundled("itss-om");
+    let metrics: Vec<_> = c.criteria.iter().flat_map(|x| &x.metrics).collect();
+    assert_eq!(metrics.len(), 19);
+    for m in &metrics {
+        assert!(m.advisory, "{} decides a status", m.id);
+    }
+    // Rows that exist first at level 2 do not start "in addition to level 3".
+    for criterion in c
+        .criteria
+        .iter()
+        .filter(|x| x.id.contains(".L2.DLV.") || x.id.contains(".L2.EMR."))
+    {
+        assert!(
+            !criterion.requirement.zh.starts_with("在三级基础上"),
+            "{}",
+            criterion.id
+        );
+    }
+    let change = c
+        .criteria
+        .iter()
+        .find(|x| &*x.id == "OM.L3.PRC.CHANGE")
+        .unwrap();
+    assert!(
+        change.requirement.zh.contains("变更审批负责人")
+            && change.requirement.zh.contains("变更审批委员会"),
+        "{}",
+        change.requirement.zh
+    );
+    // Behaviour: every metric of every conforming answer far off its reference target, and
+    // still the top level (the full example with every metric value replaced).
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/om-full");
+    let text = fs::read_to_string(dir.join("submission.yaml")).unwrap();
+    // Metric values are written as a block under `metrics:`, one `name: value` a line.
+    let mut off = String::new();
+    let mut in_metrics = false;
+    let mut replaced = 0;
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        if line.trim() == "metrics:" {
+            in_metrics = true;
+        } else if in_metrics && indent >= 6 && line.contains(':') {
+            let name = line.trim().split(':').next().unwrap();
+            // 0 misses every `>=` target; 1 misses the turnover's `<= 0.3`.
+            let value = if name == "key_post_turnover" {
+                "1"
+            } else {
+                "0"
+            };
+            off.push_str(&format!("{}{name}: {value}\n", &line[..indent]));
+            replaced += 1;
+            continue;
+        } else {
+            in_metrics = false;
+        }
+        off.push_str(line);
+        off.push('\n');
+    }
+    assert!(
+        replaced >= 15,
+        "the full example states metric values ({replaced})"
+    );
+    let parsed = submission::parse_str(&dir.join("off-target.yaml"), &off, u64::MAX).unwrap();
+    let s = submission::validate(parsed, &c).submission.unwrap();
+    let r = assess::assess(&c, &s, &[], &Options::default());
+    assert_eq!(r.achieved_level.as_deref(), Some("1"));
+    let advisory = r
+        .criteria
+        .iter()
+        .flat_map(|x| &x.findings)
+        .filter(|f| f.code == itss::finding::FindingCode::MetricAdvisoryBelowTarget)
+        .count();
+    assert!(advisory >= 10, "{advisory} advisory findings");
+}
+
 #[test]
 fn integration_catalog_is_labelled_derived() {
     let c = bundled("itss-ii");
@@ -133,6 +268,27 @@ fn integration_catalog_is_labelled_derived() {
         c.standard.to_lowercase().contains("not an official") || c.standard.contains("非官方"),
         "{}",
         c.standard
+    );
+    // What was found, not a claim that nothing exists.
+    let notice = c.notice.as_ref().unwrap();
+    assert!(notice.zh.contains("未找到") && notice.en.as_deref().unwrap().contains("found no"));
+    assert!(
+        !c.standard.contains("does not exist")
+            && !c.standard.contains("no ITSS certificate exists")
+    );
+}
+
+#[test]
+fn consulting_catalog_says_its_criteria_are_ours() {
+    let c = bundled("itss-cd");
+    let notice = c.notice.as_ref().unwrap();
+    assert!(notice.zh.contains("官方") && notice.zh.contains("itss 项目"));
+    assert!(
+        notice
+            .en
+            .as_deref()
+            .unwrap()
+            .contains("written by the itss project")
     );
 }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use itss::engine::{Catalogs, Engine, FileOutcome};
 use itss::finding::FindingCode;
-use itss::result::{AssessmentResult, GapKind};
+use itss::result::{AssessmentResult, GapKind, Status};
 
 fn assess(name: &str) -> AssessmentResult {
     let engine = Engine::new(Catalogs::bundled().unwrap());
@@ -43,12 +43,21 @@ fn level4_example_reaches_level_4_and_misses_its_target() {
         findings(&r),
         [(
             "OM.L3.KI.TURNOVER".to_owned(),
-            FindingCode::MetricBelowTarget
+            FindingCode::MetricAdvisoryBelowTarget
         )]
     );
+    // The turnover misses only an advisory reference target: the key criterion conforms.
+    let turnover = r
+        .criteria
+        .iter()
+        .find(|c| &*c.id == "OM.L3.KI.TURNOVER")
+        .unwrap();
+    assert_eq!(turnover.status, Status::Conform);
+    assert!(turnover.key && !turnover.blocking);
     let next = r.gaps.iter().find(|g| g.kind == GapKind::Next).unwrap();
     assert_eq!(next.level, "3");
-    assert!(next.criteria.len() > 20);
+    assert_eq!(next.criteria.len(), 26);
+    assert_eq!(r.levels[1].decision.blocking_criteria, 26);
 }
 
 #[test]
@@ -62,11 +71,17 @@ fn level3_example_reaches_level_3_with_gaps_to_2() {
         "{f:?}"
     );
     assert!(
-        f.contains(&("OM.L2.PPL.TRAIN".to_owned(), FindingCode::MetricBelowTarget)),
+        f.contains(&(
+            "OM.L2.PPL.TRAIN".to_owned(),
+            FindingCode::MetricAdvisoryBelowTarget
+        )),
         "{f:?}"
     );
     let next = r.gaps.iter().find(|g| g.kind == GapKind::Next).unwrap();
     assert_eq!(next.level, "2");
+    let blocking: Vec<&str> = next.criteria.iter().map(|c| &*c.id).collect();
+    assert_eq!(blocking.len(), 6, "{blocking:?}");
+    assert!(!blocking.contains(&"OM.L2.PPL.TRAIN"));
     assert_eq!(next.prerequisites.len(), 1);
     assert_eq!(next.prerequisites[0].id, "prior-l3-certificate");
 }
@@ -80,6 +95,14 @@ fn prerequisite_example_reaches_nothing_for_one_prerequisite() {
     assert!(next.criteria.is_empty());
     assert_eq!(next.prerequisites.len(), 1);
     assert_eq!(next.prerequisites[0].id, "system-running-l4");
+    // From when it is met: 2026-06-01 plus 6 months.
+    let met_on = r.levels[0]
+        .prerequisites
+        .iter()
+        .find(|p| p.id == "system-running-l4")
+        .unwrap()
+        .met_on;
+    assert_eq!(met_on.map(|d| d.to_string()).as_deref(), Some("2026-12-01"));
 }
 
 #[test]

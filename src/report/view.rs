@@ -344,6 +344,8 @@ pub struct Cover {
     pub standard: Str,
     /// Catalog title.
     pub catalog_title: Arc<TextView>,
+    /// The catalog's notice to readers.
+    pub notice: Option<Arc<TextView>>,
     /// Official ITSS scheme (false: derived by this project).
     pub official: bool,
     /// `all-conform` or `threshold`.
@@ -377,6 +379,7 @@ view_object!(Cover {
     catalog_version,
     standard,
     catalog_title,
+    notice,
     official,
     method,
     threshold,
@@ -1445,6 +1448,7 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
             catalog_version: clean(&result.catalog.version),
             standard: clean(&result.catalog.standard),
             catalog_title: labels.text(&result.catalog.title),
+            notice: result.catalog.notice.as_ref().map(|n| labels.text(n)),
             official: result.catalog.official,
             method: Arc::from(result.catalog.method.as_str()),
             threshold: result.catalog.element_threshold,
