@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::text::Lang;
 use crate::yaml::Location;
 
 /// How bad a diagnostic is.
@@ -104,13 +105,16 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// Stable code.
     pub code: Code,
-    /// What is wrong, for a person.
+    /// What is wrong, for a person, in English (what machines and logs get).
     pub message: String,
+    /// The same in Chinese, where the message has been translated.
+    #[serde(skip)]
+    pub message_zh: Option<Box<str>>,
     /// The file it is about.
     pub file: PathBuf,
     /// JSON pointer to the value, when the problem is about one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pointer: Option<String>,
+    pub pointer: Option<Box<str>>,
     /// 1-based line, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
@@ -126,6 +130,7 @@ impl Diagnostic {
             severity: Severity::Error,
             code,
             message: message.into(),
+            message_zh: None,
             file: file.to_path_buf(),
             pointer: None,
             line: None,
@@ -141,9 +146,23 @@ impl Diagnostic {
         }
     }
 
+    /// A diagnostic whose message reads `en` in English and `zh` in Chinese.
+    pub fn localized(mut self, zh: impl Into<String>) -> Diagnostic {
+        self.message_zh = Some(zh.into().into_boxed_str());
+        self
+    }
+
+    /// The message in `lang` (English where no translation exists yet).
+    pub fn message_in(&self, lang: Lang) -> &str {
+        match (lang, &self.message_zh) {
+            (Lang::Zh, Some(zh)) => zh,
+            _ => &self.message,
+        }
+    }
+
     /// Attaches a JSON pointer.
     pub fn at_pointer(mut self, pointer: impl Into<String>) -> Diagnostic {
-        self.pointer = Some(pointer.into());
+        self.pointer = Some(pointer.into().into_boxed_str());
         self
     }
 
@@ -172,7 +191,7 @@ impl Diagnostic {
 
     /// Renders for a terminal: a header with code and message, then the source line with
     /// the value underlined when the source and a location are known.
-    pub fn render(&self, source: Option<&str>, color: bool) -> String {
+    pub fn render(&self, source: Option<&str>, color: bool, lang: Lang) -> String {
         use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 
         let level = match self.severity {
@@ -183,10 +202,10 @@ impl Diagnostic {
         // never sent to the terminal.
         let title = format!(
             "{} [{}]",
-            crate::report::escape::clean(&self.message),
+            crate::report::escape::clean(self.message_in(lang)),
             self.code
         );
-        let path = self.position();
+        let path = crate::report::escape::clean(&self.position()).into_owned();
         let renderer = if color {
             Renderer::styled()
         } else {
@@ -198,13 +217,16 @@ impl Diagnostic {
                 .and_then(|i| src.lines().nth(i)),
             _ => None,
         };
-        match line_text {
-            Some(text) => {
-                let col = self
-                    .column
-                    .and_then(|c| usize::try_from(c).ok())
-                    .unwrap_or(1)
-                    .max(1);
+        let col = self
+            .column
+            .and_then(|c| usize::try_from(c).ok())
+            .unwrap_or(1)
+            .max(1);
+        // A window of the line around the column: a one-line file of megabytes is shown as
+        // the part that matters, and rendering costs the same whatever the line's length.
+        let window = line_text.map(|text| snippet_window(text, col));
+        match window {
+            Some((text, col)) => {
                 let start = text
                     .char_indices()
                     .nth(col - 1)
@@ -214,25 +236,34 @@ impl Diagnostic {
                     .find(|c: char| c.is_whitespace() || matches!(c, ',' | '}' | ']'))
                     .unwrap_or(rest.len())
                     .max(usize::from(!rest.is_empty()));
-                let mut end = start + token_len;
+                let mut end = (start + token_len).min(text.len());
                 while !text.is_char_boundary(end) {
                     end += 1;
                 }
-                let line_no = usize::try_from(self.line.unwrap_or(1)).unwrap_or(1);
-                let pointer_label =
-                    crate::report::escape::clean(self.pointer.as_deref().unwrap_or_default())
-                        .into_owned();
-                let group = level.primary_title(title).element(
-                    Snippet::source(text)
-                        .line_start(line_no)
-                        .path(self.file.display().to_string())
-                        .annotation(
-                            AnnotationKind::Primary
-                                .span(start..end)
-                                .label(pointer_label),
-                        ),
+                // Control and bidi characters of the source are shown, never sent; the span
+                // follows what cleaning makes of the text before and inside it.
+                let clean = |s: &str| crate::report::escape::clean(s).into_owned();
+                let (before, token, after) = (
+                    clean(&text[..start]),
+                    clean(&text[start..end]),
+                    clean(&text[end..]),
                 );
-                renderer.render(&[group])
+                let shown = format!("{before}{token}{after}");
+                let span = before.len()..before.len() + token.len();
+                let line_no = usize::try_from(self.line.unwrap_or(1)).unwrap_or(1);
+                let pointer_label = clean(self.pointer.as_deref().unwrap_or_default());
+                // The position is the one in the file, stated by the header: the snippet may
+                // be a window of the line, with characters shown escaped.
+                let snippet_level = level.clone();
+                let header = level
+                    .primary_title(title)
+                    .element(annotate_snippets::Origin::path(path));
+                let snippet = annotate_snippets::Group::with_level(snippet_level).element(
+                    Snippet::source(shown.as_str())
+                        .line_start(line_no)
+                        .annotation(AnnotationKind::Primary.span(span).label(pointer_label)),
+                );
+                collapse_separators(&renderer.render(&[header, snippet]))
             }
             None => {
                 let group = level
@@ -242,6 +273,70 @@ impl Diagnostic {
             }
         }
     }
+}
+
+/// The two groups of a rendered diagnostic each open with a `|` line; one is shown.
+fn collapse_separators(rendered: &str) -> String {
+    let bare = |line: &str| {
+        let mut plain = String::new();
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' {
+                // An SGR sequence: ESC [ … m.
+                for d in chars.by_ref() {
+                    if d == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                plain.push(c);
+            }
+        }
+        plain.trim() == "|"
+    };
+    let mut out = String::with_capacity(rendered.len());
+    let mut previous_bar = false;
+    for line in rendered.split_inclusive('\n') {
+        let bar = bare(line);
+        if !(bar && previous_bar) {
+            out.push_str(line);
+        }
+        previous_bar = bar;
+    }
+    out
+}
+
+/// How much of a long source line a snippet shows before and after the column (characters).
+const SNIPPET_BEFORE: usize = 60;
+const SNIPPET_AFTER: usize = 100;
+
+/// The part of `line` a snippet shows around the 1-based column `col`, and the column within
+/// it: the whole line when short, else a window marked with `…` at each cut end. Looks at no
+/// more than the window's characters past the column.
+fn snippet_window(line: &str, col: usize) -> (std::borrow::Cow<'_, str>, usize) {
+    let first = col.saturating_sub(1 + SNIPPET_BEFORE);
+    let mut chars = line.char_indices().skip(first);
+    let Some((start, _)) = chars.next() else {
+        return (std::borrow::Cow::Borrowed(line), col);
+    };
+    let end = line[start..]
+        .char_indices()
+        .nth(SNIPPET_BEFORE + SNIPPET_AFTER)
+        .map(|(i, _)| start + i);
+    if first == 0 && end.is_none() {
+        return (std::borrow::Cow::Borrowed(line), col);
+    }
+    let mut shown = String::new();
+    let mut col = col - first;
+    if first > 0 {
+        shown.push('…');
+        col += 1;
+    }
+    shown.push_str(&line[start..end.unwrap_or(line.len())]);
+    if end.is_some() {
+        shown.push('…');
+    }
+    (std::borrow::Cow::Owned(shown), col)
 }
 
 impl fmt::Display for Diagnostic {
@@ -283,10 +378,36 @@ mod tests {
         let d = Diagnostic::error(Code::Schema, Path::new("s.yaml"), "bad rating")
             .at_pointer("/answers/X/rating")
             .at(Location { line: 2, column: 9 });
-        let text = d.render(Some("a: 1\nrating: NO\n"), false);
+        let text = d.render(Some("a: 1\nrating: NO\n"), false, Lang::En);
         assert!(text.contains("s.yaml:2:9"), "{text}");
         assert!(text.contains("rating: NO"), "{text}");
         assert!(text.contains("^^"), "{text}");
         assert_eq!(d.to_string(), "s.yaml:2:9: error[schema]: bad rating");
+    }
+
+    #[test]
+    fn long_lines_are_shown_as_a_window() {
+        let line = format!("{}NO{}", "x".repeat(100_000), "y".repeat(100_000));
+        let (shown, col) = snippet_window(&line, 100_001);
+        assert!(shown.chars().count() < 200, "{}", shown.len());
+        assert_eq!(shown.chars().nth(col - 1), Some('N'));
+        let (whole, col) = snippet_window("rating: NO", 9);
+        assert_eq!((whole.as_ref(), col), ("rating: NO", 9));
+        let d = Diagnostic::error(Code::Schema, Path::new("s.yaml"), "bad").at(Location {
+            line: 1,
+            column: 100_001,
+        });
+        let text = d.render(Some(&line), false, Lang::Zh);
+        assert!(text.len() < 2_000, "{}", text.len());
+        assert!(text.contains("NO"));
+    }
+
+    #[test]
+    fn messages_follow_the_language_where_translated() {
+        let d = Diagnostic::error(Code::Schema, Path::new("s.yaml"), "bad").localized("错误");
+        assert_eq!(d.message_in(Lang::Zh), "错误");
+        assert_eq!(d.message_in(Lang::En), "bad");
+        let d = Diagnostic::error(Code::Schema, Path::new("s.yaml"), "bad");
+        assert_eq!(d.message_in(Lang::Zh), "bad");
     }
 }

@@ -69,7 +69,7 @@ fn assert_names_file(path: &Path, diagnostics: &[Diagnostic], text: Option<&str>
     );
     for d in diagnostics {
         // Snippet rendering over the real text (odd columns, wide characters) must not panic.
-        let _ = d.render(text, false);
+        let _ = d.render(text, false, itss::text::Lang::Zh);
     }
 }
 

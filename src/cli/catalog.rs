@@ -37,7 +37,7 @@ pub(super) fn run(cmd: CatalogCommand) -> anyhow::Result<Exit> {
             }
             Ok(Exit::Ok)
         }
-        CatalogCommand::Check { files } => {
+        CatalogCommand::Check { files, .. } => {
             let mut exit = Exit::Ok;
             for file in &files {
                 let load = catalog::load(file, DEFAULT_MAX_FILE_SIZE, false);

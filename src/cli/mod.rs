@@ -89,6 +89,9 @@ struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     format: DiffFormat,
+    /// Language of messages.
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    lang: LangArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -247,6 +250,9 @@ enum CatalogCommand {
         /// Catalog files.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Language of messages.
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
     },
     /// Overview of a catalog: levels, elements, counts per level × element, prerequisites.
     Show {
@@ -258,8 +264,27 @@ enum CatalogCommand {
     },
 }
 
+/// The language of diagnostics and messages on the terminal: the command's `--lang`.
+static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+/// The language set for this run (Chinese unless the command said otherwise).
+fn lang() -> Lang {
+    LANG.get().copied().unwrap_or_default()
+}
+
 /// Runs a command.
 pub fn run(cli: Cli) -> anyhow::Result<Exit> {
+    let lang = match &cli.command {
+        Command::Assess(a) => a.lang.into(),
+        Command::Batch(a) => a.lang.into(),
+        Command::Template(a) => a.lang.into(),
+        Command::Render(a) => a.lang.into(),
+        Command::Diff(a) => a.lang.into(),
+        Command::Catalog(CatalogCommand::Show { lang, .. }) => (*lang).into(),
+        Command::Catalog(CatalogCommand::Check { lang, .. }) => (*lang).into(),
+        Command::Catalog(CatalogCommand::List) | Command::Sample(_) => Lang::default(),
+    };
+    let _ = LANG.set(lang);
     match cli.command {
         Command::Assess(args) => assess::run(args),
         Command::Catalog(cmd) => catalog::run(cmd),
@@ -280,7 +305,7 @@ pub fn color_stderr() -> bool {
 fn print_diagnostics(diagnostics: &[Diagnostic], text: Option<&str>) {
     let color = color_stderr();
     for d in diagnostics {
-        eprintln!("{}", d.render(text, color));
+        eprintln!("{}", d.render(text, color, lang()));
     }
 }
 
