@@ -54,29 +54,52 @@ pub fn assess(
     let root = EvidenceRoot::new(&submission.base_dir, !options.skip_evidence_files);
     let context = Context::new(submission, as_of);
 
+    // Waivers that apply, each once: exact copies are noise, reported as one finding.
+    let mut distinct = std::collections::HashSet::new();
+    let mut copies = 0usize;
     let applying: Vec<&Waiver> = waivers
         .iter()
         .filter(|w| w.applies_to(&submission.id))
+        .filter(|w| {
+            let new =
+                distinct.insert((&w.criterion, &w.justification, &w.approved_by, w.expires_on));
+            copies += usize::from(!new);
+            new
+        })
         .collect();
+    drop(distinct);
     let mut top_findings = Vec::new();
-    for w in &applying {
-        if catalog.criterion_index(&w.criterion).is_none() {
-            top_findings.push(TopFinding::new(
-                TopFindingCode::WaiverUnknownCriterion,
-                params! {"criterion" => &w.criterion, "catalog" => &catalog.id},
-            ));
-        }
+    let unknown_waived: Vec<&str> = applying
+        .iter()
+        .filter(|w| catalog.criterion_index(&w.criterion).is_none())
+        .map(|w| w.criterion.as_str())
+        .collect();
+    if !unknown_waived.is_empty() {
+        top_findings.push(TopFinding::new(
+            TopFindingCode::WaiverUnknownCriterion,
+            listed(&unknown_waived, &catalog.id),
+        ));
+    }
+    if copies > 0 {
+        top_findings.push(TopFinding::new(
+            TopFindingCode::DuplicateWaivers,
+            params! {"count" => copies},
+        ));
     }
     // Each criterion's answer, placed by the criterion index while unknown answers are noted.
     let mut answers: Vec<Option<&Answer>> = vec![None; catalog.criteria.len()];
+    let mut unknown: Vec<&str> = Vec::new();
     for (id, answer) in &submission.answers {
         match catalog.criterion_index(id) {
             Some(i) => answers[i] = Some(answer),
-            None => top_findings.push(TopFinding::new(
-                TopFindingCode::UnknownAnswer,
-                params! {"criterion" => id, "catalog" => &catalog.id},
-            )),
+            None => unknown.push(id),
         }
+    }
+    if !unknown.is_empty() {
+        top_findings.push(TopFinding::new(
+            TopFindingCode::UnknownAnswer,
+            listed(&unknown, &catalog.id),
+        ));
     }
     let outcomes: Vec<Outcome> = catalog
         .criteria
@@ -278,6 +301,20 @@ pub fn assess(
         gaps,
         waivers,
         findings: top_findings,
+    }
+}
+
+/// How many ids a summarising finding names; the rest are counted.
+const LISTED: usize = 20;
+
+/// The params of a finding about many ids (unknown answers, waivers of unknown criteria):
+/// how many, the first [`LISTED`] of them, and the catalog. However many there are, the
+/// result holds one finding of bounded size, so it stays small enough to be read back.
+fn listed(ids: &[&str], catalog: &str) -> crate::finding::Params {
+    params! {
+        "count" => ids.len(),
+        "criteria" => &ids[..ids.len().min(LISTED)],
+        "catalog" => catalog,
     }
 }
 

@@ -203,7 +203,46 @@ impl Range {
     }
 }
 
+/// Whether what a user typed names a level (`--require-level`): its id (`3`), its names in
+/// either language (`拓展级`, `extended`, any case), or the usual Chinese forms of a numbered
+/// level (`三级`, `3级`). Surrounding space is ignored.
+pub fn names_level(id: &str, name: &Text, typed: &str) -> bool {
+    const NUMERALS: [&str; 9] = ["一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return false;
+    }
+    if typed == id || typed == &*name.zh {
+        return true;
+    }
+    if name
+        .en
+        .as_deref()
+        .is_some_and(|en| en.eq_ignore_ascii_case(typed))
+    {
+        return true;
+    }
+    let Some(number) = typed.strip_suffix('级').map(str::trim) else {
+        return false;
+    };
+    number == id
+        || id
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| NUMERALS.get(i))
+            .is_some_and(|cn| number == *cn)
+}
+
 impl Catalog {
+    /// The id of the level that `typed` names ([`names_level`]).
+    pub fn find_level(&self, typed: &str) -> Option<&str> {
+        self.levels
+            .iter()
+            .find(|l| names_level(&l.id, &l.name, typed))
+            .map(|l| &*l.id)
+    }
+
     /// The index of a criterion by id.
     pub fn criterion_index(&self, id: &str) -> Option<usize> {
         self.criterion_index.get(id).copied()
@@ -863,6 +902,28 @@ pub fn bundled_ids() -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn levels_are_named_as_people_type_them() {
+        let name = Text {
+            zh: "拓展级".into(),
+            en: Some("Extended".into()),
+        };
+        for typed in [
+            "3",
+            "三级",
+            "3级",
+            " 3 级",
+            "拓展级",
+            "extended",
+            "EXTENDED",
+        ] {
+            assert!(names_level("3", &name, typed), "{typed}");
+        }
+        for typed in ["L3", "5", "三", "2", "", "级"] {
+            assert!(!names_level("3", &name, typed), "{typed}");
+        }
+    }
 
     #[test]
     fn hex_is_lowercase_two_digits_a_byte() {

@@ -50,11 +50,15 @@ macro_rules! codes {
 
 codes! {
     Io = "io": "the file could not be read",
+    NotAFile = "not-a-file": "a FIFO, socket or device where a file was expected; it is never opened",
+    WalkLimit = "walk-limit": "a directory nested too deep below a batch input; it is not searched",
+    SymlinkOutside = "symlink-outside": "a symbolic link leading out of a batch input directory (see --follow-symlinks)",
     FileTooLarge = "file-too-large": "the file is larger than the input size limit",
     NotUtf8 = "not-utf8": "the file is not UTF-8 text",
     YamlSyntax = "yaml-syntax": "the file is not well-formed YAML or JSON, or exceeds a parser limit",
     JsonSyntax = "json-syntax": "the file is not well-formed JSON",
     DuplicateKey = "duplicate-key": "a mapping has the same key twice",
+    FullWidthCharacter = "full-width-character": "full-width punctuation or space (a Chinese keyboard's `：` `，` U+3000) where YAML needs ASCII",
     InputLimit = "input-limit": "the document exceeds a nesting, size or alias-expansion limit",
     UnsupportedYaml = "unsupported-yaml": "a YAML feature these files do not use (tags, merge keys, several documents)",
     Schema = "schema": "the document does not match its JSON Schema",

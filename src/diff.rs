@@ -7,6 +7,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::result::{AssessmentResult, Status};
+use crate::text::Lang;
 
 /// What changed between two results.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -53,7 +54,7 @@ pub struct CriterionChange {
     pub id: String,
     /// Level id.
     pub level: String,
-    /// Title (zh).
+    /// Title (in the language the diff was made for).
     pub title: String,
     /// Status before and after.
     pub status: (Status, Status),
@@ -85,7 +86,7 @@ fn rank(status: Status) -> Option<u8> {
 }
 
 /// Compares two results.
-pub fn compare(old: &AssessmentResult, new: &AssessmentResult) -> ResultDiff {
+pub fn compare(old: &AssessmentResult, new: &AssessmentResult, lang: Lang) -> ResultDiff {
     let position = |r: &AssessmentResult, id: Option<&str>| -> Option<i64> {
         id.map_or(Some(-1), |id| {
             r.levels.iter().position(|l| l.id == id).map(|p| p as i64)
@@ -140,7 +141,7 @@ pub fn compare(old: &AssessmentResult, new: &AssessmentResult) -> ResultDiff {
                 criteria.push(CriterionChange {
                     id: c.id.to_string(),
                     level: c.level.to_string(),
-                    title: c.title.zh.to_string(),
+                    title: c.title.get(lang).to_owned(),
                     status: (before.status, c.status),
                     direction,
                 });
@@ -180,8 +181,56 @@ fn score(s: Option<f64>) -> String {
     s.map_or_else(|| "—".to_owned(), crate::report::percent)
 }
 
-/// A readable summary of a diff.
-pub fn render_text(d: &ResultDiff) -> String {
+/// The words of the text summary, per language.
+struct Words {
+    catalog: &'static str,
+    catalog_changed: &'static str,
+    achieved: &'static str,
+    unchanged: &'static str,
+    up: &'static str,
+    down: &'static str,
+    index: &'static str,
+    level: &'static str,
+    changed: &'static str,
+    only_new: &'static str,
+    only_old: &'static str,
+}
+
+const ZH: Words = Words {
+    catalog: "评估目录",
+    catalog_changed: "（目录文件有变化）",
+    achieved: "达到等级",
+    unchanged: "（不变）",
+    up: "上升",
+    down: "下降",
+    index: "综合指数",
+    level: "等级",
+    changed: "状态变化的条款",
+    only_new: "只在新结果中的条款",
+    only_old: "只在旧结果中的条款",
+};
+
+const EN: Words = Words {
+    catalog: "catalog",
+    catalog_changed: " (catalog file changed)",
+    achieved: "achieved level",
+    unchanged: " (unchanged)",
+    up: "up",
+    down: "down",
+    index: "index",
+    level: "level",
+    changed: "criteria changed",
+    only_new: "criteria only in the new result",
+    only_old: "criteria only in the old result",
+};
+
+/// A readable summary of a diff in `lang`.
+pub fn render_text(d: &ResultDiff, lang: Lang) -> String {
+    let w = match lang {
+        Lang::Zh => &ZH,
+        Lang::En => &EN,
+    };
+    let colon = if lang == Lang::Zh { "：" } else { ": " };
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -190,28 +239,36 @@ pub fn render_text(d: &ResultDiff) -> String {
     );
     let _ = writeln!(
         out,
-        "catalog: {} → {}{}",
+        "{}{colon}{} → {}{}",
+        w.catalog,
         d.catalogs.0,
         d.catalogs.1,
         if d.catalog_changed {
-            " (catalog file changed)"
+            w.catalog_changed
         } else {
             ""
         }
     );
     let steps = match d.level_steps {
-        Some(0) => " (unchanged)".to_owned(),
-        Some(n) if n > 0 => format!(" (up {n})"),
-        Some(n) => format!(" (down {})", -n),
+        Some(0) => w.unchanged.to_owned(),
+        Some(n) if n > 0 => format!(" ({} {n})", w.up),
+        Some(n) => format!(" ({} {})", w.down, -n),
         None => String::new(),
     };
     let _ = writeln!(
         out,
-        "achieved level: {} → {}{steps}",
+        "{}{colon}{} → {}{steps}",
+        w.achieved,
         level(&d.achieved_level.0),
         level(&d.achieved_level.1)
     );
-    let _ = writeln!(out, "index: {} → {}", score(d.index.0), score(d.index.1));
+    let _ = writeln!(
+        out,
+        "{}{colon}{} → {}",
+        w.index,
+        score(d.index.0),
+        score(d.index.1)
+    );
     for l in &d.levels {
         let sat = |s: Option<bool>| match s {
             Some(true) => "✔",
@@ -220,7 +277,8 @@ pub fn render_text(d: &ResultDiff) -> String {
         };
         let _ = writeln!(
             out,
-            "  level {}: {} {} → {} {}",
+            "  {} {}{colon}{} {} → {} {}",
+            w.level,
             l.id,
             sat(l.satisfied.0),
             score(l.score.0),
@@ -238,11 +296,14 @@ pub fn render_text(d: &ResultDiff) -> String {
         .iter()
         .filter(|c| c.direction == Direction::Regressed)
         .count();
-    let _ = writeln!(
-        out,
-        "criteria changed: {} ({improved} improved, {regressed} regressed)",
-        d.criteria.len()
-    );
+    let counts = match lang {
+        Lang::Zh => format!("{}（改善 {improved}，退步 {regressed}）", d.criteria.len()),
+        Lang::En => format!(
+            "{} ({improved} improved, {regressed} regressed)",
+            d.criteria.len()
+        ),
+    };
+    let _ = writeln!(out, "{}{colon}{counts}", w.changed);
     for c in &d.criteria {
         let mark = match c.direction {
             Direction::Improved => "+",
@@ -251,27 +312,32 @@ pub fn render_text(d: &ResultDiff) -> String {
         };
         let _ = writeln!(
             out,
-            "  {mark} [{}] {} {}: {} → {}",
+            "  {mark} [{}] {} {}{colon}{} → {}",
             c.level,
             c.id,
             c.title,
-            c.status.0.as_str(),
-            c.status.1.as_str()
+            status_name(c.status.0, lang),
+            status_name(c.status.1, lang)
         );
     }
     if !d.added.is_empty() {
-        let _ = writeln!(
-            out,
-            "criteria only in the new result: {}",
-            d.added.join(", ")
-        );
+        let _ = writeln!(out, "{}{colon}{}", w.only_new, d.added.join(", "));
     }
     if !d.removed.is_empty() {
-        let _ = writeln!(
-            out,
-            "criteria only in the old result: {}",
-            d.removed.join(", ")
-        );
+        let _ = writeln!(out, "{}{colon}{}", w.only_old, d.removed.join(", "));
     }
     out
+}
+
+/// A status as readers call it.
+fn status_name(status: Status, lang: Lang) -> &'static str {
+    match (lang, status) {
+        (Lang::Zh, Status::Conform) => "符合",
+        (Lang::Zh, Status::Partial) => "部分符合",
+        (Lang::Zh, Status::Nonconform) => "不符合",
+        (Lang::Zh, Status::Unanswered) => "未作答",
+        (Lang::Zh, Status::NotApplicable) => "不适用",
+        (Lang::Zh, Status::Waived) => "豁免",
+        (Lang::En, s) => s.as_str(),
+    }
 }

@@ -122,8 +122,10 @@ impl fmt::Display for FindingCode {
 pub enum TopFindingCode {
     /// A waiver names a criterion the catalog does not have.
     WaiverUnknownCriterion,
-    /// An answer to a criterion id the catalog does not have (ignored).
+    /// Answers to criterion ids the catalog does not have (ignored).
     UnknownAnswer,
+    /// Exact copies of a waiver (counted once).
+    DuplicateWaivers,
 }
 
 impl TopFindingCode {
@@ -131,6 +133,7 @@ impl TopFindingCode {
     pub const ALL: &'static [TopFindingCode] = &[
         TopFindingCode::WaiverUnknownCriterion,
         TopFindingCode::UnknownAnswer,
+        TopFindingCode::DuplicateWaivers,
     ];
 
     /// The kebab-case code.
@@ -138,6 +141,7 @@ impl TopFindingCode {
         match self {
             TopFindingCode::WaiverUnknownCriterion => "waiver-unknown-criterion",
             TopFindingCode::UnknownAnswer => "unknown-answer",
+            TopFindingCode::DuplicateWaivers => "duplicate-waivers",
         }
     }
 }
@@ -456,29 +460,68 @@ pub fn message(code: Code, p: &Params, lang: Lang) -> String {
         },
         (Code::Top(c), Lang::En) => match c {
             TopFindingCode::WaiverUnknownCriterion => format!(
-                "a waiver names `{}`, which catalog `{}` does not have",
-                t("criterion"),
-                t("catalog")
+                "{} waiver(s) name criteria that catalog `{}` does not have: {}",
+                count(p),
+                t("catalog"),
+                ids(p, "criteria", Lang::En)
             ),
             TopFindingCode::UnknownAnswer => format!(
-                "`{}` is not a criterion of `{}`; the answer was ignored",
-                t("criterion"),
-                t("catalog")
+                "{} answer(s) name criteria that catalog `{}` does not have and were ignored: {}",
+                count(p),
+                t("catalog"),
+                ids(p, "criteria", Lang::En)
             ),
+            TopFindingCode::DuplicateWaivers => {
+                format!("{} exact copies of waivers were counted once", t("count"))
+            }
         },
         (Code::Top(c), Lang::Zh) => match c {
             TopFindingCode::WaiverUnknownCriterion => format!(
-                "豁免所列条款 {} 不在评估目录 {} 中",
-                t("criterion"),
-                t("catalog")
+                "{} 项豁免所列条款不在评估目录 {} 中：{}",
+                count(p),
+                t("catalog"),
+                ids(p, "criteria", Lang::Zh)
             ),
             TopFindingCode::UnknownAnswer => format!(
-                "{} 不是评估目录 {} 的条款，该回答未计入",
-                t("criterion"),
-                t("catalog")
+                "{} 个回答所列条款不在评估目录 {} 中，未计入：{}",
+                count(p),
+                t("catalog"),
+                ids(p, "criteria", Lang::Zh)
             ),
+            TopFindingCode::DuplicateWaivers => {
+                format!("有 {} 份完全相同的重复豁免，只计一次", t("count"))
+            }
         },
     }
+}
+
+/// The `count` param of a finding about several ids (1 for a finding of the older, single
+/// `criterion` form).
+fn count(p: &Params) -> u64 {
+    p.get("count")
+        .and_then(Value::as_u64)
+        .unwrap_or_else(|| u64::from(p.contains_key("criterion")))
+}
+
+/// The ids a finding names (`criteria`, or a single `criterion`), with how many more there are.
+fn ids(p: &Params, name: &str, lang: Lang) -> String {
+    let listed: Vec<String> = match (p.get(name), p.get("criterion")) {
+        (Some(Value::Array(items)), _) => items
+            .iter()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+            .collect(),
+        (_, Some(Value::String(one))) => vec![one.clone()],
+        _ => Vec::new(),
+    };
+    let more = count(p).saturating_sub(listed.len() as u64);
+    let mut out = listed.join(", ");
+    if more > 0 {
+        match lang {
+            Lang::Zh => out.push_str(&format!(" 等，另有 {more} 个")),
+            Lang::En => out.push_str(&format!(" and {more} more")),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

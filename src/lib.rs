@@ -41,6 +41,7 @@ pub mod schema;
 pub mod score;
 pub mod source;
 pub mod submission;
+pub mod suggest;
 pub mod summary;
 pub mod text;
 pub mod waiver;

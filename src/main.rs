@@ -25,6 +25,14 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(code) => ExitCode::from(code as u8),
         Err(err) => {
+            // A closed pipe (`itss … | head`) ends the output; that is not an error.
+            if err.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
             // The cause chain, without repeating a cause a message already quotes
             // (`cannot write x: No space left on device` once, not twice).
             let mut message = err.to_string();
@@ -35,7 +43,8 @@ fn main() -> ExitCode {
                     message.push_str(&cause);
                 }
             }
-            eprintln!("error: {message}");
+            let message = itss::report::escape::clean(&message);
+            eprintln!("{}{message}", cli::say("错误：", "error: "));
             ExitCode::from(cli::Exit::Usage as u8)
         }
     }

@@ -32,7 +32,7 @@ fn write(path: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
     })
 }
 
-/// Writes `bytes` to a new hidden temporary file (`.<name>.<pid>.<n>.tmp`) in the existing
+/// Writes `bytes` to a new hidden temporary file (`.itss-<pid>-<n>.tmp`) in the existing
 /// directory `dir` and returns its path: the caller renames it into place or removes it.
 /// Nothing is left behind when writing fails.
 pub fn write_temporary(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<std::path::PathBuf> {
@@ -55,12 +55,29 @@ fn temporary(dir: &Path, name: &str, bytes: &[u8], sync: bool) -> io::Result<std
     }
 }
 
-fn tempfile_in(dir: &Path, name: &str) -> io::Result<(std::path::PathBuf, fs::File)> {
+/// The prefix of every temporary file `itss` makes: the only hidden files it ever removes
+/// (a killed run's leftovers) start with it.
+pub const TEMPORARY_PREFIX: &str = ".itss-";
+/// The suffix of every temporary file `itss` makes.
+pub const TEMPORARY_SUFFIX: &str = ".tmp";
+
+/// Whether a file name is one of this tool's temporaries (`.itss-<pid>-<n>.tmp`).
+pub fn is_temporary(name: &str) -> bool {
+    name.starts_with(TEMPORARY_PREFIX) && name.ends_with(TEMPORARY_SUFFIX)
+}
+
+/// A new temporary file in `dir`, created exclusively (never following a link there). Its
+/// name is short whatever the target's (`.itss-<pid>-<n>.tmp`), so a target name at the file
+/// system's length limit can still be written.
+pub fn tempfile_in(dir: &Path, _name: &str) -> io::Result<(std::path::PathBuf, fs::File)> {
+    use std::sync::atomic::{AtomicU64, Ordering};
     // The process id names the temporaries; asked for once, not once per file.
     static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(0);
     let pid = *PID.get_or_init(std::process::id);
-    for attempt in 0..100u32 {
-        let candidate = dir.join(format!(".{name}.{pid}.{attempt}.tmp"));
+    for _ in 0..100u32 {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let candidate = dir.join(format!("{TEMPORARY_PREFIX}{pid}-{n}{TEMPORARY_SUFFIX}"));
         match fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -87,5 +104,13 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"two");
         let leftovers: Vec<_> = fs::read_dir(dir.path().join("sub")).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
+    }
+
+    #[test]
+    fn a_target_name_at_the_length_limit_can_be_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("{}.html", "x".repeat(250)));
+        write_atomic(&path, b"ok").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"ok");
     }
 }

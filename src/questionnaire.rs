@@ -124,7 +124,15 @@ fn field_help(out: &mut String, field: &str, lang: Lang) {
     }
 }
 
-/// Collapses a text to one comment line.
+/// A value written into the questionnaire's YAML as a double-quoted scalar (JSON escaping
+/// is valid YAML): whatever it holds stays one value.
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
+}
+
+/// Collapses a text to one comment line: every line break (`\n`, `\r`, U+0085, U+2028,
+/// U+2029) and run of white space becomes one space, so catalog text never leaves a `#`
+/// comment.
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -165,12 +173,15 @@ pub fn render(catalog: &Catalog, up_to: Option<usize>, lang: Lang, as_of: Date) 
     let _ = writeln!(
         out,
         "## {} — {} ({} {})",
-        catalog.title.get(lang),
+        one_line(catalog.title.get(lang)),
         w.title,
         catalog.id,
-        catalog.version
+        one_line(&catalog.version)
     );
-    let _ = writeln!(out, "## {}", catalog.standard);
+    let _ = writeln!(out, "## {}", one_line(&catalog.standard));
+    if let Some(notice) = &catalog.notice {
+        let _ = writeln!(out, "## {}", one_line(notice.get(lang)));
+    }
     if !catalog.official {
         let _ = writeln!(out, "## {}", w.derived);
     }
@@ -181,15 +192,15 @@ pub fn render(catalog: &Catalog, up_to: Option<usize>, lang: Lang, as_of: Date) 
     let _ = writeln!(out, "## {}", w.id);
     let _ = writeln!(out, "# id: my-company-{}", as_of.year());
     let _ = writeln!(out, "catalog: {}", catalog.id);
-    let _ = writeln!(out, "catalog_version: \"{}\"", catalog.version);
+    let _ = writeln!(out, "catalog_version: {}", quoted(&catalog.version));
     let _ = writeln!(out, "## {}", w.assessed_on);
     let _ = writeln!(out, "assessed_on: {as_of}");
     let levels: Vec<String> = catalog.levels[..=last]
         .iter()
-        .map(|l| format!("\"{}\" {}", l.id, l.name.get(lang)))
+        .map(|l| format!("{} {}", quoted(&l.id), one_line(l.name.get(lang))))
         .collect();
     let _ = writeln!(out, "## {}: {}", w.target, levels.join(" · "));
-    let _ = writeln!(out, "# target_level: \"{}\"", catalog.levels[last].id);
+    let _ = writeln!(out, "# target_level: {}", quoted(&catalog.levels[last].id));
     out.push('\n');
     let _ = writeln!(out, "## {}", w.org);
     let _ = writeln!(out, "organization:");
@@ -204,9 +215,9 @@ pub fn render(catalog: &Catalog, up_to: Option<usize>, lang: Lang, as_of: Date) 
         let label = format!(
             "{} {}{} · {}",
             w.prerequisite,
-            level.id,
+            one_line(&level.id),
             w.level,
-            p.title.get(lang)
+            one_line(p.title.get(lang))
         );
         match &p.kind {
             PrerequisiteKind::Flag { field } => {
@@ -235,8 +246,9 @@ pub fn render(catalog: &Catalog, up_to: Option<usize>, lang: Lang, as_of: Date) 
         for level in &certificate_levels {
             let _ = writeln!(
                 out,
-                "  #   - {{catalog: {}, level: \"{level}\", issued_on: YYYY-MM-DD, expires_on: YYYY-MM-DD}}",
-                catalog.id
+                "  #   - {{catalog: {}, level: {}, issued_on: YYYY-MM-DD, expires_on: YYYY-MM-DD}}",
+                catalog.id,
+                quoted(level)
             );
         }
     }
@@ -263,9 +275,9 @@ pub fn render(catalog: &Catalog, up_to: Option<usize>, lang: Lang, as_of: Date) 
             let _ = writeln!(
                 out,
                 "\n  ## ━━━ {} {} · {} ━━━",
-                level.id,
-                level.name.get(lang),
-                element.name.get(lang)
+                one_line(&level.id),
+                one_line(level.name.get(lang)),
+                one_line(element.name.get(lang))
             );
             for c in criteria {
                 criterion_block(&mut out, c, w, lang, as_of);
@@ -281,7 +293,12 @@ fn criterion_block(out: &mut String, c: &Criterion, w: &Words, lang: Lang, as_of
         .as_ref()
         .map(|s| format!(" — {}", one_line(s.get(lang))))
         .unwrap_or_default();
-    let _ = writeln!(out, "\n  ## {} {}{clause}", c.id, c.title.get(lang));
+    let _ = writeln!(
+        out,
+        "\n  ## {} {}{clause}",
+        c.id,
+        one_line(c.title.get(lang))
+    );
     let _ = writeln!(
         out,
         "  ## {}: {}",
@@ -315,13 +332,13 @@ fn criterion_block(out: &mut String, c: &Criterion, w: &Words, lang: Lang, as_of
     }
     let _ = writeln!(out, "  ## {}: {evidence}", w.evidence);
     if let Some(expr) = &c.applies_if {
-        let _ = writeln!(out, "  ## {}: {}", w.applies, expr.source());
+        let _ = writeln!(out, "  ## {}: {}", w.applies, one_line(expr.source()));
     }
     for m in &c.metrics {
         let title = m
             .title
             .as_ref()
-            .map(|t| format!(" {}", t.get(lang)))
+            .map(|t| format!(" {}", one_line(t.get(lang))))
             .unwrap_or_default();
         let formula = m
             .formula
@@ -349,7 +366,7 @@ fn criterion_block(out: &mut String, c: &Criterion, w: &Words, lang: Lang, as_of
             "  ## {}: {}{title}{formula}{range} — {}{advisory}",
             w.metrics,
             m.id,
-            m.check.source()
+            one_line(m.check.source())
         );
     }
     let ratings = if c.na_allowed {

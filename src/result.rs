@@ -17,6 +17,12 @@ mod json;
 
 pub use json::CompactWriter;
 
+/// The largest result document `itss render` and `itss diff` read (bytes). Results are
+/// bounded by their submission (at most 16 MiB by default, 1 000 evidence items an answer,
+/// repeated noise summarised into one finding), and every result `itss` writes stays well
+/// below this.
+pub const MAX_RESULT_SIZE: u64 = 256 << 20;
+
 /// The `schema` value of this result format.
 pub const SCHEMA_ID: &str = "itss-result/2";
 
@@ -136,6 +142,14 @@ impl AssessmentResult {
     /// The position of a level id in the catalog's order (entry level first).
     pub fn level_position(&self, id: &str) -> Option<usize> {
         self.levels.iter().position(|l| l.id == id)
+    }
+
+    /// The id of the level that `typed` names ([`crate::catalog::names_level`]).
+    pub fn find_level(&self, typed: &str) -> Option<&str> {
+        self.levels
+            .iter()
+            .find(|l| crate::catalog::names_level(&l.id, &l.name, typed))
+            .map(|l| l.id.as_str())
     }
 
     /// Whether the achieved level is at or above the level `required` (catalog order); false

@@ -139,6 +139,7 @@ pub fn check(
         } else {
             code_for(&pointer).unwrap_or(Code::Schema)
         };
+        let mut zh: Option<String> = None;
         let message = if let ValidationErrorKind::Enum { options } = error.kind() {
             let allowed: Vec<String> = options
                 .as_array()
@@ -148,11 +149,27 @@ pub fn check(
                         .collect()
                 })
                 .unwrap_or_default();
-            format!(
-                "{} is not allowed here; use one of: {}",
-                error.instance(),
-                allowed.join(", ")
-            )
+            let typed = error.instance();
+            let names: Vec<&str> = allowed.iter().map(String::as_str).collect();
+            let hint = typed
+                .as_str()
+                .and_then(|t| crate::suggest::did_you_mean(t, &names))
+                .map(str::to_owned);
+            let en = format!(
+                "{typed} is not allowed here; use one of: {}{}",
+                allowed.join(", "),
+                hint.as_deref()
+                    .map(|h| format!(" (did you mean `{h}`?)"))
+                    .unwrap_or_default()
+            );
+            zh = Some(format!(
+                "{typed} 不是可用的值；可用：{}{}",
+                allowed.join("、"),
+                hint.as_deref()
+                    .map(|h| format!("（是否应为 {h}？）"))
+                    .unwrap_or_default()
+            ));
+            en
         } else if is_date {
             format!(
                 "{} is not a date written YYYY-MM-DD (a real calendar day)",
@@ -185,13 +202,25 @@ pub fn check(
         if !seen.insert((pointer.clone(), code)) {
             continue;
         }
-        out.push(
-            Diagnostic::error(code, &doc.path, shorten(&message))
-                .at_pointer(pointer.clone())
-                .at(doc.locate(&pointer)),
-        );
+        let mut d = Diagnostic::error(code, &doc.path, shorten(&message))
+            .at_pointer(pointer.clone())
+            .at(doc.locate(&pointer));
+        if let Some(zh) = zh {
+            d = d.localized(shorten(&zh));
+        }
+        out.push(d);
     }
-    out.sort_by_key(|d| (d.line.unwrap_or(u64::MAX), d.column.unwrap_or(0)));
+    // A full-width colon or comma typed for an ASCII one is the likely cause: said first.
+    let mut slips = crate::suggest::keyboard_slips(&doc.path, &doc.text);
+    slips.append(&mut out);
+    let mut out = slips;
+    out.sort_by_key(|d| {
+        (
+            d.line.unwrap_or(u64::MAX),
+            d.code != Code::FullWidthCharacter,
+            d.column.unwrap_or(0),
+        )
+    });
     if more > 0 {
         out.push(Diagnostic::error(
             Code::Schema,

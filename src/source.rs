@@ -24,6 +24,8 @@ pub struct SourceDoc {
     pub text: String,
     /// sha256 (lowercase hex) of the file's bytes, BOM included.
     pub sha256: String,
+    /// The size budget the text was parsed with; the tree is parsed again within it.
+    budget: usize,
     tree: OnceLock<Option<Node>>,
 }
 
@@ -31,7 +33,7 @@ impl SourceDoc {
     /// The located tree (parsed again from the text on first use).
     pub fn tree(&self) -> Option<&Node> {
         self.tree
-            .get_or_init(|| yaml::parse(&self.text, usize::MAX).ok())
+            .get_or_init(|| yaml::parse(&self.text, self.budget).ok())
             .as_ref()
     }
 
@@ -56,7 +58,7 @@ impl SourceDoc {
 
 /// Reads `path` with the size limit, refusing directories, non-UTF-8 text and oversized files.
 pub fn read_text(path: &Path, max_size: u64) -> Result<String, Diagnostic> {
-    let file = fs::File::open(path).map_err(|e| {
+    let file = open_nonblocking(path).map_err(|e| {
         Diagnostic::error(
             Code::Io,
             path,
@@ -77,6 +79,14 @@ pub fn read_text(path: &Path, max_size: u64) -> Result<String, Diagnostic> {
             "this is a directory, not a file",
         ));
     }
+    if !meta.is_file() {
+        return Err(Diagnostic::error(
+            Code::NotAFile,
+            path,
+            "not a regular file (a FIFO, socket or device); it is not read",
+        )
+        .localized("不是普通文件（管道、套接字或设备），不读取"));
+    }
     if meta.len() > max_size {
         return Err(too_large(path, meta.len(), max_size));
     }
@@ -95,6 +105,19 @@ pub fn read_text(path: &Path, max_size: u64) -> Result<String, Diagnostic> {
         return Err(too_large(path, bytes.len() as u64, max_size));
     }
     text_from_bytes(path, bytes)
+}
+
+/// Opens a file for reading without blocking on a FIFO (no writer) or a device: what is
+/// opened is checked to be a regular file before anything is read.
+fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
 }
 
 /// Appends what `file` holds to `bytes`, at most `limit` bytes, reading straight into the
@@ -216,6 +239,7 @@ pub fn parse(
                 path: path.to_path_buf(),
                 text,
                 sha256,
+                budget,
                 tree: OnceLock::new(),
             },
             root.into_json(),
@@ -228,6 +252,43 @@ pub fn parse(
                 ParseErrorKind::Unsupported => Code::UnsupportedYaml,
             };
             let diagnostic = Diagnostic::error(code, path, e.message).at(e.location);
+            Err(Box::new(Unparsable { diagnostic, text }))
+        }
+    }
+}
+
+/// Parses a JSON document written by a program (a result document) into a value without the
+/// YAML reader's node limit: such a file may be many times larger than a submission. The
+/// located tree, for diagnostics, is built only when one is asked for.
+pub fn parse_json(
+    path: &Path,
+    mut text: String,
+    max_size: u64,
+) -> Result<(SourceDoc, Value), Box<Unparsable>> {
+    let sha256 = {
+        use sha2::{Digest, Sha256};
+        crate::catalog::hex(&Sha256::digest(text.as_bytes()))
+    };
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
+    match serde_json::from_str::<Value>(&text) {
+        Ok(value) => Ok((
+            SourceDoc {
+                path: path.to_path_buf(),
+                text,
+                sha256,
+                budget: usize::try_from(max_size).unwrap_or(usize::MAX),
+                tree: OnceLock::new(),
+            },
+            value,
+        )),
+        Err(e) => {
+            let diagnostic =
+                Diagnostic::error(Code::JsonSyntax, path, json_reason(&e)).at(Location {
+                    line: e.line() as u64,
+                    column: e.column() as u64,
+                });
             Err(Box::new(Unparsable { diagnostic, text }))
         }
     }

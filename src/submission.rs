@@ -304,6 +304,23 @@ impl ParsedSubmission {
     }
 }
 
+/// The id of a submission that states none: its file stem, with any bytes that are not
+/// UTF-8 written `%XX` — so that two names that differ only there keep different ids (a
+/// lossy conversion would give both the same replacement character).
+pub fn default_id(path: &Path) -> String {
+    let Some(stem) = path.file_stem() else {
+        return "submission".to_owned();
+    };
+    let mut id = String::new();
+    for chunk in stem.as_encoded_bytes().utf8_chunks() {
+        id.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            id.push_str(&format!("%{b:02X}"));
+        }
+    }
+    id
+}
+
 /// `metric-out-of-range` for every metric value outside the range its catalog declares
 /// (SPEC §3), pointing at the value; a ratio written as a percentage gets the hint.
 fn check_ranges(
@@ -357,8 +374,19 @@ fn escape_pointer(token: &str) -> String {
 /// Reads and parses a submission file (no validation yet).
 pub fn parse(path: &Path, max_size: u64) -> Result<ParsedSubmission, Box<SubmissionLoad>> {
     let (doc, value) = source::load(path, max_size)
-        .map_err(|e| Box::new(SubmissionLoad::failed(vec![e.diagnostic], e.text)))?;
+        .map_err(|e| Box::new(unparsable(path, e.diagnostic, e.text)))?;
     Ok(ParsedSubmission { doc, value })
+}
+
+/// A submission that does not parse: the keyboard slips that likely caused it (a full-width
+/// colon for `:`), then the parser's own diagnostic.
+fn unparsable(path: &Path, diagnostic: Diagnostic, text: Option<String>) -> SubmissionLoad {
+    let mut diagnostics = text
+        .as_deref()
+        .map(|t| crate::suggest::keyboard_slips(path, t))
+        .unwrap_or_default();
+    diagnostics.push(diagnostic);
+    SubmissionLoad::failed(diagnostics, text)
 }
 
 /// Parses a submission from text; `path` names it in diagnostics and anchors evidence paths.
@@ -368,7 +396,7 @@ pub fn parse_str(
     max_size: u64,
 ) -> Result<ParsedSubmission, Box<SubmissionLoad>> {
     let (doc, value) = source::parse(path, text.to_owned(), max_size)
-        .map_err(|u| Box::new(SubmissionLoad::failed(vec![u.diagnostic], Some(u.text))))?;
+        .map_err(|u| Box::new(unparsable(path, u.diagnostic, Some(u.text))))?;
     Ok(ParsedSubmission { doc, value })
 }
 
@@ -462,18 +490,32 @@ pub fn validate(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
         .keys()
         .filter(|id| catalog.criterion_index(id).is_none())
         .collect();
+    let criterion_ids: Vec<&str> = if unknown.is_empty() {
+        Vec::new()
+    } else {
+        catalog.criteria.iter().map(|c| &*c.id).collect()
+    };
     for id in unknown.iter().take(crate::schema::MAX_DIAGNOSTICS) {
         {
             let pointer = format!("/answers/{}", escape_pointer(id));
+            let hint = crate::suggest::did_you_mean(id, &criterion_ids);
             diags.push(
                 Diagnostic::warning(
                     Code::UnknownAnswer,
                     path,
                     format!(
-                        "`{id}` is not a criterion of `{}`; the answer is ignored",
-                        catalog.id
+                        "`{id}` is not a criterion of `{}`; the answer is ignored{}",
+                        catalog.id,
+                        hint.map(|h| format!(" (did you mean `{h}`?)"))
+                            .unwrap_or_default()
                     ),
                 )
+                .localized(format!(
+                    "{id} 不是评估目录 {} 的条款，该回答不计入{}",
+                    catalog.id,
+                    hint.map(|h| format!("（是否应为 {h}？）"))
+                        .unwrap_or_default()
+                ))
                 .at_pointer(pointer.clone())
                 .at(doc.locate_entry(&pointer)),
             );
@@ -493,12 +535,7 @@ pub fn validate(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
     if diags.iter().any(Diagnostic::is_error) {
         return SubmissionLoad::failed(diags, Some(doc.text));
     }
-    let id = raw.id.unwrap_or_else(|| {
-        doc.path.file_stem().map_or_else(
-            || "submission".to_owned(),
-            |s| s.to_string_lossy().into_owned(),
-        )
-    });
+    let id = raw.id.unwrap_or_else(|| default_id(&doc.path));
     let name = raw
         .organization
         .get("name")

@@ -203,6 +203,19 @@ fn count_nodes(node: &Node) -> usize {
     }
 }
 
+/// The text a value holds: its strings and mapping keys (what an alias to it copies).
+fn count_bytes(node: &Node) -> usize {
+    match &node.kind {
+        NodeKind::String(s) => s.len(),
+        NodeKind::Seq(items) => items.iter().map(count_bytes).sum(),
+        NodeKind::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| k.name.len() + count_bytes(v))
+            .sum(),
+        _ => 0,
+    }
+}
+
 /// Parses YAML (a JSON document is YAML too) into a located tree.
 ///
 /// Strict scalars, one document, no merge keys, no tags other than `!!str`, duplicate keys
@@ -259,7 +272,9 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
     };
     let mut parser = Parser::new_from_str_with_options(text, options);
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: std::collections::HashMap<usize, (Node, usize)> =
+    // Each anchored value with its node count and the text it holds: an alias is charged
+    // for what it copies, both against the node limit and against the byte budget.
+    let mut anchors: std::collections::HashMap<usize, (Node, usize, usize)> =
         std::collections::HashMap::new();
     let mut root: Option<Node> = None;
     let mut documents = 0usize;
@@ -296,7 +311,7 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                 continue;
             }
             Event::Alias(id) => {
-                let Some((node, size)) = anchors.get(&id) else {
+                let Some((node, size, bytes)) = anchors.get(&id) else {
                     return Err(fail("alias to an unknown anchor", at));
                 };
                 nodes += size;
@@ -304,6 +319,14 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                     return Err(failure(
                         ParseErrorKind::Limit,
                         "aliases expand the document beyond the node limit",
+                        at,
+                    ));
+                }
+                scalar_bytes = scalar_bytes.saturating_add(*bytes);
+                if scalar_bytes > budget_bytes {
+                    return Err(failure(
+                        ParseErrorKind::Limit,
+                        "the document's text (with aliases expanded) exceeds the size budget",
                         at,
                     ));
                 }
@@ -431,7 +454,8 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
         }
         if anchor != 0 {
             let size = count_nodes(&node);
-            anchors.insert(anchor, (node.clone(), size));
+            let bytes = count_bytes(&node);
+            anchors.insert(anchor, (node.clone(), size, bytes));
         }
         match stack.last_mut() {
             None => root = Some(node),
@@ -500,21 +524,24 @@ pub fn count_events(text: &str) -> usize {
     n
 }
 
-/// Parses YAML into a plain JSON value, without locations or strict-number restoration:
-/// the "merely parse" floor that batch benchmarks compare against.
+/// Parses YAML into a plain JSON value with serde-saphyr's own deserializer, without
+/// locations or strict-number restoration: a reference the benchmarks compare the located
+/// parser against, not used to read inputs. serde-saphyr's budget counts the text it reads,
+/// not what aliases replay, so this path refuses aliases altogether (an alias to one large
+/// string could otherwise ask for gigabytes); [`parse`] charges each alias what it copies.
 pub fn parse_plain(text: &str, budget_bytes: usize) -> Result<Value, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    serde_saphyr::from_str_with_options::<Value>(text, options(budget_bytes)).map_err(|e| {
-        ParseError {
-            kind: ParseErrorKind::Syntax,
-            message: e
-                .to_string()
-                .lines()
-                .next()
-                .unwrap_or("invalid YAML")
-                .to_owned(),
-            location: Location::default(),
-        }
+    let mut options = options(budget_bytes);
+    options.alias_limits.max_total_replayed_events = 0;
+    serde_saphyr::from_str_with_options::<Value>(text, options).map_err(|e| ParseError {
+        kind: ParseErrorKind::Syntax,
+        message: e
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or("invalid YAML")
+            .to_owned(),
+        location: Location::default(),
     })
 }
 
@@ -700,6 +727,28 @@ mod tests {
             ));
         }
         assert!(parse(&text, 1 << 20).is_err());
+    }
+
+    /// One large anchored string referenced many times is charged its size each time
+    /// (issue #16): refused within the budget, in both parsers, in milliseconds.
+    #[test]
+    fn aliases_are_charged_for_the_text_they_copy() {
+        let big = "x".repeat(1 << 20);
+        let mut text = format!("a: &big \"{big}\"\nb: [");
+        for _ in 0..20_000 {
+            text.push_str("*big,");
+        }
+        text.push_str("*big]\n");
+        let started = std::time::Instant::now();
+        let e = parse(&text, 16 << 20).unwrap_err();
+        assert_eq!(e.kind, ParseErrorKind::Limit, "{}", e.message);
+        assert!(parse_plain(&text, 16 << 20).is_err());
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // Within the budget, aliases still work.
+        let small = parse("a: &x {k: v}\nb: [*x, *x]\n", 1 << 20)
+            .unwrap()
+            .to_json();
+        assert_eq!(small["b"][1]["k"], "v");
     }
 
     #[test]

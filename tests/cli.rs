@@ -457,13 +457,20 @@ fn render_and_diff_work_from_stored_results() {
         fs::read(dir.path().join("rendered.html")).unwrap()
     );
     let out = itss(dir.path())
-        .args(["diff", "old.json", "new.json"])
+        .args(["diff", "old.json", "new.json", "--lang", "en"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("achieved level: 4 → 3 (up 1)"), "{text}");
     assert!(text.contains("improved"), "{text}");
+    // Chinese by default.
+    let out = itss(dir.path())
+        .args(["diff", "old.json", "new.json"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("达到等级：4 → 3 (上升 1)"), "{text}");
     let out = itss(dir.path())
         .args(["diff", "old.json", "new.json", "--format", "json"])
         .output()
@@ -484,7 +491,19 @@ fn render_and_diff_work_from_stored_results() {
 #[test]
 fn a_batch_that_cannot_write_stops_and_leaves_no_temporaries() {
     let dir = case("basic-all-conform");
-    // The result's place is taken by a directory: writing it fails.
+    // A first run, then the result's place is taken by a directory: writing it again fails.
+    itss(dir.path())
+        .args([
+            "batch",
+            "submission.yaml",
+            "--catalog",
+            "basic.yaml",
+            "--out",
+            "out",
+        ])
+        .assert()
+        .code(0);
+    fs::remove_file(dir.path().join("out/results/acme-2026.json")).unwrap();
     fs::create_dir_all(dir.path().join("out/results/acme-2026.json")).unwrap();
     let stderr = stderr_of(
         itss(dir.path())

@@ -3,7 +3,13 @@
 use anyhow::Context as _;
 use itss::engine::{Engine, FileOutcome};
 use itss::format::{Context, FormatError, Scratch, Text};
+use itss::report::escape::clean as clean_text;
 use itss::{assess, output, waiver};
+
+/// A string for the terminal: control and bidi characters made visible.
+fn clean(s: &str) -> String {
+    clean_text(s).into_owned()
+}
 
 use super::{AssessArgs, AssessOptions, Exit, load_catalogs, print_diagnostics};
 
@@ -34,16 +40,30 @@ pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
+    if let Some(level) = &args.options.require_level {
+        if let Err(code) = super::check_required_level(&engine.catalogs, level) {
+            return Ok(code);
+        }
+    }
     let format = match super::report::chosen_format(args.format, args.output.as_deref(), &Text) {
         Ok(f) => f,
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("{message}");
             return Ok(Exit::Usage);
         }
     };
+    // Several results in a format holding one each: -o names a directory, never a file.
+    let one_each = args.files.len() > 1 && !format.holds_several();
+    if one_each {
+        if let Err(message) = super::report::output_dir(args.output.as_deref(), format) {
+            eprintln!("{message}");
+            return Ok(Exit::Usage);
+        }
+    }
     let mut results = Vec::new();
+    let mut names = itss::batch::Names::default();
     let mut exit = Exit::Ok;
-    for file in &args.files {
+    for (index, file) in args.files.iter().enumerate() {
         match engine.assess_file(file) {
             FileOutcome::Assessed {
                 result,
@@ -51,14 +71,28 @@ pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
                 text,
             } => {
                 print_diagnostics(&warnings, text.as_deref());
+                if let Err(earlier) = names.claim_id(&result.submission.id, index) {
+                    let d = itss::batch::duplicate_id(
+                        file,
+                        &result.submission.id,
+                        &args.files[earlier],
+                    );
+                    print_diagnostics(&[d], None);
+                    exit = Exit::Invalid;
+                    continue;
+                }
                 results.push(*result);
             }
             FileOutcome::Invalid { diagnostics, text } => {
                 print_diagnostics(&diagnostics, text.as_deref());
                 let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                let file = clean(&file.display().to_string());
                 eprintln!(
-                    "{}: invalid submission ({errors} error(s)); no result",
-                    file.display()
+                    "{}",
+                    super::say(
+                        &format!("{file}：提交无效（{errors} 个错误），无结果"),
+                        &format!("{file}: invalid submission ({errors} error(s)); no result"),
+                    )
                 );
                 exit = Exit::Invalid;
             }
@@ -66,13 +100,11 @@ pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
     }
     if exit == Exit::Ok {
         if let Some(level) = &args.options.require_level {
-            for r in results.iter().filter(|r| !r.reaches(level)) {
-                eprintln!(
-                    "{}: achieved level {} is below the required level {level}",
-                    r.submission.id,
-                    r.achieved_level.as_deref().unwrap_or("none")
-                );
-                exit = Exit::BelowLevel;
+            for r in &results {
+                if let Some(message) = super::below_required(r, level) {
+                    eprintln!("{message}");
+                    exit = Exit::BelowLevel;
+                }
             }
         }
     }
@@ -95,22 +127,14 @@ pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
         many => match format.render_many(many, &cx, &mut scratch, &mut bytes) {
             Ok(()) => {}
             Err(FormatError::OneEach(_)) => {
-                // Several reports cannot share one file: -o names a directory then.
-                let Some(dir) = &args.output else {
-                    eprintln!(
-                        "error: several {} reports need -o DIR (one file each)",
-                        format.name()
-                    );
-                    return Ok(Exit::Usage);
-                };
+                // One file each, in the directory -o names (checked above).
+                let dir = args.output.as_deref().unwrap_or(std::path::Path::new("."));
+                let mut stems = itss::batch::Names::default();
                 for r in many {
                     bytes.clear();
                     format.render(r, &cx, &mut scratch, &mut bytes)?;
-                    let path = dir.join(format!(
-                        "{}.{}",
-                        itss::batch::safe_file_stem(&r.submission.id),
-                        format.extension()
-                    ));
+                    let stem = stems.stem(&r.submission.id);
+                    let path = dir.join(format!("{stem}.{}", format.extension()));
                     output::write_atomic(&path, &bytes)
                         .with_context(|| format!("cannot write {}", path.display()))?;
                 }

@@ -11,11 +11,19 @@ use itss::format::{COHORT_FORMATS, CohortContext, Context};
 use super::assess::engine;
 use super::{BatchArgs, Exit};
 
+/// The most worker threads a batch runs (`-j`): more only adds memory and start-up time.
+pub(super) const MAX_THREADS: usize = 256;
+
 pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
     let engine = match engine(&args.options) {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
+    if let Some(level) = &args.options.require_level {
+        if let Err(code) = super::check_required_level(&engine.catalogs, level) {
+            return Ok(code);
+        }
+    }
     // The batch summary page needs the templates whatever the per-submission formats.
     let renderer = match super::report::renderer(args.templates.as_deref()) {
         Ok(r) => r,
@@ -26,10 +34,26 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
     };
     let mut exclude = vec![args.out.clone()];
     exclude.extend(args.options.waivers.iter().cloned());
-    let files = batch::discover(&args.inputs, &exclude)?;
-    let threads = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let symlinks = if args.follow_symlinks {
+        batch::Symlinks::Follow
+    } else {
+        batch::Symlinks::Inside
+    };
+    let files = batch::discover(&args.inputs, &exclude, symlinks)?;
+    let threads = match args.jobs {
+        Some(n) if n as usize > MAX_THREADS => {
+            eprintln!(
+                "{}",
+                super::say(
+                    &format!("注意：-j {n} 超过上限，按 {MAX_THREADS} 个线程运行"),
+                    &format!("note: -j {n} is above the maximum; running {MAX_THREADS} threads"),
+                )
+            );
+            MAX_THREADS
+        }
+        Some(n) => n as usize,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS)),
+    };
     let mut formats = args.formats.clone();
     let mut seen = Vec::new();
     formats.retain(|f| {
@@ -69,9 +93,28 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
         ProgressBar::hidden()
     };
     let started = Instant::now();
-    let summary = batch::run(&engine, &files, &config, &cx, &cohort_cx, |done| {
+    let summary = match batch::run(&engine, &files, &config, &cx, &cohort_cx, |done| {
         bar.set_position(done)
-    })?;
+    }) {
+        Ok(summary) => summary,
+        Err(batch::BatchError::OutDir {
+            path,
+            reason,
+            reason_zh,
+        }) => {
+            bar.finish_and_clear();
+            let path = itss::report::escape::clean(&path.display().to_string()).into_owned();
+            eprintln!(
+                "{}",
+                super::say(
+                    &format!("错误：无法写入 {path}：{reason_zh}"),
+                    &format!("error: cannot write into {path}: {reason}"),
+                )
+            );
+            return Ok(Exit::Usage);
+        }
+        Err(e) => return Err(e.into()),
+    };
     bar.finish_and_clear();
     let elapsed = started.elapsed().as_secs_f64();
     let rate = if elapsed > 0.0 {
@@ -125,7 +168,14 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
         if let Some(required) = &args.options.require_level {
             let below = summary.below_required_level;
             if below > 0 {
-                eprintln!("{below} submission(s) below the required level {required}");
+                let required = itss::report::escape::clean(required).into_owned();
+                eprintln!(
+                    "{}",
+                    super::say(
+                        &format!("{below} 份提交低于要求的等级 {required}"),
+                        &format!("{below} submission(s) below the required level {required}"),
+                    )
+                );
                 exit = Exit::BelowLevel;
             }
         }

@@ -6,35 +6,44 @@ use itss::catalog::{self, Catalog, PrerequisiteKind};
 use itss::source::DEFAULT_MAX_FILE_SIZE;
 use itss::text::Lang;
 
-use super::{CatalogCommand, Exit, catalog_by_id_or_path, print_diagnostics};
+use super::{CatalogCommand, Exit, catalog_by_id_or_path, print_diagnostics, print_text, say};
 
 pub(super) fn run(cmd: CatalogCommand) -> anyhow::Result<Exit> {
     match cmd {
         CatalogCommand::List => {
+            let mut out = String::new();
             for id in catalog::bundled_ids() {
                 let Some(load) = catalog::bundled(id) else {
                     continue;
                 };
-                match load.catalog {
-                    Some(c) => println!(
-                        "{:<10} {:<6} {:<4} {:>4} criteria  {} / {}{}",
+                let _ = match load.catalog {
+                    Some(c) => writeln!(
+                        out,
+                        "{:<10} {:<6} {:<4} {:>4} {}  {} / {}{}",
                         c.id,
                         c.version,
                         c.levels.len(),
                         c.criteria.len(),
+                        say("条", "criteria"),
                         c.title.zh,
                         c.title.en.as_deref().unwrap_or(""),
                         if c.official {
                             ""
                         } else {
-                            "  (derived, not official)"
+                            say("  （本项目衍生，非官方）", "  (derived, not official)")
                         }
                     ),
-                    None => println!(
-                        "{id:<10} (does not load: run `itss catalog check rules/{id}.yaml`)"
+                    None => writeln!(
+                        out,
+                        "{id:<10} {}",
+                        say(
+                            &format!("（无法加载：请运行 itss catalog check rules/{id}.yaml）"),
+                            &format!("(does not load: run `itss catalog check rules/{id}.yaml`)"),
+                        )
                     ),
-                }
+                };
             }
+            print_text(&out)?;
             Ok(Exit::Ok)
         }
         CatalogCommand::Check { files, .. } => {
@@ -44,31 +53,50 @@ pub(super) fn run(cmd: CatalogCommand) -> anyhow::Result<Exit> {
                 print_diagnostics(&load.diagnostics, load.text.as_deref());
                 let errors = load.diagnostics.iter().filter(|d| d.is_error()).count();
                 let warnings = load.diagnostics.len() - errors;
-                match &load.catalog {
-                    Some(c) => println!(
-                        "{}: ok — catalog {} version {}, {} levels, {} criteria{}",
-                        file.display(),
-                        c.id,
-                        c.version,
-                        c.levels.len(),
-                        c.criteria.len(),
-                        if warnings > 0 {
-                            format!(", {warnings} warning(s)")
-                        } else {
-                            String::new()
-                        }
-                    ),
+                let file = file.display();
+                let line = match &load.catalog {
+                    Some(c) => match super::lang() {
+                        Lang::Zh => format!(
+                            "{file}：通过 —— 评估目录 {}，版本 {}，{} 个等级，{} 条条款{}\n",
+                            c.id,
+                            c.version,
+                            c.levels.len(),
+                            c.criteria.len(),
+                            if warnings > 0 {
+                                format!("，{warnings} 个警告")
+                            } else {
+                                String::new()
+                            }
+                        ),
+                        Lang::En => format!(
+                            "{file}: ok — catalog {} version {}, {} levels, {} criteria{}\n",
+                            c.id,
+                            c.version,
+                            c.levels.len(),
+                            c.criteria.len(),
+                            if warnings > 0 {
+                                format!(", {warnings} warning(s)")
+                            } else {
+                                String::new()
+                            }
+                        ),
+                    },
                     None => {
-                        println!("{}: {errors} error(s)", file.display());
                         exit = Exit::Usage;
+                        say(
+                            &format!("{file}：{errors} 个错误\n"),
+                            &format!("{file}: {errors} error(s)\n"),
+                        )
+                        .to_owned()
                     }
-                }
+                };
+                print_text(&line)?;
             }
             Ok(exit)
         }
         CatalogCommand::Show { id, lang } => match catalog_by_id_or_path(&id) {
             Ok(c) => {
-                print!("{}", overview(&c, lang.into()));
+                print_text(&overview(&c, lang.into()))?;
                 Ok(Exit::Ok)
             }
             Err(code) => Ok(code),
@@ -77,38 +105,66 @@ pub(super) fn run(cmd: CatalogCommand) -> anyhow::Result<Exit> {
 }
 
 fn overview(c: &Catalog, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let w = |zh_text: &'static str, en_text: &'static str| if zh { zh_text } else { en_text };
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} — {} (version {})",
+        "{} — {} ({} {})",
         c.id,
         c.title.get(lang),
+        w("版本", "version"),
         c.version
     );
-    let _ = writeln!(out, "standard: {}", c.standard);
+    let _ = writeln!(out, "{} {}", w("依据标准：", "standard:"), c.standard);
     if !c.official {
-        let _ = writeln!(out, "derived by this project, not an official ITSS scheme");
+        let _ = writeln!(
+            out,
+            "{}",
+            w(
+                "本项目衍生，不是 ITSS 官方评估方案",
+                "derived by this project, not an official ITSS scheme"
+            )
+        );
     }
-    let _ = writeln!(out, "digest:   sha256:{}", c.digest);
-    let policy = match c.policy {
-        catalog::Policy::AllConform { partial_is_met } => {
+    if let Some(notice) = &c.notice {
+        let _ = writeln!(out, "{}", notice.get(lang));
+    }
+    let _ = writeln!(out, "{} sha256:{}", w("摘要：", "digest:  "), c.digest);
+    let policy = match (c.policy, zh) {
+        (catalog::Policy::AllConform { partial_is_met }, true) => format!(
+            "全部符合（部分符合{}计为满足）",
+            if partial_is_met { "" } else { "不" }
+        ),
+        (catalog::Policy::AllConform { partial_is_met }, false) => {
             format!("all-conform (partial counts as met: {partial_is_met})")
         }
-        catalog::Policy::Threshold { element_threshold } => {
+        (catalog::Policy::Threshold { element_threshold }, true) => {
+            format!("要素得分阈值 {}", f64::from(element_threshold) / 1000.0)
+        }
+        (catalog::Policy::Threshold { element_threshold }, false) => {
             format!("threshold {}", f64::from(element_threshold) / 1000.0)
         }
     };
     let _ = writeln!(
         out,
-        "policy:   {policy}; partial credit {}",
+        "{} {policy}{}{}",
+        w("判定：", "policy:  "),
+        w("；部分符合得分 ", "; partial credit "),
         f64::from(c.partial_credit) / 1000.0
     );
-    let _ = writeln!(out, "\ncriteria per level × element:");
-    let _ = write!(out, "{:<18}", "level");
+    let _ = writeln!(
+        out,
+        "\n{}",
+        w("各等级 × 要素的条款数：", "criteria per level × element:")
+    );
+    let _ = write!(out, "{}", itss::text::pad(w("等级", "level"), 18));
     for e in &c.elements {
-        let _ = write!(out, "{:>12}", e.id);
+        let name = e.name.get(lang);
+        let width = 12usize.saturating_sub(itss::text::display_width(name));
+        let _ = write!(out, "{}{name}", " ".repeat(width));
     }
-    let _ = writeln!(out, "{:>8}", "total");
+    let _ = writeln!(out, "{:>8}", w("合计", "total"));
     for (li, level) in c.levels.iter().enumerate() {
         let label = format!("{} {}", level.id, level.name.get(lang));
         let _ = write!(out, "{}", itss::text::pad(&label, 18));
@@ -126,31 +182,41 @@ fn overview(c: &Catalog, lang: Lang) -> String {
     }
     let _ = writeln!(
         out,
-        "{:<18}{:>width$}",
-        "all",
+        "{}{:>width$}",
+        itss::text::pad(w("全部", "all"), 18),
         c.criteria.len(),
         width = 12 * c.elements.len() + 8
     );
     if !c.prerequisites.is_empty() {
-        let _ = writeln!(out, "\nprerequisites:");
+        let _ = writeln!(out, "\n{}", w("前提条件：", "prerequisites:"));
         for p in &c.prerequisites {
-            let rule = match &p.kind {
-                PrerequisiteKind::Flag { field } => format!("organization.{field} is true"),
-                PrerequisiteKind::MonthsSince { field, months } => {
+            let rule = match (&p.kind, zh) {
+                (PrerequisiteKind::Flag { field }, true) => {
+                    format!("{}为是", itss::submission::field_label(field).get(lang))
+                }
+                (PrerequisiteKind::Flag { field }, false) => {
+                    format!("organization.{field} is true")
+                }
+                (PrerequisiteKind::MonthsSince { field, months }, true) => format!(
+                    "{}距评估基准日满 {months} 个月",
+                    itss::submission::field_label(field).get(lang)
+                ),
+                (PrerequisiteKind::MonthsSince { field, months }, false) => {
                     format!("organization.{field} at least {months} full months ago")
                 }
-                PrerequisiteKind::Certificate { level, months_held } => {
-                    format!(
-                        "a level {} (or higher) certificate held {months_held} months",
-                        c.levels[*level].id
-                    )
-                }
+                (PrerequisiteKind::Certificate { level, months_held }, true) => format!(
+                    "持有 {} 级或更高级别证书满 {months_held} 个月",
+                    c.levels[*level].id
+                ),
+                (PrerequisiteKind::Certificate { level, months_held }, false) => format!(
+                    "a level {} (or higher) certificate held {months_held} months",
+                    c.levels[*level].id
+                ),
             };
             let _ = writeln!(
                 out,
-                "  [{}] {:<20} {} — {rule}",
+                "  [{}] {} — {rule}",
                 c.levels[p.level].id,
-                p.id,
                 p.title.get(lang)
             );
         }

@@ -119,15 +119,19 @@ struct BatchArgs {
         value_name = "LIST"
     )]
     formats: Vec<&'static dyn SubmissionFormat>,
-    /// Worker threads (default: the number of CPUs).
-    #[arg(short = 'j', long, value_name = "N")]
-    jobs: Option<usize>,
+    /// Worker threads (default: the number of CPUs; at most 256).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    jobs: Option<u32>,
     /// Language of reports.
     #[arg(long, value_enum, default_value_t = LangArg::Zh)]
     lang: LangArg,
     /// Replace the bundled report templates with this directory.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+    /// Follow symbolic links that lead out of the input directories (shared drives); by
+    /// default such links are skipped, each with a line in errors.jsonl.
+    #[arg(long)]
+    follow_symlinks: bool,
     /// Only read and parse the files (the benchmark floor); writes nothing.
     #[arg(long, hide = true)]
     parse_only: bool,
@@ -272,6 +276,14 @@ fn lang() -> Lang {
     LANG.get().copied().unwrap_or_default()
 }
 
+/// A message for the terminal in the run's language.
+pub(crate) fn say<'a>(zh: &'a str, en: &'a str) -> &'a str {
+    match lang() {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
 /// Runs a command.
 pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     let lang = match &cli.command {
@@ -301,6 +313,24 @@ pub fn color_stderr() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
 }
 
+/// Writes text for the terminal to standard output: control and bidi characters of catalog
+/// or submission text are made visible, never sent. A closed pipe (`itss … | head`) ends the
+/// output quietly.
+fn print_text(text: &str) -> anyhow::Result<()> {
+    write_stdout(itss::report::escape::clean(text).as_bytes())
+}
+
+/// Writes bytes to standard output as they are (a result document, a report); a closed pipe
+/// ends the output quietly, as Unix tools do.
+fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
 /// Prints diagnostics to standard error with source snippets.
 fn print_diagnostics(diagnostics: &[Diagnostic], text: Option<&str>) {
     let color = color_stderr();
@@ -326,6 +356,81 @@ fn catalog_by_id_or_path(id: &str) -> Result<itss::catalog::Catalog, Exit> {
     load.catalog.ok_or_else(|| {
         print_diagnostics(&load.diagnostics, load.text.as_deref());
         Exit::Usage
+    })
+}
+
+/// Checks that `--require-level` names a level of a catalog the run can use; prints the
+/// levels there are when it does not (a usage error, not a result below the level).
+fn check_required_level(catalogs: &Catalogs, typed: &str) -> Result<(), Exit> {
+    let all: Vec<&itss::catalog::Catalog> = match catalogs {
+        Catalogs::Fixed(c) => vec![c],
+        Catalogs::Bundled(map) => map.values().collect(),
+    };
+    if all.iter().any(|c| c.find_level(typed).is_some()) {
+        return Ok(());
+    }
+    let levels: Vec<String> = all
+        .iter()
+        .map(|c| {
+            let names: Vec<String> = c
+                .levels
+                .iter()
+                .map(|l| format!("{} {}", l.id, l.name.get(lang())))
+                .collect();
+            format!("{}: {}", c.id, names.join(" · "))
+        })
+        .collect();
+    let typed = itss::report::escape::clean(typed).into_owned();
+    let levels = itss::report::escape::clean(&levels.join("; ")).into_owned();
+    eprintln!(
+        "{}",
+        say(
+            &format!(
+                "错误：--require-level {typed} 不是评估目录中的等级；可用的等级（编号、名称或“三级”“3级”的写法均可）：{levels}"
+            ),
+            &format!(
+                "error: --require-level {typed} is not a level of the catalogs; levels (by id, name, or as 三级 / 3级): {levels}"
+            ),
+        )
+    );
+    Err(Exit::Usage)
+}
+
+/// Why a result is below `--require-level`, when it is.
+fn below_required(r: &itss::result::AssessmentResult, typed: &str) -> Option<String> {
+    let clean = |s: &str| itss::report::escape::clean(s).into_owned();
+    let id = clean(&r.submission.id);
+    let Some(required) = r.find_level(typed) else {
+        let typed = clean(typed);
+        let catalog = clean(&r.catalog.id);
+        return Some(
+            say(
+                &format!("{id}：评估目录 {catalog} 没有等级 {typed}，无法判断是否达到"),
+                &format!("{id}: catalog {catalog} has no level {typed}; it cannot be reached"),
+            )
+            .to_owned(),
+        );
+    };
+    if r.reaches(required) {
+        return None;
+    }
+    let name = |level: &str| {
+        r.levels.iter().find(|l| l.id == level).map_or_else(
+            || clean(level),
+            |l| clean(&format!("{} {}", l.id, l.name.get(lang()))),
+        )
+    };
+    let achieved = r.achieved_level.as_deref().map(name);
+    let required = name(required);
+    Some(match lang() {
+        Lang::Zh => format!(
+            "{id}：达到的等级 {} 低于要求的等级 {required}",
+            achieved.unwrap_or_else(|| "（无）".to_owned())
+        ),
+        Lang::En => format!(
+            "{id}: achieved level {} is below the required level {required}",
+            achieved.unwrap_or_else(|| "none".to_owned())
+        ),
     })
 }
 

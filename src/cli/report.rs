@@ -1,7 +1,7 @@
 //! Output for the CLI: choosing a format from the registry ([`itss::format`]), loading the
 //! templates it needs, writing its bytes; `itss render` and `itss diff`.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::Context;
@@ -46,11 +46,45 @@ pub(super) fn chosen_format(
             .iter()
             .map(|f| format!(".{} ({})", f.extension(), f.name()))
             .collect();
-        format!(
-            "no output format writes .{extension} files ({}); name one with --format",
-            known.join(", ")
+        let extension = itss::report::escape::clean(&extension).into_owned();
+        super::say(
+            &format!(
+                "错误：没有输出格式写 .{extension} 文件（可用：{}）；请用 --format 指定格式",
+                known.join("、")
+            ),
+            &format!(
+                "error: no output format writes .{extension} files ({}); name one with --format",
+                known.join(", ")
+            ),
         )
+        .to_owned()
     })
+}
+
+/// Checks that `-o` can hold one file per submission: an existing directory, or a new path
+/// without an extension (made as a directory). A path that looks like a file is refused, so
+/// several reports never silently become a directory named `two.html`.
+pub(super) fn output_dir(
+    output: Option<&Path>,
+    format: &dyn SubmissionFormat,
+) -> Result<(), String> {
+    let name = format.name();
+    let Some(dir) = output else {
+        return Err(super::say(
+            &format!("错误：多个 {name} 报告需要用 -o 目录 指定存放目录（每份一个文件）"),
+            &format!("error: several {name} reports need -o DIR (one file each)"),
+        )
+        .to_owned());
+    };
+    if dir.is_dir() || (!dir.exists() && dir.extension().is_none()) {
+        return Ok(());
+    }
+    let shown = itss::report::escape::clean(&dir.display().to_string()).into_owned();
+    Err(super::say(
+        &format!("错误：多个 {name} 报告各写一个文件，-o 须为目录，而 {shown} 是文件名"),
+        &format!("error: several {name} reports are written one file each: -o must name a directory, and {shown} names a file"),
+    )
+    .to_owned())
 }
 
 /// The template set when `format` needs one (printing why it cannot be loaded).
@@ -69,8 +103,20 @@ pub(super) fn renderer_for(
 
 /// Reads a stored result document, validating it against the result schema.
 fn read_result(path: &Path) -> Result<AssessmentResult, (Vec<Diagnostic>, Option<String>)> {
-    let (doc, value) =
-        source::load(path, DEFAULT_MAX_FILE_SIZE).map_err(|e| (vec![e.diagnostic], e.text))?;
+    let text =
+        source::read_text(path, itss::result::MAX_RESULT_SIZE).map_err(|d| (vec![d], None))?;
+    let (doc, value) = match source::parse_json(path, text, itss::result::MAX_RESULT_SIZE) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            // Not JSON: a YAML submission given by mistake is named as such.
+            if let Ok((_, value)) = source::parse(path, e.text.clone(), DEFAULT_MAX_FILE_SIZE) {
+                if let Some(d) = not_a_current_result(path, &value) {
+                    return Err((vec![d], Some(e.text)));
+                }
+            }
+            return Err((vec![e.diagnostic], Some(e.text)));
+        }
+    };
     if let Some(d) = not_a_current_result(path, &value) {
         return Err((vec![d], Some(doc.text)));
     }
@@ -95,21 +141,35 @@ fn read_result(path: &Path) -> Result<AssessmentResult, (Vec<Diagnostic>, Option
 fn not_a_current_result(path: &Path, value: &serde_json::Value) -> Option<Diagnostic> {
     use itss::diagnostic::Code;
     let schema = value.get("schema").and_then(serde_json::Value::as_str);
-    let message = match schema {
-        Some(itss::result::SCHEMA_ID) => return None,
-        Some(version) if version.starts_with("itss-result/") => format!(
-            "this is an `{version}` result document; this itss reads `{}`. Assess the submission again with this version of itss (`itss assess SUBMISSION --format json`) to get a current result",
-            itss::result::SCHEMA_ID
+    let current = itss::result::SCHEMA_ID;
+    let (message, zh) = match schema {
+        Some(version) if version == current => return None,
+        Some(version) if version.starts_with("itss-result/") => (
+            format!(
+                "this is an `{version}` result document; this itss reads `{current}`. Assess the submission again with this version of itss (`itss assess SUBMISSION --format json`) to get a current result"
+            ),
+            format!(
+                "这是 {version} 版的结果文档，本版本 itss 读取 {current}。请用本版本重新评估该提交（itss assess 提交文件 --format json）以得到新的结果文档"
+            ),
         ),
-        _ if value.get("answers").is_some() || value.get("organization").is_some() => {
-            "this is a submission, not a result document: assess it with `itss assess FILE` (add `--format html` for a report)".to_owned()
-        }
-        _ => format!(
-            "this is not an itss result document (no `schema: {}`); results are written by `itss assess --format json` and `itss batch`",
-            itss::result::SCHEMA_ID
+        _ if value.get("answers").is_some() || value.get("organization").is_some() => (
+            "this is a submission, not a result document: assess it with `itss assess FILE` (add `--format html` for a report)".to_owned(),
+            "这是提交文件，不是结果文档：请用 itss assess 文件 评估（加 --format html 得到报告）".to_owned(),
+        ),
+        _ => (
+            format!(
+                "this is not an itss result document (no `schema: {current}`); results are written by `itss assess --format json` and `itss batch`"
+            ),
+            format!(
+                "这不是 itss 结果文档（没有 schema: {current}）；结果文档由 itss assess --format json 或 itss batch 生成"
+            ),
         ),
     };
-    Some(Diagnostic::error(Code::ResultVersion, path, message).at_pointer("/schema"))
+    Some(
+        Diagnostic::error(Code::ResultVersion, path, message)
+            .localized(zh)
+            .at_pointer("/schema"),
+    )
 }
 
 /// Writes output to `-o` (atomically) or to standard output; binary output is never sent
@@ -123,15 +183,19 @@ pub(super) fn emit(
         Some(path) => output::write_atomic(path, bytes)
             .with_context(|| format!("cannot write {}", path.display())),
         None => {
-            let mut stdout = std::io::stdout().lock();
-            if format.is_binary() && stdout.is_terminal() {
+            if format.is_binary() && std::io::stdout().is_terminal() {
                 anyhow::bail!(
-                    "the {} format is binary: write it to a file with -o",
-                    format.name()
+                    "{}",
+                    super::say(
+                        &format!("{} 格式是二进制文件：请用 -o 写入文件", format.name()),
+                        &format!(
+                            "the {} format is binary: write it to a file with -o",
+                            format.name()
+                        ),
+                    )
                 );
             }
-            stdout.write_all(bytes)?;
-            Ok(stdout.flush()?)
+            super::write_stdout(bytes)
         }
     }
 }
@@ -177,13 +241,12 @@ pub(super) fn diff(args: DiffArgs) -> anyhow::Result<Exit> {
             }
         }
     }
-    let d = diff::compare(&results[0], &results[1]);
-    let text = match args.format {
-        DiffFormat::Text => diff::render_text(&d),
-        DiffFormat::Json => serde_json::to_string_pretty(&d)? + "\n",
-    };
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
-    stdout.flush()?;
+    let d = diff::compare(&results[0], &results[1], args.lang.into());
+    match args.format {
+        DiffFormat::Text => super::print_text(&diff::render_text(&d, args.lang.into()))?,
+        DiffFormat::Json => {
+            super::write_stdout((serde_json::to_string_pretty(&d)? + "\n").as_bytes())?
+        }
+    }
     Ok(Exit::Ok)
 }

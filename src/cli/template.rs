@@ -1,6 +1,5 @@
 //! `itss template`.
 
-use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
@@ -60,7 +59,7 @@ pub(super) fn run(args: TemplateArgs) -> anyhow::Result<Exit> {
             Ok(Exit::Ok)
         }
         None => {
-            std::io::stdout().lock().write_all(text.as_bytes())?;
+            super::write_stdout(text.as_bytes())?;
             Ok(Exit::Ok)
         }
     }

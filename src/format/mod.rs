@@ -90,6 +90,10 @@ pub trait SubmissionFormat: fmt::Debug + Sync {
         scratch: &mut Scratch,
         out: &mut Vec<u8>,
     ) -> Result<(), FormatError>;
+    /// Whether several results fit one output ([`SubmissionFormat::render_many`]).
+    fn holds_several(&self) -> bool {
+        true
+    }
     /// Appends several results as one output, when the format can hold them.
     fn render_many(
         &self,

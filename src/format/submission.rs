@@ -72,6 +72,9 @@ impl SubmissionFormat for Html {
     fn needs_templates(&self) -> bool {
         true
     }
+    fn holds_several(&self) -> bool {
+        false
+    }
     fn render(
         &self,
         result: &AssessmentResult,

@@ -21,6 +21,12 @@ use std::sync::{Condvar, Mutex, PoisonError, mpsc};
 use serde::Serialize;
 
 use crate::cohort::{BatchSummary, CatalogCohort, CohortRow, InvalidFile};
+mod discover;
+mod out;
+
+pub use discover::{Input, MAX_WALK_DEPTH, Symlinks, discover};
+pub use out::JOURNAL;
+
 use crate::diagnostic::{Code, Diagnostic};
 use crate::engine::{Engine, FileOutcome};
 use crate::format::{
@@ -84,6 +90,16 @@ pub enum BatchError {
         /// Why.
         source: FormatError,
     },
+    /// The output directory cannot be used.
+    #[error("cannot write into {path}: {reason}")]
+    OutDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why, in English.
+        reason: String,
+        /// Why, in Chinese.
+        reason_zh: String,
+    },
     /// A cohort output could not be made.
     #[error("cannot write {file}")]
     Format {
@@ -92,68 +108,6 @@ pub enum BatchError {
         /// Why.
         source: FormatError,
     },
-}
-
-/// Finds the submission files under `inputs`, sorted, skipping `exclude` (the output
-/// directory, the waivers file), hidden directories and `evidence` directories.
-pub fn discover(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<PathBuf>, BatchError> {
-    let excluded: Vec<u128> = exclude.iter().filter_map(|p| file_identity(p)).collect();
-    // Each file with its identity, read once. Paths are kept at their exact size (a joined
-    // path has up to twice the capacity it needs): 10⁵ of them are most of a batch's memory.
-    let mut files: Vec<(Box<Path>, u128)> = Vec::new();
-    for input in inputs {
-        let meta = fs::metadata(input).map_err(|source| BatchError::Read {
-            path: input.clone(),
-            source,
-        })?;
-        if meta.is_dir() {
-            // Walking would skip the whole input silently: refuse instead.
-            if file_identity(input).is_some_and(|c| excluded.contains(&c)) {
-                return Err(BatchError::Read {
-                    path: input.clone(),
-                    source: io::Error::other(
-                        "it is also the output directory (--out); nothing in it would be assessed",
-                    ),
-                });
-            }
-            walk(input, &excluded, &mut files)?;
-        } else {
-            files.push((input.clone().into_boxed_path(), identity_or_path(input)));
-        }
-    }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files.dedup_by(|a, b| a.0 == b.0);
-    // One file reached through two spellings (`in` and `./in`, overlapping inputs, a
-    // symlinked folder, a link) is one input: it must not end as a result and a duplicate
-    // too. Identities are 16 bytes, so this set stays small for 100 000 files.
-    let mut seen = HashSet::new();
-    files.retain(|(_, id)| seen.insert(*id));
-    drop(seen);
-    let mut list = Vec::with_capacity(files.len());
-    list.extend(files.into_iter().map(|(path, _)| path.into_path_buf()));
-    Ok(list)
-}
-
-/// [`file_identity`], or a digest of the path itself for a file that cannot be read (it is
-/// reported when opened).
-fn identity_or_path(path: &Path) -> u128 {
-    file_identity(path).unwrap_or_else(|| digest128(path.as_os_str().as_encoded_bytes()))
-}
-
-/// The identity of a file, whatever path reaches it: device and inode on Unix, a digest
-/// of the canonical path elsewhere; `None` when it cannot be read.
-fn file_identity(path: &Path) -> Option<u128> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        let meta = fs::metadata(path).ok()?;
-        Some((u128::from(meta.dev()) << 64) | u128::from(meta.ino()))
-    }
-    #[cfg(not(unix))]
-    {
-        let canonical = fs::canonicalize(path).ok()?;
-        Some(digest128(canonical.as_os_str().as_encoded_bytes()))
-    }
 }
 
 /// The first 128 bits of SHA-256: what the batch remembers of every id and file name, so
@@ -167,50 +121,57 @@ fn digest128(bytes: &[u8]) -> u128 {
     u128::from_be_bytes(first)
 }
 
-fn is_submission_name(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
+/// The submission ids and file stems given out so far, so that no two results share an id
+/// or a file name. What is remembered of each is a 16-byte digest ([`digest128`]) and, for
+/// ids, the position of the input that has it (to name it when another claims the id).
+#[derive(Debug, Default)]
+pub struct Names {
+    ids: std::collections::HashMap<u128, usize>,
+    /// Stems lowercased: ids that differ only in case (`Acme`, `acme`) must not overwrite
+    /// each other's files on a case-insensitive file system.
+    stems: HashSet<u128>,
 }
 
-fn walk(
-    dir: &Path,
-    excluded: &[u128],
-    files: &mut Vec<(Box<Path>, u128)>,
-) -> Result<(), BatchError> {
-    if file_identity(dir).is_some_and(|c| excluded.contains(&c)) {
-        return Ok(());
-    }
-    let entries = fs::read_dir(dir).map_err(|source| BatchError::Read {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    for entry in entries {
-        let entry = entry.map_err(|source| BatchError::Read {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        let path = entry.path();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() {
-            if name.starts_with('.') || name == "evidence" {
-                continue;
+impl Names {
+    /// Gives `id` to the input at `index`; `Err` with the earlier input's index when one
+    /// already has it.
+    pub fn claim_id(&mut self, id: &str, index: usize) -> Result<(), usize> {
+        match self.ids.entry(digest128(id.as_bytes())) {
+            std::collections::hash_map::Entry::Occupied(e) => Err(*e.get()),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(index);
+                Ok(())
             }
-            walk(&path, excluded, files)?;
-        } else if is_submission_name(&path) && !name.starts_with('.') {
-            let id = identity_or_path(&path);
-            if excluded.contains(&id) {
-                continue;
-            }
-            // Directories named like files (`x.yaml/`) are reported when opened.
-            files.push((path.into_boxed_path(), id));
         }
     }
-    Ok(())
+
+    /// A file stem for `id`, unique among those given out even ignoring case.
+    pub fn stem(&mut self, id: &str) -> String {
+        let mut stem = safe_file_stem(id);
+        if !self.stems.insert(digest128(stem.to_lowercase().as_bytes())) {
+            use sha2::{Digest, Sha256};
+            let digest = crate::catalog::hex(&Sha256::digest(id.as_bytes()));
+            stem = format!("{stem}~{}", &digest[..16]);
+            self.stems.insert(digest128(stem.to_lowercase().as_bytes()));
+        }
+        stem
+    }
+}
+
+/// The diagnostic of a submission whose id an earlier input already has.
+pub fn duplicate_id(path: &Path, id: &str, earlier: &Path) -> Diagnostic {
+    let earlier = earlier.display();
+    Diagnostic::error(
+        Code::DuplicateSubmission,
+        path,
+        format!(
+            "submission id `{id}` is already used by {earlier}; this file's result is not written"
+        ),
+    )
+    .localized(format!(
+        "提交编号 {id} 已被 {earlier} 使用；本文件的结果不写出"
+    ))
+    .at_pointer("/id")
 }
 
 /// A file name for a submission id that stays inside its folder on every platform:
@@ -309,13 +270,14 @@ struct Record {
 
 struct Sink<'a> {
     config: &'a BatchConfig,
-    /// Ids seen so far ([`digest128`]).
-    seen: HashSet<u128>,
-    /// File stems used so far, lowercased ([`digest128`]): ids that differ only in case (`Acme`, `acme`)
-    /// must not overwrite each other's files on a case-insensitive file system.
-    stems: HashSet<u128>,
+    /// The inputs, in order.
+    files: &'a [Input],
+    /// Ids and file stems given out so far.
+    names: Names,
     /// The cohort outputs, streamed to temporaries (`summary.csv`, …).
     cohort: Vec<CohortStream<'a>>,
+    /// Every file placed in the output directory, recorded as it is placed.
+    journal: Option<out::Journal>,
     errors: Option<BufWriter<fs::File>>,
     errors_tmp: PathBuf,
     /// Per catalog, its cohort before any result is added: left by the workers (from the
@@ -325,6 +287,14 @@ struct Sink<'a> {
 }
 
 impl Sink<'_> {
+    /// Records a file placed in the output directory.
+    fn record(&mut self, name: &str) -> Result<(), BatchError> {
+        match &mut self.journal {
+            Some(journal) => journal.record(name),
+            None => Ok(()),
+        }
+    }
+
     fn write_err(&self, path: &Path) -> impl Fn(io::Error) -> BatchError + '_ {
         let path = path.to_path_buf();
         move |source| BatchError::Write {
@@ -377,37 +347,27 @@ impl Sink<'_> {
         Ok(())
     }
 
-    fn accept(&mut self, path: &Path, processed: Processed) -> Result<(), BatchError> {
+    fn accept(&mut self, index: usize, processed: Processed) -> Result<(), BatchError> {
+        let path = self.files[index].path();
         match processed {
             Processed::Parsed => self.summary.parsed += 1,
             Processed::Invalid { diagnostics } => self.invalid(path, &diagnostics)?,
             Processed::Assessed { record, staged } => {
                 let id = &record.row.id;
-                if !self.seen.insert(digest128(id.as_bytes())) {
+                if let Err(earlier) = self.names.claim_id(id, index) {
                     discard(&staged);
                     self.summary.duplicates += 1;
-                    let d = Diagnostic::error(
-                        Code::DuplicateSubmission,
-                        path,
-                        format!("submission id `{id}` was already used by an earlier file; this file's result is not written"),
-                    )
-                    .at_pointer("/id");
+                    let d = duplicate_id(path, id, self.files[earlier].path());
                     return self.invalid(path, &[d]);
                 }
-                let mut stem = safe_file_stem(id);
-                if !self.stems.insert(digest128(stem.to_lowercase().as_bytes())) {
-                    use sha2::{Digest, Sha256};
-                    let digest = crate::catalog::hex(&Sha256::digest(id.as_bytes()));
-                    stem = format!("{stem}~{}", &digest[..16]);
-                    self.stems.insert(digest128(stem.to_lowercase().as_bytes()));
-                }
+                let stem = self.names.stem(id);
                 for file in &staged {
-                    let target = self
-                        .config
-                        .out
-                        .join(file.dir)
-                        .join(format!("{stem}.{}", file.ext));
+                    let name = format!("{}/{stem}.{}", file.dir, file.ext);
+                    let target = self.config.out.join(&name);
                     fs::rename(&file.tmp, &target).map_err(self.write_err(&target))?;
+                    if let Some(journal) = &mut self.journal {
+                        journal.record(&name)?;
+                    }
                 }
                 for stream in &mut self.cohort {
                     stream.row(&record.row)?;
@@ -479,9 +439,8 @@ impl CohortStream<'_> {
 }
 
 fn open_stream(out: &Path, name: &str) -> Result<(PathBuf, BufWriter<fs::File>), BatchError> {
-    let tmp = out.join(format!(".{name}.{}.tmp", std::process::id()));
-    let file = fs::File::create(&tmp).map_err(|source| BatchError::Write {
-        path: tmp.clone(),
+    let (tmp, file) = output::tempfile_in(out, name).map_err(|source| BatchError::Write {
+        path: out.join(name),
         source,
     })?;
     Ok((tmp, BufWriter::new(file)))
@@ -520,32 +479,12 @@ fn stage(
     })
 }
 
-/// Removes the hidden temporaries (`.<name>.<pid>.<n>.tmp`) that a killed run may have left
-/// in the output directory, so a re-run leaves exactly what an uninterrupted run leaves.
-fn remove_stale_temporaries(out: &Path) {
-    for dir in [out.to_path_buf(), out.join("results"), out.join("reports")] {
-        let Ok(entries) = fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with('.')
-                && name.ends_with(".tmp")
-                && entry.file_type().is_ok_and(|t| t.is_file())
-            {
-                let _ = fs::remove_file(entry.path());
-            }
-        }
-    }
-}
-
 /// Runs a batch over `files` (from [`discover`]): each result is written in every format of
 /// `config.formats`, and every cohort format of `config.cohort_formats` gets the rows and the
 /// summary; `progress(done)` is called after each file is written.
 pub fn run<P>(
     engine: &Engine,
-    files: &[PathBuf],
+    files: &[Input],
     config: &BatchConfig,
     cx: &Context<'_>,
     cohort_cx: &CohortContext<'_>,
@@ -560,25 +499,24 @@ where
         .build()
         .map_err(|_| BatchError::Threads(threads))?;
     let writing = !config.parse_only;
-    if writing {
-        let mut dirs = vec![config.out.clone()];
+    let journal = if writing {
+        let mut folders: Vec<&str> = Vec::new();
         for format in &config.formats {
-            let dir = config.out.join(format.folder());
-            if !dirs.contains(&dir) {
-                dirs.push(dir);
+            if !folders.contains(&format.folder()) {
+                folders.push(format.folder());
             }
         }
-        for dir in dirs {
-            fs::create_dir_all(&dir).map_err(|source| BatchError::Write { path: dir, source })?;
-        }
-        remove_stale_temporaries(&config.out);
-    }
+        Some(out::prepare(&config.out, &folders)?)
+    } else {
+        None
+    };
     let skeletons = Mutex::new(Vec::new());
     let mut sink = Sink {
         config,
-        seen: HashSet::new(),
-        stems: HashSet::new(),
+        files,
+        names: Names::default(),
         cohort: Vec::new(),
+        journal,
         errors: None,
         errors_tmp: PathBuf::new(),
         skeletons: &skeletons,
@@ -606,7 +544,14 @@ where
     // `buffer` and `scratch` are the worker's own, reused for every file it writes.
     let process =
         |i: usize, buffer: &mut Vec<u8>, scratch: &mut Scratch| -> Result<Processed, BatchError> {
-            let path = &files[i];
+            let path = match &files[i] {
+                Input::File(path) => path,
+                Input::Refused(refused) => {
+                    return Ok(Processed::Invalid {
+                        diagnostics: vec![refused.1.clone()],
+                    });
+                }
+            };
             if config.parse_only {
                 let parsed =
                     crate::source::read_text(path, engine.max_file_size).and_then(|text| {
@@ -662,10 +607,11 @@ where
             }
             let record = Record {
                 row: CohortRow::new(&result),
-                below_required: config
-                    .require_level
-                    .as_deref()
-                    .is_some_and(|required| !result.reaches(required)),
+                below_required: config.require_level.as_deref().is_some_and(|typed| {
+                    result
+                        .find_level(typed)
+                        .is_none_or(|required| !result.reaches(required))
+                }),
             };
             Ok(Processed::Assessed {
                 record: Box::new(record),
@@ -713,7 +659,7 @@ where
         'receive: for (i, item) in rx.iter() {
             pending.insert(i, item);
             while let Some(item) = pending.remove(&done) {
-                let accepted = item.and_then(|item| sink.accept(&files[done], item));
+                let accepted = item.and_then(|item| sink.accept(done, item));
                 if let Err(e) = accepted {
                     outcome = Err(e);
                     break 'receive;
@@ -737,7 +683,7 @@ where
         // The complete files written so far stay; the unfinished streams go.
         drop(sink);
         if writing {
-            remove_stale_temporaries(&config.out);
+            out::remove_temporaries(&config.out);
         }
         return Err(e);
     }
@@ -748,9 +694,12 @@ where
     if writing {
         if let Some(w) = sink.errors.take() {
             close_stream(&sink.errors_tmp, w, &config.out.join("errors.jsonl"))?;
+            sink.record("errors.jsonl")?;
         }
         for stream in std::mem::take(&mut sink.cohort) {
+            let name = stream.format.file_name();
             stream.finish(&config.out, &sink.summary)?;
+            sink.record(name)?;
         }
     }
     Ok(sink.summary)
@@ -759,19 +708,6 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[cfg(unix)]
-    #[test]
-    fn a_file_reached_through_links_is_one_input() {
-        let dir = tempfile::tempdir().unwrap();
-        let a = dir.path().join("a.yaml");
-        fs::write(&a, "id: a\n").unwrap();
-        fs::hard_link(&a, dir.path().join("b.yaml")).unwrap();
-        std::os::unix::fs::symlink(&a, dir.path().join("c.yaml")).unwrap();
-        fs::write(dir.path().join("d.yaml"), "id: d\n").unwrap();
-        let files = discover(&[dir.path().to_path_buf(), a.clone()], &[]).unwrap();
-        assert_eq!(files, [a, dir.path().join("d.yaml")]);
-    }
 
     #[test]
     fn safe_stems_stay_inside() {
