@@ -160,7 +160,10 @@ fn every_code_status_and_rating_has_strings() {
                 assert!(locale.get(&key).is_some(), "missing {key}");
             }
         }
-        for code in itss::finding::TopFindingCode::ALL.iter().map(|c| c.as_str()) {
+        for code in itss::finding::TopFindingCode::ALL
+            .iter()
+            .map(|c| c.as_str())
+        {
             assert!(
                 locale.get(&format!("finding.{code}.name")).is_some(),
                 "missing {code}"

@@ -2,7 +2,7 @@
 
 use anyhow::Context as _;
 use itss::engine::{Engine, FileOutcome};
-use itss::format::{Context, FormatError, Scratch, Text};
+use itss::format::{Context, Scratch, Text};
 use itss::report::escape::clean as clean_text;
 use itss::{assess, output, waiver};
 
@@ -122,26 +122,24 @@ pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
     };
     let mut scratch = Scratch::default();
     let mut bytes = Vec::new();
+    if one_each {
+        // One file each, in the directory -o names (checked above), whatever number of
+        // the inputs turned out valid.
+        let dir = args.output.as_deref().unwrap_or(std::path::Path::new("."));
+        let mut stems = itss::batch::Names::default();
+        for r in &results {
+            bytes.clear();
+            format.render(r, &cx, &mut scratch, &mut bytes)?;
+            let stem = stems.stem(&r.submission.id);
+            let path = dir.join(format!("{stem}.{}", format.extension()));
+            output::write_atomic(&path, &bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        return Ok(exit);
+    }
     match &results[..] {
         [one] => format.render(one, &cx, &mut scratch, &mut bytes)?,
-        many => match format.render_many(many, &cx, &mut scratch, &mut bytes) {
-            Ok(()) => {}
-            Err(FormatError::OneEach(_)) => {
-                // One file each, in the directory -o names (checked above).
-                let dir = args.output.as_deref().unwrap_or(std::path::Path::new("."));
-                let mut stems = itss::batch::Names::default();
-                for r in many {
-                    bytes.clear();
-                    format.render(r, &cx, &mut scratch, &mut bytes)?;
-                    let stem = stems.stem(&r.submission.id);
-                    let path = dir.join(format!("{stem}.{}", format.extension()));
-                    output::write_atomic(&path, &bytes)
-                        .with_context(|| format!("cannot write {}", path.display()))?;
-                }
-                return Ok(exit);
-            }
-            Err(e) => return Err(e.into()),
-        },
+        many => format.render_many(many, &cx, &mut scratch, &mut bytes)?,
     }
     super::report::emit(args.output.as_deref(), format, &bytes)?;
     Ok(exit)
