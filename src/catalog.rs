@@ -722,7 +722,11 @@ fn validate(
                             "metric `{}` of `{}` has range [{}, {}]: the first bound must not exceed the second",
                             m.id, c.id, r.min, r.max
                         ),
-                    ));
+                    )
+                    .localized(format!(
+                        "{} 的指标 {} 的取值范围为 [{}, {}]：下限不能大于上限",
+                        c.id, m.id, r.min, r.max
+                    )));
                 }
             }
             if raw.official && !m.advisory {
@@ -737,6 +741,10 @@ fn validate(
                             m.id, c.id, m.check
                         ),
                     )
+                    .localized(format!(
+                        "官方评估目录中 {} 的指标 {} 会决定条款状态；除非标准原文规定了目标 {}，请标为 advisory: true（参考目标）",
+                        c.id, m.id, m.check
+                    ))
                     .at_pointer(pointer)
                     .at(location),
                 );

@@ -344,24 +344,35 @@ fn check_ranges(
                 continue;
             }
             let shown = &answer.metrics[&metric.id];
-            let mut message = format!(
-                "metric `{}` of `{id}` is {shown}, outside its range [{}, {}]",
-                metric.id,
+            let (min, max) = (
                 crate::report::number(range.min),
                 crate::report::number(range.max),
             );
+            let title = metric
+                .title
+                .as_ref()
+                .map_or_else(|| metric.id.clone(), |t| t.zh.to_string());
+            let mut message = format!(
+                "metric `{}` of `{id}` is {shown}, outside its range [{min}, {max}]",
+                metric.id,
+            );
+            let mut zh = format!(
+                "{id} 的{title}（{}）为 {shown}，超出取值范围 [{min}, {max}]",
+                metric.id
+            );
             if range.min >= 0.0 && range.max <= 1.0 && value > 1.0 && value <= 100.0 {
+                let decimal = crate::report::number(value / 100.0);
                 message.push_str(&format!(
-                    "; a ratio is written as a decimal: write {}, not {shown}",
-                    crate::report::number(value / 100.0)
+                    "; a ratio is written as a decimal: write {decimal}, not {shown}"
                 ));
+                zh.push_str(&format!("；比率请写成小数：写 {decimal}，不要写 {shown}"));
             }
             let pointer = format!(
                 "/answers/{}/metrics/{}",
                 escape_pointer(id),
                 escape_pointer(&metric.id)
             );
-            diags.push(err(Code::MetricOutOfRange, &pointer, message));
+            diags.push(err(Code::MetricOutOfRange, &pointer, message).localized(zh));
         }
     }
 }
