@@ -114,7 +114,10 @@ fn options(budget_bytes: usize) -> serde_saphyr::Options {
         legacy_octal_numbers: false,
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
         merge_keys: serde_saphyr::MergeKeyPolicy::Error,
-        reject_non_finite_typeless_float: true,
+        non_finite_float_policy: serde_saphyr::options::NonFiniteFloatPolicy::Reject,
+        leading_zero_numbers_as_strings: true,
+        underscored_numbers_as_strings: true,
+        reject_unsupported_tags: true,
         emit_comments: false,
         with_snippet: false,
     };
