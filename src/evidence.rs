@@ -1,12 +1,12 @@
 //! Evidence items (SPEC §4.2): containment in the submission's directory (through `..` and
-//! symlinks), existence, sha256 and the date rules. Every item is checked against every
+//! symlinks), existence, size, sha256 and the date rules. Every item is checked against every
 //! rule it can be checked against and reports every rule it fails.
 //!
 //! Files are looked at through [`folder`]: walked from the submission's folder without
 //! following symlinks and judged on the handle that is read, so the file hashed is the file
 //! judged. A path through a symlink is resolved to decide whether it stays inside, and the
-//! resolved path is then walked the same way. A file (by device and inode) is read once per
-//! submission whatever names it is cited under.
+//! resolved path is then walked the same way. A file over the size limit is never read, and a
+//! file (by device and inode) is read once per submission whatever names it is cited under.
 
 use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
@@ -28,6 +28,10 @@ mod folder;
 
 use folder::{FileId, Folder, Found};
 
+/// Evidence files larger than this many bytes are not read and do not count (2 GiB: scanned
+/// documents and recordings are real evidence; `--max-evidence-size`).
+pub const DEFAULT_MAX_EVIDENCE_SIZE: u64 = 2 << 30;
+
 /// Where evidence paths are resolved and whether files are looked at.
 ///
 /// One root serves one submission; it remembers what it found for each path, and the digest
@@ -40,6 +44,7 @@ pub struct EvidenceRoot {
     /// (`None` inside when it cannot be resolved, or is not the folder walked).
     canonical: OnceCell<Option<PathBuf>>,
     check_files: bool,
+    max_size: u64,
     folder: Folder,
     /// By relative path (as [`lexical_key`] writes it).
     seen: RefCell<HashMap<String, Looked, foldhash::fast::RandomState>>,
@@ -54,21 +59,32 @@ enum Looked {
     Missing,
     /// A regular file that could not be opened.
     Unreadable,
+    /// A regular file over the size limit, with its size.
+    TooLarge(u64),
     /// A regular file; its digest, once read, is in `digests`.
     File(FileId),
 }
 
 impl EvidenceRoot {
     /// The root for a submission directory; `check_files = false` is `--no-evidence-files`.
+    /// Files up to [`DEFAULT_MAX_EVIDENCE_SIZE`] are read (see [`Self::with_max_size`]).
     pub fn new(dir: &Path, check_files: bool) -> EvidenceRoot {
         EvidenceRoot {
             dir: dir.to_path_buf(),
             canonical: OnceCell::new(),
             check_files,
+            max_size: DEFAULT_MAX_EVIDENCE_SIZE,
             folder: Folder::new(dir),
             seen: RefCell::default(),
             digests: RefCell::default(),
         }
+    }
+
+    /// Files larger than `max_size` bytes are not read and do not count
+    /// (`evidence-too-large`).
+    pub fn with_max_size(mut self, max_size: u64) -> EvidenceRoot {
+        self.max_size = max_size;
+        self
     }
 
     fn canonical(&self) -> Option<&Path> {
@@ -118,6 +134,8 @@ impl EvidenceRoot {
         match found {
             Found::Missing | Found::Winding => Looked::Missing,
             Found::Unreadable => Looked::Unreadable,
+            // Never read: the open file (if any) is closed here.
+            Found::File { len, .. } if len > self.max_size => Looked::TooLarge(len),
             Found::File { id, len, file } => {
                 if let Some(file) = file {
                     if !self.digests.borrow().contains_key(&id) {
@@ -409,6 +427,10 @@ pub fn check(
                 Looked::Missing => findings.push(Finding::new(
                     FindingCode::EvidenceMissing,
                     params! {"path" => shown()},
+                )),
+                Looked::TooLarge(size) => findings.push(Finding::new(
+                    FindingCode::EvidenceTooLarge,
+                    params! {"path" => shown(), "size" => size, "limit" => root.max_size},
                 )),
                 // A regular file: it exists, and only a digest needs reading it.
                 Looked::Unreadable => {

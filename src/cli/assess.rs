@@ -15,6 +15,7 @@ pub(super) fn engine(options: &AssessOptions) -> Result<Engine, Exit> {
     engine.options = assess::Options {
         as_of: options.as_of,
         skip_evidence_files: options.no_evidence_files,
+        max_evidence_size: options.max_evidence_size,
         generated_at: options.generated_at.clone(),
     };
     if let Some(path) = &options.waivers {

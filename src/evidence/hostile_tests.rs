@@ -1,7 +1,7 @@
 //! Evidence folders that fight back: special files named like evidence, files and folders
 //! swapped between the look and the read (through [`race`](super::race) at the points where
-//! another process could act), hard links and symlinks to one file, files that change while
-//! they are read. Every check runs under a timeout, so a
+//! another process could act), hard links and symlinks to one file, files over the size
+//! limit, files that change while they are read. Every check runs under a timeout, so a
 //! regression that blocks on a FIFO fails instead of hanging.
 #![cfg(unix)]
 
@@ -370,6 +370,60 @@ fn one_path_under_several_spellings_is_read_once() {
         assert!(codes.is_empty(), "{codes:?}");
     }
     assert_eq!(read, A.len() as u64);
+}
+
+/// Over the limit: a finding naming the size and the limit, never read, never valid, with
+/// or without a stated digest; at the limit: read and valid.
+#[test]
+fn a_file_over_the_limit_is_not_read() {
+    let f = folder();
+    let limit = A.len() as u64;
+    fs::write(f.sub.join("docs/big.pdf"), [A, b"!"].concat()).unwrap();
+    let sub = f.sub.clone();
+    let (at_limit, over, over_undigested, read) = within_timeout(move || {
+        let root = EvidenceRoot::new(&sub, true).with_max_size(limit);
+        let at_limit = check_one(&root, "docs/a.pdf", Some(&sha(A)));
+        let read_at_limit = count_reads();
+        let over = check_one(&root, "docs/big.pdf", Some(&sha(A)));
+        let over_undigested = check_one(&root, "docs/big.pdf", None);
+        (at_limit, over, over_undigested, read_at_limit.get())
+    });
+    assert!(at_limit.is_valid(), "{:?}", at_limit.findings);
+    assert_eq!(read, 0);
+    for check in [&over, &over_undigested] {
+        assert_eq!(codes(check), ["evidence-too-large"]);
+        let found = &check.findings[0];
+        assert_eq!(found.params["size"], serde_json::json!(limit + 1));
+        assert_eq!(found.params["limit"], serde_json::json!(limit));
+        assert!(
+            found.message.contains(&(limit + 1).to_string()),
+            "{}",
+            found.message
+        );
+        let zh = found.message_in(crate::text::Lang::Zh);
+        assert!(
+            zh.contains(&limit.to_string()) && zh.contains("字节"),
+            "{zh}"
+        );
+    }
+}
+
+/// A 4 GiB sparse file costs nothing on disk and 15 s to hash: with the default limit it is
+/// refused without a read.
+#[test]
+fn a_sparse_file_over_the_default_limit_is_not_read() {
+    let f = folder();
+    let big = fs::File::create(f.sub.join("docs/sparse.pdf")).unwrap();
+    big.set_len(4 << 30).unwrap();
+    let sub = f.sub.clone();
+    let (codes, read) = within_timeout(move || {
+        let root = EvidenceRoot::new(&sub, true);
+        let read = count_reads();
+        let check = check_one(&root, "docs/sparse.pdf", Some(&sha(b"")));
+        (codes(&check), read.get())
+    });
+    assert_eq!(codes, ["evidence-too-large"]);
+    assert_eq!(read, 0);
 }
 
 /// A file cut short while it is read gets no digest: what was read was never the file.
