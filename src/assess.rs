@@ -25,14 +25,28 @@ use crate::text::Text;
 use crate::waiver::Waiver;
 
 /// How to assess.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Replaces `assessed_on` in every time rule (`--as-of`).
     pub as_of: Option<Date>,
-    /// `false` = `--no-evidence-files`: no existence or hash checks, lexical containment.
+    /// `true` = `--no-evidence-files`: no existence or hash checks, lexical containment.
     pub skip_evidence_files: bool,
+    /// Evidence files larger than this many bytes are not read and do not count
+    /// (`--max-evidence-size`; default [`evidence::DEFAULT_MAX_EVIDENCE_SIZE`]).
+    pub max_evidence_size: u64,
     /// Put into the result as `generated_at` (`--generated-at`); never the clock.
     pub generated_at: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            as_of: None,
+            skip_evidence_files: false,
+            max_evidence_size: evidence::DEFAULT_MAX_EVIDENCE_SIZE,
+            generated_at: None,
+        }
+    }
 }
 
 /// The outcome of one criterion before and after waivers.
@@ -51,7 +65,8 @@ pub fn assess(
     options: &Options,
 ) -> AssessmentResult {
     let as_of = options.as_of.unwrap_or(submission.assessed_on);
-    let root = EvidenceRoot::new(&submission.base_dir, !options.skip_evidence_files);
+    let root = EvidenceRoot::new(&submission.base_dir, !options.skip_evidence_files)
+        .with_max_size(options.max_evidence_size);
     let context = Context::new(submission, as_of);
 
     // Waivers that apply, each once: exact copies are noise, reported as one finding.
@@ -796,18 +811,18 @@ fn gaps(
             GapKind::Next,
         ));
     }
-    if let Some(t) = target {
-        if t > next {
-            out.push(gap(
-                catalog,
-                outcomes,
-                verdicts,
-                prerequisites,
-                next,
-                t,
-                GapKind::Target,
-            ));
-        }
+    if let Some(t) = target
+        && t > next
+    {
+        out.push(gap(
+            catalog,
+            outcomes,
+            verdicts,
+            prerequisites,
+            next,
+            t,
+            GapKind::Target,
+        ));
     }
     out
 }

@@ -713,9 +713,10 @@ fn validate(
                 ));
             }
             let range = m.range.map(|(min, max)| Range { min, max });
-            if let Some(r) = range {
-                if r.min > r.max || r.min.is_nan() || r.max.is_nan() {
-                    diags.push(err(
+            if let Some(r) = range
+                && (r.min > r.max || r.min.is_nan() || r.max.is_nan())
+            {
+                diags.push(err(
                         Code::MetricRange,
                         format!("/criteria/{i}/metrics/{j}/range"),
                         format!(
@@ -727,7 +728,6 @@ fn validate(
                         "{} 的指标 {} 的取值范围为 [{}, {}]：下限不能大于上限",
                         c.id, m.id, r.min, r.max
                     )));
-                }
             }
             if raw.official && !m.advisory {
                 let pointer = format!("/criteria/{i}/metrics/{j}");

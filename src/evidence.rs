@@ -1,11 +1,17 @@
 //! Evidence items (SPEC §4.2): containment in the submission's directory (through `..` and
-//! symlinks), existence, sha256 and the date rules. Every item is checked against every rule
-//! it can be checked against and reports every rule it fails.
+//! symlinks), existence, size, sha256 and the date rules. Every item is checked against every
+//! rule it can be checked against and reports every rule it fails.
+//!
+//! Files are looked at through [`folder`]: walked from the submission's folder without
+//! following symlinks and judged on the handle that is read, so the file hashed is the file
+//! judged. A path through a symlink is resolved to decide whether it stays inside, and the
+//! resolved path is then walked the same way. A file over the size limit is never read, and a
+//! file (by device and inode) is read once per submission whatever names it is cited under.
 
 use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
-use std::collections::{HashMap, HashSet};
-use std::fs;
+use std::collections::HashMap;
+use std::fs::{self, File};
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
@@ -18,22 +24,32 @@ use crate::finding::{Finding, FindingCode};
 use crate::params;
 use crate::submission::EvidenceItem;
 
+mod folder;
+
+use folder::{FileId, Folder, Found};
+
+/// Evidence files larger than this many bytes are not read and do not count (2 GiB: scanned
+/// documents and recordings are real evidence; `--max-evidence-size`).
+pub const DEFAULT_MAX_EVIDENCE_SIZE: u64 = 2 << 30;
+
 /// Where evidence paths are resolved and whether files are looked at.
 ///
-/// One root serves one submission; it remembers what it found for each path, so a file cited
-/// by several answers is resolved and hashed once.
+/// One root serves one submission; it remembers what it found for each path, and the digest
+/// of each file, so a file cited by several answers, under several names or through hard
+/// links and symlinks, is resolved once per name and read once.
 #[derive(Debug)]
 pub struct EvidenceRoot {
     dir: PathBuf,
     /// Canonical directory, resolved only when a symlink on the way to a file needs it
-    /// (`None` inside when it cannot be resolved).
+    /// (`None` inside when it cannot be resolved, or is not the folder walked).
     canonical: OnceCell<Option<PathBuf>>,
     check_files: bool,
+    max_size: u64,
+    folder: Folder,
     /// By relative path (as [`lexical_key`] writes it).
     seen: RefCell<HashMap<String, Looked, foldhash::fast::RandomState>>,
-    /// Relative directories found to be plain directories (not symlinks) on the way to a
-    /// file, so the files of one folder cost one look at the folder.
-    plain_dirs: RefCell<HashSet<String, foldhash::fast::RandomState>>,
+    /// By file: its sha256 (`None` inside: it could not be read to the end).
+    digests: RefCell<HashMap<FileId, Option<Rc<str>>, foldhash::fast::RandomState>>,
 }
 
 /// What was found for one relative path (cheap to clone).
@@ -41,53 +57,201 @@ pub struct EvidenceRoot {
 enum Looked {
     Outside,
     Missing,
-    /// A regular file, its size when looked at and, once computed, its sha256 (`None`
-    /// inside: unreadable).
-    File(Rc<Path>, u64, Option<Option<Rc<str>>>),
+    /// A regular file that could not be opened.
+    Unreadable,
+    /// A regular file over the size limit, with its size.
+    TooLarge(u64),
+    /// A regular file; its digest, once read, is in `digests`.
+    File(FileId),
 }
 
 impl EvidenceRoot {
     /// The root for a submission directory; `check_files = false` is `--no-evidence-files`.
+    /// Files up to [`DEFAULT_MAX_EVIDENCE_SIZE`] are read (see [`Self::with_max_size`]).
     pub fn new(dir: &Path, check_files: bool) -> EvidenceRoot {
         EvidenceRoot {
             dir: dir.to_path_buf(),
             canonical: OnceCell::new(),
             check_files,
+            max_size: DEFAULT_MAX_EVIDENCE_SIZE,
+            folder: Folder::new(dir),
             seen: RefCell::default(),
-            plain_dirs: RefCell::default(),
+            digests: RefCell::default(),
         }
+    }
+
+    /// Files larger than `max_size` bytes are not read and do not count
+    /// (`evidence-too-large`).
+    pub fn with_max_size(mut self, max_size: u64) -> EvidenceRoot {
+        self.max_size = max_size;
+        self
     }
 
     fn canonical(&self) -> Option<&Path> {
         self.canonical
-            .get_or_init(|| fs::canonicalize(&self.dir).ok())
+            .get_or_init(|| {
+                fs::canonicalize(&self.dir)
+                    .ok()
+                    .filter(|canonical| self.folder.is_at(canonical))
+            })
             .as_deref()
     }
 
-    fn look(&self, rel: &str) -> Looked {
+    /// What is at `rel`; with `digest`, a file found is read (once) for its digest.
+    fn look(&self, rel: &str, digest: bool) -> Looked {
         if let Some(found) = self.seen.borrow().get(rel) {
-            return found.clone();
+            match found {
+                // Looked at without opening: opened now, and judged again on the handle.
+                Looked::File(id) if digest && !self.digests.borrow().contains_key(id) => {}
+                found => return found.clone(),
+            }
         }
-        let found = match locate(self, rel) {
-            Place::Outside => Looked::Outside,
-            Place::Missing => Looked::Missing,
-            Place::File(real, len) => Looked::File(real.into(), len, None),
-        };
+        let found = self.locate(rel, digest);
         self.seen.borrow_mut().insert(rel.to_owned(), found.clone());
         found
     }
 
-    /// The sha256 of the file found at `rel` (looked up first), computed once.
-    fn hash(&self, rel: &str, real: &Rc<Path>, len: u64) -> Option<Rc<str>> {
-        if let Some(Looked::File(_, _, Some(hash))) = self.seen.borrow().get(rel) {
-            return hash.clone();
+    /// Walks `rel` (a [`lexical_key`]), the long way when a symlink is on it.
+    fn locate(&self, rel: &str, open: bool) -> Looked {
+        if !self.check_files {
+            return Looked::Missing;
         }
-        let hash: Option<Rc<str>> = sha256_of(real, len).map(Rc::from);
-        // `look` remembered the file under `rel`: the digest joins it there.
-        if let Some(Looked::File(_, _, known)) = self.seen.borrow_mut().get_mut(rel) {
-            *known = Some(hash.clone());
+        let found = match self.folder.find(Path::new(rel), open) {
+            Found::Winding => match self.resolve(rel) {
+                Resolved::Outside => return Looked::Outside,
+                Resolved::Missing => return Looked::Missing,
+                Resolved::Inside(real) => {
+                    race::at(race::Stage::Resolved);
+                    match self.folder.find(&real, open) {
+                        // Changed since it was resolved: a symlink where there was none.
+                        Found::Winding => return Looked::Missing,
+                        found => found,
+                    }
+                }
+            },
+            found => found,
+        };
+        match found {
+            Found::Missing | Found::Winding => Looked::Missing,
+            Found::Unreadable => Looked::Unreadable,
+            // Never read: the open file (if any) is closed here.
+            Found::File { len, .. } if len > self.max_size => Looked::TooLarge(len),
+            Found::File { id, len, file } => {
+                if let Some(file) = file
+                    && !self.digests.borrow().contains_key(&id)
+                {
+                    let digest = digest_of(file, len).map(Rc::from);
+                    // `FileId` is `Copy` on Unix only.
+                    #[allow(clippy::clone_on_copy)]
+                    self.digests.borrow_mut().insert(id.clone(), digest);
+                }
+                Looked::File(id)
+            }
         }
-        hash
+    }
+
+    /// Resolves the symlinks on `rel` (a [`lexical_key`]): where it really is, relative to the
+    /// canonical directory, or whether it leaves it.
+    fn resolve(&self, rel: &str) -> Resolved {
+        let Some(canonical_root) = self.canonical() else {
+            return Resolved::Missing;
+        };
+        let rel = Path::new(rel);
+        if let Ok(real) = fs::canonicalize(self.dir.join(rel)) {
+            return match real.strip_prefix(canonical_root) {
+                Ok(inside) => Resolved::Inside(inside.to_path_buf()),
+                Err(_) => Resolved::Outside,
+            };
+        }
+        // Something on the way does not resolve: find out whether a prefix (or a dangling
+        // symlink) already points outside before calling it missing.
+        let mut prefix = self.dir.clone();
+        let mut lexical = PathBuf::new();
+        for component in rel.components() {
+            let Component::Normal(name) = component else {
+                continue;
+            };
+            prefix.push(name);
+            lexical.push(name);
+            match fs::canonicalize(&prefix) {
+                Ok(real) if !real.starts_with(canonical_root) => return Resolved::Outside,
+                Ok(_) => {}
+                Err(_) => {
+                    if let Ok(target) = fs::read_link(&prefix) {
+                        let parent = lexical.parent().unwrap_or(Path::new(""));
+                        let joined = parent.join(&target);
+                        if target.is_absolute()
+                            || lexical_relative(&joined.to_string_lossy()).is_none()
+                        {
+                            return Resolved::Outside;
+                        }
+                    }
+                    return Resolved::Missing;
+                }
+            }
+        }
+        Resolved::Missing
+    }
+
+    /// The digest of the file `id`, when it was read.
+    fn digest(&self, id: &FileId) -> Option<Rc<str>> {
+        self.digests.borrow().get(id).cloned().flatten()
+    }
+}
+
+/// Where a path through symlinks leads.
+enum Resolved {
+    Outside,
+    Missing,
+    /// Inside, at this path relative to the canonical directory (no symlink on it).
+    Inside(PathBuf),
+}
+
+/// The points where another process could change the folder while an item is checked. Tests
+/// act there (`race::set`) to prove that the file hashed is the file judged; elsewhere the
+/// calls compile to nothing.
+pub(crate) mod race {
+    /// Where the check has got to.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub(crate) enum Stage {
+        /// The last name of a path is about to be looked at (stat or open).
+        BeforeOpen,
+        /// A path through symlinks has been resolved inside the folder, not yet opened.
+        Resolved,
+        /// This many bytes of a file have just been read.
+        Read(usize),
+    }
+
+    #[cfg(test)]
+    type Hook = Box<dyn FnMut(Stage)>;
+
+    #[cfg(test)]
+    thread_local! {
+        static HOOK: std::cell::RefCell<Option<Hook>> =
+            std::cell::RefCell::new(None);
+    }
+
+    /// Calls the hook of this thread, if any.
+    #[inline(always)]
+    pub(crate) fn at(stage: Stage) {
+        #[cfg(test)]
+        {
+            let hook = HOOK.with(|h| h.borrow_mut().take());
+            if let Some(mut hook) = hook {
+                hook(stage);
+                HOOK.with(|h| {
+                    h.borrow_mut().get_or_insert(hook);
+                });
+            }
+        }
+        #[cfg(not(test))]
+        let _ = stage;
+    }
+
+    /// Sets the hook of this thread (replacing any).
+    #[cfg(test)]
+    pub(crate) fn set(hook: impl FnMut(Stage) + 'static) {
+        HOOK.with(|h| *h.borrow_mut() = Some(Box::new(hook)));
     }
 }
 
@@ -182,112 +346,29 @@ fn lexically_inside(path: &str) -> bool {
     })
 }
 
-enum Place {
-    Outside,
-    Missing,
-    /// Where the file really is, and its size.
-    File(PathBuf, u64),
-}
+/// Bytes read at a time.
+const CHUNK: usize = 16 * 1024;
 
-fn inside(canonical_root: &Path, real: &Path) -> bool {
-    real.starts_with(canonical_root)
-}
-
-/// Resolves symlinks: where the relative path (a [`lexical_key`]) really is.
-fn locate(root: &EvidenceRoot, rel_key: &str) -> Place {
-    if !root.check_files {
-        return Place::Missing;
-    }
-    // Common case first: no component below the directory is a symlink, so the file is where
-    // it is written, inside the directory wherever that really is (one lstat per component
-    // not yet known to be a plain directory; the directory itself is not resolved).
-    let mut plain = root.dir.clone();
-    let mut start = 0;
-    for name in rel_key.split('/') {
-        // `so_far`: the key up to and including this name.
-        let end = start + name.len();
-        let so_far = &rel_key[..end];
-        let last = end == rel_key.len();
-        start = end + 1;
-        plain.push(name);
-        if !last && root.plain_dirs.borrow().contains(so_far) {
-            continue;
-        }
-        match fs::symlink_metadata(&plain) {
-            Ok(meta) if meta.file_type().is_symlink() => break,
-            Ok(meta) if last => {
-                return if meta.is_file() {
-                    Place::File(plain, meta.len())
-                } else {
-                    Place::Missing
-                };
-            }
-            Ok(meta) if meta.is_dir() => {
-                root.plain_dirs.borrow_mut().insert(so_far.to_owned());
-            }
-            Ok(_) => {}
-            Err(_) => break,
-        }
-    }
-    let Some(canonical_root) = root.canonical() else {
-        return Place::Missing;
-    };
-    let rel = Path::new(rel_key);
-    let full = root.dir.join(rel);
-    if let Ok(real) = fs::canonicalize(&full) {
-        if !inside(canonical_root, &real) {
-            return Place::Outside;
-        }
-        return match fs::metadata(&real) {
-            Ok(meta) if meta.is_file() => Place::File(real, meta.len()),
-            _ => Place::Missing,
-        };
-    }
-    // Something on the way does not resolve: find out whether a prefix (or a dangling
-    // symlink) already points outside before calling it missing.
-    let mut prefix = root.dir.clone();
-    let mut lexical = PathBuf::new();
-    for component in rel.components() {
-        let Component::Normal(name) = component else {
-            continue;
-        };
-        prefix.push(name);
-        lexical.push(name);
-        match fs::canonicalize(&prefix) {
-            Ok(real) if !inside(canonical_root, &real) => return Place::Outside,
-            Ok(_) => {}
-            Err(_) => {
-                if let Ok(target) = fs::read_link(&prefix) {
-                    let parent = lexical.parent().unwrap_or(Path::new(""));
-                    let joined = parent.join(&target);
-                    if target.is_absolute() || lexical_relative(&joined.to_string_lossy()).is_none()
-                    {
-                        return Place::Outside;
-                    }
-                }
-                return Place::Missing;
-            }
-        }
-    }
-    Place::Missing
-}
-
-/// The sha256 of the file as it was looked at: its first `len` bytes, or fewer if it has
-/// shrunk since. (Reading stops there rather than asking once more for the end of file.)
-fn sha256_of(path: &Path, len: u64) -> Option<String> {
-    let mut file = fs::File::open(path).ok()?;
+/// The sha256 of the file as it was judged: its first `len` bytes, never more (a file growing
+/// meanwhile is hashed as it was); `None` when it cannot be read or ends before (it was cut
+/// short meanwhile, and what was read was never the file). Reading stops at `len` rather than
+/// asking once more for the end of file.
+fn digest_of(mut file: File, len: u64) -> Option<String> {
     let mut hasher = Sha256::new();
     // Evidence files are often small: a buffer of the file's size, not a zeroed 16 KiB.
-    let mut buf = vec![0u8; usize::try_from(len).map_or(16 * 1024, |n| n.clamp(1, 16 * 1024))];
+    let mut buf = vec![0u8; usize::try_from(len).map_or(CHUNK, |n| n.clamp(1, CHUNK))];
     let mut read = 0u64;
     while read < len {
-        let n = file.read(&mut buf).ok()?;
-        if n == 0 {
-            break;
-        }
-        let n = n.min(usize::try_from(len - read).unwrap_or(usize::MAX));
+        let want = usize::try_from(len - read).map_or(buf.len(), |n| n.min(buf.len()));
+        let n = match file.read(&mut buf[..want]) {
+            Ok(0) => return None,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return None,
+        };
         hasher.update(&buf[..n]);
         read += n as u64;
+        race::at(race::Stage::Read(n));
     }
     Some(crate::catalog::hex(&hasher.finalize()))
 }
@@ -331,35 +412,50 @@ pub fn check(
             FindingCode::EvidenceOutside,
             params! {"path" => shown()},
         )),
-        Some(Some(rel)) => match root.look(&rel) {
-            Looked::Outside => findings.push(Finding::new(
-                FindingCode::EvidenceOutside,
-                params! {"path" => shown(), "through_symlink" => true},
-            )),
-            Looked::Missing => findings.push(Finding::new(
-                FindingCode::EvidenceMissing,
-                params! {"path" => shown()},
-            )),
-            Looked::File(real, len, _) => {
-                if let Some(expected) = &item.sha256 {
-                    match root.hash(&rel, &real, len) {
-                        Some(actual) if actual.eq_ignore_ascii_case(expected) => {}
-                        Some(actual) => findings.push(Finding::new(
-                            FindingCode::EvidenceHashMismatch,
-                            params! {
-                                "path" => shown(),
-                                "actual" => &*actual,
-                                "expected" => expected.to_ascii_lowercase(),
-                            },
-                        )),
-                        None => findings.push(Finding::new(
-                            FindingCode::EvidenceMissing,
-                            params! {"path" => shown(), "unreadable" => true},
-                        )),
+        Some(Some(rel)) => {
+            let unreadable = || {
+                Finding::new(
+                    FindingCode::EvidenceMissing,
+                    params! {"path" => shown(), "unreadable" => true},
+                )
+            };
+            match root.look(&rel, item.sha256.is_some()) {
+                Looked::Outside => findings.push(Finding::new(
+                    FindingCode::EvidenceOutside,
+                    params! {"path" => shown(), "through_symlink" => true},
+                )),
+                Looked::Missing => findings.push(Finding::new(
+                    FindingCode::EvidenceMissing,
+                    params! {"path" => shown()},
+                )),
+                Looked::TooLarge(size) => findings.push(Finding::new(
+                    FindingCode::EvidenceTooLarge,
+                    params! {"path" => shown(), "size" => size, "limit" => root.max_size},
+                )),
+                // A regular file: it exists, and only a digest needs reading it.
+                Looked::Unreadable => {
+                    if item.sha256.is_some() {
+                        findings.push(unreadable());
+                    }
+                }
+                Looked::File(id) => {
+                    if let Some(expected) = &item.sha256 {
+                        match root.digest(&id) {
+                            Some(actual) if actual.eq_ignore_ascii_case(expected) => {}
+                            Some(actual) => findings.push(Finding::new(
+                                FindingCode::EvidenceHashMismatch,
+                                params! {
+                                    "path" => shown(),
+                                    "actual" => &*actual,
+                                    "expected" => expected.to_ascii_lowercase(),
+                                },
+                            )),
+                            None => findings.push(unreadable()),
+                        }
                     }
                 }
             }
-        },
+        }
         Some(None) => {}
     }
     // A future date is wrong for every criterion; age limits only where the criterion has one.
@@ -390,6 +486,9 @@ pub fn check(
     }
     ItemCheck { findings }
 }
+
+#[cfg(test)]
+mod hostile_tests;
 
 #[cfg(test)]
 mod tests {

@@ -23,6 +23,8 @@ pub enum FindingCode {
     EvidenceMissing,
     /// The file's sha256 differs from the one given.
     EvidenceHashMismatch,
+    /// The file is larger than the evidence size limit (`--max-evidence-size`); not read.
+    EvidenceTooLarge,
     /// The criterion has a maximum age but the item has no `dated`.
     EvidenceUndated,
     /// The item is older than the criterion's maximum age.
@@ -53,6 +55,7 @@ impl FindingCode {
         FindingCode::EvidenceOutside,
         FindingCode::EvidenceMissing,
         FindingCode::EvidenceHashMismatch,
+        FindingCode::EvidenceTooLarge,
         FindingCode::EvidenceUndated,
         FindingCode::EvidenceStale,
         FindingCode::EvidenceFuture,
@@ -72,6 +75,7 @@ impl FindingCode {
             FindingCode::EvidenceOutside => "evidence-outside",
             FindingCode::EvidenceMissing => "evidence-missing",
             FindingCode::EvidenceHashMismatch => "evidence-hash-mismatch",
+            FindingCode::EvidenceTooLarge => "evidence-too-large",
             FindingCode::EvidenceUndated => "evidence-undated",
             FindingCode::EvidenceStale => "evidence-stale",
             FindingCode::EvidenceFuture => "evidence-future",
@@ -94,6 +98,7 @@ impl FindingCode {
             FindingCode::EvidenceOutside
                 | FindingCode::EvidenceMissing
                 | FindingCode::EvidenceHashMismatch
+                | FindingCode::EvidenceTooLarge
                 | FindingCode::EvidenceUndated
                 | FindingCode::EvidenceStale
                 | FindingCode::EvidenceFuture
@@ -327,6 +332,12 @@ pub fn message(code: Code, p: &Params, lang: Lang) -> String {
                 t("actual"),
                 t("expected")
             ),
+            FindingCode::EvidenceTooLarge => format!(
+                "`{}` has {} bytes, more than the limit of {} bytes for an evidence file (see --max-evidence-size); it was not read",
+                t("path"),
+                t("size"),
+                t("limit")
+            ),
             FindingCode::EvidenceUndated => format!(
                 "`{}` has no `dated`; this criterion accepts evidence at most {} days old",
                 t("path"),
@@ -392,6 +403,12 @@ pub fn message(code: Code, p: &Params, lang: Lang) -> String {
                 t("path"),
                 t("actual"),
                 t("expected")
+            ),
+            FindingCode::EvidenceTooLarge => format!(
+                "「{}」大小为 {} 字节，超过证据文件大小上限 {} 字节（见 --max-evidence-size），未读取",
+                t("path"),
+                t("size"),
+                t("limit")
             ),
             FindingCode::EvidenceUndated => format!(
                 "「{}」未注明日期；本条款只接受 {} 天以内的证据",
@@ -540,6 +557,22 @@ mod tests {
         );
         assert!(f.message_in(Lang::Zh).contains("400 天"));
         assert!(!f.message_in(Lang::Zh).contains("days"));
+    }
+
+    #[test]
+    fn too_large_names_the_size_and_the_limit_in_both_languages() {
+        let f = Finding::new(
+            FindingCode::EvidenceTooLarge,
+            params! {"path" => "evidence/recording.mp4", "size" => 3_000_000_000u64, "limit" => 2_147_483_648u64},
+        );
+        assert_eq!(
+            f.message,
+            "`evidence/recording.mp4` has 3000000000 bytes, more than the limit of 2147483648 bytes for an evidence file (see --max-evidence-size); it was not read"
+        );
+        assert_eq!(
+            f.message_in(Lang::Zh),
+            "「evidence/recording.mp4」大小为 3000000000 字节，超过证据文件大小上限 2147483648 字节（见 --max-evidence-size），未读取"
+        );
     }
 
     #[test]

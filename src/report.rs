@@ -687,12 +687,11 @@ fn register(env: &mut Environment<'static>, locales: &Arc<BTreeMap<String, Local
                 let lang = if en { Lang::En } else { Lang::Zh };
                 return Ok(Value::from(Arc::clone(text.get(lang))));
             }
-            if en {
-                if let Ok(en) = value.get_attr("en") {
-                    if let Some(s) = en.as_str() {
-                        return Ok(Value::from(s));
-                    }
-                }
+            if en
+                && let Ok(en) = value.get_attr("en")
+                && let Some(s) = en.as_str()
+            {
+                return Ok(Value::from(s));
             }
             match value.get_attr("zh") {
                 Ok(zh) if zh.as_str().is_some() => Ok(Value::from(zh.to_string())),

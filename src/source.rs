@@ -115,7 +115,7 @@ fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
     }
     options.open(path)
 }
@@ -222,15 +222,14 @@ pub fn parse(
     if text.starts_with('\u{feff}') {
         text.drain(..3);
     }
-    if is_json(path) {
-        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&text) {
-            let diagnostic =
-                Diagnostic::error(Code::JsonSyntax, path, json_reason(&e)).at(Location {
-                    line: e.line() as u64,
-                    column: e.column() as u64,
-                });
-            return Err(Box::new(Unparsable { diagnostic, text }));
-        }
+    if is_json(path)
+        && let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&text)
+    {
+        let diagnostic = Diagnostic::error(Code::JsonSyntax, path, json_reason(&e)).at(Location {
+            line: e.line() as u64,
+            column: e.column() as u64,
+        });
+        return Err(Box::new(Unparsable { diagnostic, text }));
     }
     let budget = usize::try_from(max_size).unwrap_or(usize::MAX);
     match yaml::parse(&text, budget) {

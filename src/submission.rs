@@ -442,31 +442,31 @@ pub fn validate(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
             ),
         ));
     }
-    if let Some(version) = &raw.catalog_version {
-        if *version != catalog.version {
-            diags.push(err(
-                Code::CatalogVersion,
-                "/catalog_version",
-                format!(
-                    "catalog_version is `{version}`, but catalog `{}` is version `{}`",
-                    catalog.id, catalog.version
-                ),
-            ));
-        }
+    if let Some(version) = &raw.catalog_version
+        && *version != catalog.version
+    {
+        diags.push(err(
+            Code::CatalogVersion,
+            "/catalog_version",
+            format!(
+                "catalog_version is `{version}`, but catalog `{}` is version `{}`",
+                catalog.id, catalog.version
+            ),
+        ));
     }
-    if let Some(target) = &raw.target_level {
-        if catalog.level_index(target).is_none() {
-            let ids: Vec<&str> = catalog.levels.iter().map(|l| &*l.id).collect();
-            diags.push(err(
-                Code::UnknownTargetLevel,
-                "/target_level",
-                format!(
-                    "target_level `{target}` is not a level of `{}` (levels: {})",
-                    catalog.id,
-                    ids.join(", ")
-                ),
-            ));
-        }
+    if let Some(target) = &raw.target_level
+        && catalog.level_index(target).is_none()
+    {
+        let ids: Vec<&str> = catalog.levels.iter().map(|l| &*l.id).collect();
+        diags.push(err(
+            Code::UnknownTargetLevel,
+            "/target_level",
+            format!(
+                "target_level `{target}` is not a level of `{}` (levels: {})",
+                catalog.id,
+                ids.join(", ")
+            ),
+        ));
     }
     let credit_code = match raw.organization.get("credit_code") {
         None | Some(Value::Null) => None,

@@ -15,10 +15,10 @@ pub fn did_you_mean<'a>(typed: &str, candidates: &[&'a str]) -> Option<&'a str> 
     if let Some(c) = candidates.iter().find(|c| normalize(c) == plain) {
         return Some(c);
     }
-    if let Some(meant) = synonym(&plain) {
-        if let Some(c) = candidates.iter().find(|c| **c == meant) {
-            return Some(c);
-        }
+    if let Some(meant) = synonym(&plain)
+        && let Some(c) = candidates.iter().find(|c| **c == meant)
+    {
+        return Some(c);
     }
     let limit = if plain.chars().count() <= 4 { 1 } else { 2 };
     candidates

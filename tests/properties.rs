@@ -278,11 +278,12 @@ fn below(cat: &Catalog, r: &AssessmentResult, level: usize) -> Vec<String> {
         .filter(|e| {
             let (mut earned, mut weight) = (0u64, 0u64);
             for (c, cr) in cat.criteria.iter().zip(&r.criteria) {
-                if c.level == level && *cat.elements[c.element].id == *e.id {
-                    if let Some(credit) = cr.credit {
-                        earned += u64::from(c.weight) * (credit * 1000.0).round() as u64;
-                        weight += u64::from(c.weight);
-                    }
+                if c.level == level
+                    && *cat.elements[c.element].id == *e.id
+                    && let Some(credit) = cr.credit
+                {
+                    earned += u64::from(c.weight) * (credit * 1000.0).round() as u64;
+                    weight += u64::from(c.weight);
                 }
             }
             weight > 0 && earned < u64::from(element_threshold) * weight

@@ -49,6 +49,7 @@ fn conformance_results() -> Vec<AssessmentResult> {
             as_of: after("--as-of").map(|d| d.parse().unwrap()),
             // Every other case with `generated_at`, an optional top-level field.
             generated_at: (results.len() % 2 == 0).then(|| "2026-11-28T10:00:00Z".to_owned()),
+            ..Options::default()
         };
         if let FileOutcome::Assessed { result, .. } =
             engine.assess_file(&dir.join(case_submission(&dir, &case)))

@@ -134,10 +134,10 @@ impl Walk<'_> {
         if id.is_some_and(|c| self.excluded.contains(&c)) {
             return;
         }
-        if let Some(id) = id {
-            if !self.dirs.insert(id) {
-                return; // reached again through a link: already walked
-            }
+        if let Some(id) = id
+            && !self.dirs.insert(id)
+        {
+            return; // reached again through a link: already walked
         }
         if depth > MAX_WALK_DEPTH {
             let d = Diagnostic::error(

@@ -21,6 +21,7 @@ pub(super) fn engine(options: &AssessOptions) -> Result<Engine, Exit> {
     engine.options = assess::Options {
         as_of: options.as_of,
         skip_evidence_files: options.no_evidence_files,
+        max_evidence_size: options.max_evidence_size,
         generated_at: options.generated_at.clone(),
     };
     if let Some(path) = &options.waivers {
@@ -40,10 +41,10 @@ pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
-    if let Some(level) = &args.options.require_level {
-        if let Err(code) = super::check_required_level(&engine.catalogs, level) {
-            return Ok(code);
-        }
+    if let Some(level) = &args.options.require_level
+        && let Err(code) = super::check_required_level(&engine.catalogs, level)
+    {
+        return Ok(code);
     }
     let format = match super::report::chosen_format(args.format, args.output.as_deref(), &Text) {
         Ok(f) => f,
@@ -54,11 +55,9 @@ pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
     };
     // Several results in a format holding one each: -o names a directory, never a file.
     let one_each = args.files.len() > 1 && !format.holds_several();
-    if one_each {
-        if let Err(message) = super::report::output_dir(args.output.as_deref(), format) {
-            eprintln!("{message}");
-            return Ok(Exit::Usage);
-        }
+    if one_each && let Err(message) = super::report::output_dir(args.output.as_deref(), format) {
+        eprintln!("{message}");
+        return Ok(Exit::Usage);
     }
     let mut results = Vec::new();
     let mut names = itss::batch::Names::default();
@@ -98,13 +97,13 @@ pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
             }
         }
     }
-    if exit == Exit::Ok {
-        if let Some(level) = &args.options.require_level {
-            for r in &results {
-                if let Some(message) = super::below_required(r, level) {
-                    eprintln!("{message}");
-                    exit = Exit::BelowLevel;
-                }
+    if exit == Exit::Ok
+        && let Some(level) = &args.options.require_level
+    {
+        for r in &results {
+            if let Some(message) = super::below_required(r, level) {
+                eprintln!("{message}");
+                exit = Exit::BelowLevel;
             }
         }
     }

@@ -19,10 +19,10 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
-    if let Some(level) = &args.options.require_level {
-        if let Err(code) = super::check_required_level(&engine.catalogs, level) {
-            return Ok(code);
-        }
+    if let Some(level) = &args.options.require_level
+        && let Err(code) = super::check_required_level(&engine.catalogs, level)
+    {
+        return Ok(code);
     }
     // The batch summary page needs the templates whatever the per-submission formats.
     let renderer = match super::report::renderer(args.templates.as_deref()) {
@@ -164,20 +164,20 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
     } else {
         Exit::Ok
     };
-    if exit == Exit::Ok {
-        if let Some(required) = &args.options.require_level {
-            let below = summary.below_required_level;
-            if below > 0 {
-                let required = itss::report::escape::clean(required).into_owned();
-                eprintln!(
-                    "{}",
-                    super::say(
-                        &format!("{below} 份提交低于要求的等级 {required}"),
-                        &format!("{below} submission(s) below the required level {required}"),
-                    )
-                );
-                exit = Exit::BelowLevel;
-            }
+    if exit == Exit::Ok
+        && let Some(required) = &args.options.require_level
+    {
+        let below = summary.below_required_level;
+        if below > 0 {
+            let required = itss::report::escape::clean(required).into_owned();
+            eprintln!(
+                "{}",
+                super::say(
+                    &format!("{below} 份提交低于要求的等级 {required}"),
+                    &format!("{below} submission(s) below the required level {required}"),
+                )
+            );
+            exit = Exit::BelowLevel;
         }
     }
     Ok(exit)

@@ -15,6 +15,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use itss::date::Date;
 use itss::diagnostic::Diagnostic;
 use itss::engine::{CatalogError, Catalogs};
+use itss::evidence::DEFAULT_MAX_EVIDENCE_SIZE;
 use itss::format::{self, SubmissionFormat};
 use itss::source::DEFAULT_MAX_FILE_SIZE;
 use itss::text::Lang;
@@ -201,6 +202,10 @@ struct AssessOptions {
     /// Refuse input files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
+    /// Do not read evidence files larger than this many bytes; they do not count
+    /// (evidence-too-large). Default: 2 GiB.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_EVIDENCE_SIZE)]
+    max_evidence_size: u64,
     /// Put this text into results and reports as the generation time (nothing else does).
     #[arg(long, value_name = "TEXT")]
     generated_at: Option<String>,

@@ -109,10 +109,10 @@ fn read_result(path: &Path) -> Result<AssessmentResult, (Vec<Diagnostic>, Option
         Ok(parsed) => parsed,
         Err(e) => {
             // Not JSON: a YAML submission given by mistake is named as such.
-            if let Ok((_, value)) = source::parse(path, e.text.clone(), DEFAULT_MAX_FILE_SIZE) {
-                if let Some(d) = not_a_current_result(path, &value) {
-                    return Err((vec![d], Some(e.text)));
-                }
+            if let Ok((_, value)) = source::parse(path, e.text.clone(), DEFAULT_MAX_FILE_SIZE)
+                && let Some(d) = not_a_current_result(path, &value)
+            {
+                return Err((vec![d], Some(e.text)));
             }
             return Err((vec![e.diagnostic], Some(e.text)));
         }

@@ -56,10 +56,10 @@ fn any_word(bytes: &[u8], test: impl Fn(u64) -> bool, byte_test: impl Fn(u8) -> 
     let mut at = 0;
     loop {
         let start = at.min(n - 8);
-        if let Some(&[a, b, c, d, e, f, g, h]) = bytes.get(start..start + 8) {
-            if test(u64::from_le_bytes([a, b, c, d, e, f, g, h])) {
-                return true;
-            }
+        if let Some(&[a, b, c, d, e, f, g, h]) = bytes.get(start..start + 8)
+            && test(u64::from_le_bytes([a, b, c, d, e, f, g, h]))
+        {
+            return true;
         }
         if start == n - 8 {
             return false;
