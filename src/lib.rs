@@ -43,6 +43,7 @@ pub mod source;
 pub mod submission;
 pub mod suggest;
 pub mod summary;
+pub mod switches;
 pub mod text;
 pub mod waiver;
 pub mod yaml;

@@ -32,7 +32,7 @@ fn write(path: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
     })
 }
 
-/// Writes `bytes` to a new hidden temporary file (`.itss-<pid>-<n>.tmp`) in the existing
+/// Writes `bytes` to a new hidden temporary file (`.itss-<random>.tmp`) in the existing
 /// directory `dir` and returns its path: the caller renames it into place or removes it.
 /// Nothing is left behind when writing fails.
 pub fn write_temporary(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<std::path::PathBuf> {
@@ -61,34 +61,29 @@ pub const TEMPORARY_PREFIX: &str = ".itss-";
 /// The suffix of every temporary file `itss` makes.
 pub const TEMPORARY_SUFFIX: &str = ".tmp";
 
-/// Whether a file name is one of this tool's temporaries (`.itss-<pid>-<n>.tmp`).
+/// Whether a file name is one of this tool's temporaries (`.itss-<random>.tmp`).
 pub fn is_temporary(name: &str) -> bool {
     name.starts_with(TEMPORARY_PREFIX) && name.ends_with(TEMPORARY_SUFFIX)
 }
 
-/// A new temporary file in `dir`, created exclusively (never following a link there). Its
-/// name is short whatever the target's (`.itss-<pid>-<n>.tmp`), so a target name at the file
-/// system's length limit can still be written.
+/// A new temporary file in `dir` (`.itss-<random>.tmp`), created exclusively by `tempfile`
+/// (never following a link there), with the permissions `File::create` would give. Its
+/// name is short whatever the target's, so a target name at the file system's length limit
+/// can still be written.
 pub fn tempfile_in(dir: &Path, _name: &str) -> io::Result<(std::path::PathBuf, fs::File)> {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    // The process id names the temporaries; asked for once, not once per file.
-    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let pid = *PID.get_or_init(std::process::id);
-    for _ in 0..100u32 {
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let candidate = dir.join(format!("{TEMPORARY_PREFIX}{pid}-{n}{TEMPORARY_SUFFIX}"));
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&candidate)
-        {
-            Ok(file) => return Ok((candidate, file)),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(e),
-        }
+    let mut builder = tempfile::Builder::new();
+    builder
+        .prefix(TEMPORARY_PREFIX)
+        .suffix(TEMPORARY_SUFFIX)
+        .rand_bytes(10);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // 0o666 less the umask, as for any file the user creates (tempfile's own is 0o600).
+        builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    Err(io::Error::other("could not create a temporary file"))
+    let (file, path) = builder.tempfile_in(dir)?.keep().map_err(|e| e.error)?;
+    Ok((path, file))
 }
 
 #[cfg(test)]

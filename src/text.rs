@@ -49,19 +49,28 @@ impl Lang {
     }
 }
 
-/// Terminal columns a text takes (East Asian wide characters take two).
+/// Terminal columns a text takes, by Unicode's East Asian Width (wide CJK characters,
+/// Extension B included, and emoji take two; combining marks none).
 pub fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            let c = u32::from(c);
-            let wide = matches!(c, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
-                | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6);
-            if wide { 2 } else { 1 }
-        })
-        .sum()
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 /// `s` padded with spaces to `width` terminal columns.
 pub fn pad(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(display_width(s))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_follow_unicode() {
+        assert_eq!(display_width("基本级"), 6);
+        assert_eq!(display_width("\u{20000}"), 2, "CJK Extension B");
+        assert_eq!(display_width("😀"), 2);
+        assert_eq!(display_width("e\u{301}"), 1, "combining mark");
+        assert_eq!(display_width("Basic"), 5);
+        assert_eq!(pad("拓展级", 8), "拓展级  ");
+    }
 }

@@ -134,13 +134,14 @@ fn normalise_expected(expected: &Value) -> Value {
     e
 }
 
-fn run_case(dir: &Path) -> Result<(), String> {
+fn run_case(dir: &Path, env: &[(&str, &str)]) -> Result<(), String> {
     let case_yaml = fs::read_to_string(dir.join("case.yaml")).map_err(|e| e.to_string())?;
     let expected: Value =
         serde_json::from_str(&fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
     let catalog = case_field(&case_yaml, "catalog").ok_or("case.yaml has no catalog")?;
     let submission = case_submission(dir, &case_yaml);
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_itss"));
+    cmd.envs(env.iter().copied());
     cmd.current_dir(dir).args([
         "assess",
         &submission,
@@ -188,6 +189,71 @@ fn run_case(dir: &Path) -> Result<(), String> {
 
 #[test]
 fn conformance_suite() {
+    run_suite(&[]);
+}
+
+/// The same suite with every document read by the full YAML parser (`ITSS_YAML_FAST=0`):
+/// the fast path changes nothing.
+#[test]
+fn conformance_suite_without_the_yaml_fast_path() {
+    run_suite(&[("ITSS_YAML_FAST", "0")]);
+}
+
+/// Batch results are the same bytes whether written by the compact writer or by serde_json
+/// (`ITSS_COMPACT_JSON=0`), over every valid conformance case.
+#[test]
+fn batch_results_are_the_same_without_the_compact_writer() {
+    let suite = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/conformance");
+    let work = tempfile::tempdir().unwrap();
+    copy_dir(&suite, work.path());
+    let mut compared = 0;
+    for entry in fs::read_dir(work.path().join("cases")).unwrap() {
+        let dir = entry.unwrap().path();
+        restore_symlinks(&dir.join("evidence"));
+        let case_yaml = fs::read_to_string(dir.join("case.yaml")).unwrap();
+        let catalog = case_field(&case_yaml, "catalog").unwrap();
+        let submission = case_submission(&dir, &case_yaml);
+        let mut outputs = Vec::new();
+        for (value, out) in [("1", "out-fast"), ("0", "out-serde")] {
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_itss"));
+            cmd.current_dir(&dir).env("ITSS_COMPACT_JSON", value).args([
+                "batch",
+                &submission,
+                "--catalog",
+                &catalog,
+                "--out",
+                out,
+            ]);
+            if let Some(w) = case_field(&case_yaml, "waivers") {
+                cmd.args(["--waivers", &w]);
+            }
+            cmd.args(case_args(&case_yaml));
+            let status = cmd.output().unwrap().status;
+            assert!(matches!(status.code(), Some(0 | 1)), "{}", dir.display());
+            let results: Vec<(String, Vec<u8>)> = fs::read_dir(dir.join(out).join("results"))
+                .map(|rd| {
+                    let mut files: Vec<_> = rd
+                        .map(|e| {
+                            let e = e.unwrap();
+                            (
+                                e.file_name().to_string_lossy().into_owned(),
+                                fs::read(e.path()).unwrap(),
+                            )
+                        })
+                        .collect();
+                    files.sort();
+                    files
+                })
+                .unwrap_or_default();
+            outputs.push(results);
+        }
+        compared += outputs[0].len();
+        assert_eq!(outputs[0], outputs[1], "{}", dir.display());
+    }
+    assert!(compared >= 60, "{compared} results compared");
+}
+
+fn run_suite(env: &[(&str, &str)]) {
     let suite = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/conformance");
     let work = tempfile::tempdir().unwrap();
     copy_dir(&suite, work.path());
@@ -202,7 +268,7 @@ fn conformance_suite() {
     for name in &names {
         let dir = cases_root.join(name);
         restore_symlinks(&dir.join("evidence"));
-        if let Err(e) = run_case(&dir) {
+        if let Err(e) = run_case(&dir, env) {
             failures.push(format!("FAIL {name}: {e}"));
         }
     }

@@ -5,7 +5,7 @@
 //! which it recognises by its journal, `.itss-batch`: a list of every file that run placed,
 //! one relative path a line, appended (and flushed) as each file is renamed into place, so
 //! that it is complete up to the last file even when the run was killed. A re-run removes
-//! exactly the files listed there and the tool's own temporaries (`.itss-<pid>-<n>.tmp`) —
+//! exactly the files listed there and the tool's own temporaries (`.itss-<random>.tmp`) —
 //! nothing else — before it writes. `results/` and `reports/` must be real directories: a
 //! symbolic link there would take the files out of `--out`.
 
@@ -163,7 +163,7 @@ fn contained(line: &str) -> Option<PathBuf> {
     (!out.as_os_str().is_empty()).then_some(out)
 }
 
-/// Removes this tool's temporaries (`.itss-<pid>-<n>.tmp`) from `out` and its folders; other
+/// Removes this tool's temporaries (`.itss-<random>.tmp`) from `out` and its folders; other
 /// hidden files are left alone.
 pub(super) fn remove_temporaries(out: &Path) {
     for dir in [out.to_path_buf(), out.join("results"), out.join("reports")] {

@@ -31,8 +31,11 @@ impl SubmissionFormat for Json {
     ) -> Result<(), FormatError> {
         if cx.pretty {
             serde_json::to_writer_pretty(&mut *out, result)?;
-        } else {
+        } else if crate::switches::compact_json() {
             scratch.json.write(result, out)?;
+        } else {
+            // The library path the compact writer stands in for (`ITSS_COMPACT_JSON=0`).
+            serde_json::to_writer(&mut *out, result)?;
         }
         out.push(b'\n');
         Ok(())
