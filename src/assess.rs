@@ -64,6 +64,8 @@ pub fn assess(
     waivers: &[Waiver],
     options: &Options,
 ) -> AssessmentResult {
+    let _span = tracing::debug_span!("assess", submission = %submission.id, catalog = %catalog.id)
+        .entered();
     let as_of = options.as_of.unwrap_or(submission.assessed_on);
     let root = EvidenceRoot::new(&submission.base_dir, !options.skip_evidence_files)
         .with_max_size(options.max_evidence_size);
@@ -127,6 +129,7 @@ pub fn assess(
             for w in applying.iter().filter(|w| *w.criterion == *criterion.id) {
                 if w.is_active(as_of) {
                     if status != Status::NotApplicable {
+                        tracing::trace!(criterion = %criterion.id, from = ?status, expires_on = %w.expires_on, "waived by an active waiver");
                         status = Status::Waived;
                     }
                 } else {
@@ -400,33 +403,64 @@ fn evaluate(
     root: &EvidenceRoot,
     as_of: Date,
 ) -> (Status, Vec<Finding>, Vec<EvidenceResult>) {
+    // Every way out says why, at trace level (`ITSS_LOG=trace`): free when it is off.
+    macro_rules! done {
+        ($status:expr, $why:expr, $findings:expr, $evidence:expr) => {{
+            let status = $status;
+            tracing::trace!(criterion = %criterion.id, status = ?status, why = $why, "status");
+            return (status, $findings, $evidence);
+        }};
+    }
     let mut findings = Vec::new();
     if let Some(expr) = &criterion.applies_if {
         match context.applies(expr) {
-            Ok(false) => return (Status::NotApplicable, findings, Vec::new()),
+            Ok(false) => done!(
+                Status::NotApplicable,
+                "applies_if is false",
+                findings,
+                Vec::new()
+            ),
             Ok(true) => {}
             Err(e) => {
                 findings.push(Finding::new(
                     FindingCode::ExpressionError,
                     params! {"expression" => expr.source(), "error" => e},
                 ));
-                return (Status::Nonconform, findings, Vec::new());
+                done!(
+                    Status::Nonconform,
+                    "applies_if failed to run",
+                    findings,
+                    Vec::new()
+                );
             }
         }
     }
     let Some(answer) = answer else {
-        return (Status::Unanswered, findings, Vec::new());
+        done!(Status::Unanswered, "no answer", findings, Vec::new());
     };
     match answer.rating {
-        Rating::Na if criterion.na_allowed => return (Status::NotApplicable, findings, Vec::new()),
+        Rating::Na if criterion.na_allowed => {
+            done!(
+                Status::NotApplicable,
+                "answered na, which the criterion allows",
+                findings,
+                Vec::new()
+            )
+        }
         Rating::Na => {
             findings.push(Finding::new(FindingCode::NaNotAllowed, params! {}));
-            return (Status::Nonconform, findings, Vec::new());
+            done!(
+                Status::Nonconform,
+                "answered na, which the criterion does not allow",
+                findings,
+                Vec::new()
+            );
         }
-        Rating::Nonconform => return (Status::Nonconform, findings, Vec::new()),
+        Rating::Nonconform => done!(Status::Nonconform, "rated nonconform", findings, Vec::new()),
         Rating::Conform | Rating::Partial => {}
     }
 
+    let evidence_span = tracing::debug_span!("evidence", items = answer.evidence.len()).entered();
     let mut valid = 0u32;
     let mut evidence = Vec::with_capacity(answer.evidence.len());
     for item in &answer.evidence {
@@ -443,12 +477,18 @@ fn evaluate(
         });
         findings.extend(check.findings);
     }
+    drop(evidence_span);
     if valid < criterion.evidence.min {
         findings.push(Finding::new(
             FindingCode::InsufficientEvidence,
             params! {"valid" => valid, "min" => criterion.evidence.min},
         ));
-        return (Status::Nonconform, findings, evidence);
+        done!(
+            Status::Nonconform,
+            "fewer valid evidence items than required",
+            findings,
+            evidence
+        );
     }
 
     let absent = |m: &Metric| answer.metrics.get(&m.id).is_none_or(Value::is_null);
@@ -465,7 +505,12 @@ fn evaluate(
                 "titles" => missing.iter().map(|m| m.title.as_ref()).collect::<Vec<_>>(),
             },
         ));
-        return (Status::Nonconform, findings, evidence);
+        done!(
+            Status::Nonconform,
+            "a required metric value is missing",
+            findings,
+            evidence
+        );
     }
     let mut failed = false;
     if !criterion.metrics.is_empty() {
@@ -518,14 +563,24 @@ fn evaluate(
         }
     }
     if failed {
-        return (Status::Nonconform, findings, evidence);
+        done!(
+            Status::Nonconform,
+            "a required metric check failed",
+            findings,
+            evidence
+        );
     }
     let status = if answer.rating == Rating::Conform {
         Status::Conform
     } else {
         Status::Partial
     };
-    (status, findings, evidence)
+    done!(
+        status,
+        "rated so, with enough valid evidence and every required metric met",
+        findings,
+        evidence
+    );
 }
 
 /// What a prerequisite came to (SPEC §5.4).

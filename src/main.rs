@@ -21,6 +21,8 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .with_ansi(cli::color_stderr())
+        // Each span reports its time when it closes: `ITSS_LOG=debug` shows where it went.
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .init();
     match cli::run(args) {
         Ok(code) => ExitCode::from(code as u8),

@@ -18,6 +18,8 @@ pub fn write_atomic_unsynced(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 fn write(path: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
+    let _span =
+        tracing::debug_span!("write", path = %path.display(), bytes = bytes.len()).entered();
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

@@ -70,6 +70,7 @@ pub fn check(
     value: &Value,
     code_for: fn(&str) -> Option<Code>,
 ) -> Vec<Diagnostic> {
+    let _span = tracing::debug_span!("validate", schema = ?kind).entered();
     let validator = kind.validator();
     if validator.is_valid(value) {
         return Vec::new();

@@ -58,6 +58,7 @@ impl SourceDoc {
 
 /// Reads `path` with the size limit, refusing directories, non-UTF-8 text and oversized files.
 pub fn read_text(path: &Path, max_size: u64) -> Result<String, Diagnostic> {
+    let _span = tracing::debug_span!("read", path = %path.display()).entered();
     let file = open_nonblocking(path).map_err(|e| {
         Diagnostic::error(
             Code::Io,
@@ -215,6 +216,7 @@ pub fn parse(
     mut text: String,
     max_size: u64,
 ) -> Result<(SourceDoc, Value), Box<Unparsable>> {
+    let _span = tracing::debug_span!("parse", path = %path.display(), bytes = text.len()).entered();
     let sha256 = {
         use sha2::{Digest, Sha256};
         crate::catalog::hex(&Sha256::digest(text.as_bytes()))

@@ -465,6 +465,7 @@ fn stage(
     ext: &str,
     bytes: &[u8],
 ) -> Result<Staged, BatchError> {
+    let _span = tracing::debug_span!("write", dir, bytes = bytes.len()).entered();
     let folder = config.out.join(dir);
     let tmp = output::write_temporary(&folder, &format!("{i}.{ext}"), bytes).map_err(|source| {
         BatchError::Write {

@@ -29,6 +29,7 @@ impl SubmissionFormat for Json {
         scratch: &mut Scratch,
         out: &mut Vec<u8>,
     ) -> Result<(), FormatError> {
+        let _span = tracing::debug_span!("render", format = "json").entered();
         if cx.pretty {
             serde_json::to_writer_pretty(&mut *out, result)?;
         } else if crate::switches::compact_json() {
@@ -86,6 +87,7 @@ impl SubmissionFormat for Html {
         out: &mut Vec<u8>,
     ) -> Result<(), FormatError> {
         let renderer = cx.renderer.ok_or(FormatError::NoTemplates(self.name()))?;
+        let _span = tracing::debug_span!("render", format = "html").entered();
         Ok(renderer.render_into(result, ReportFormat::Html, cx.lang, out)?)
     }
 }
@@ -115,6 +117,7 @@ impl SubmissionFormat for Markdown {
         out: &mut Vec<u8>,
     ) -> Result<(), FormatError> {
         let renderer = cx.renderer.ok_or(FormatError::NoTemplates(self.name()))?;
+        let _span = tracing::debug_span!("render", format = "md").entered();
         Ok(renderer.render_into(result, ReportFormat::Markdown, cx.lang, out)?)
     }
     /// The reports one after the other, separated by a rule.
