@@ -1,31 +1,39 @@
-//! Bulk evaluation (`itss batch`): discover submissions, assess them in parallel, and
+//! Bulk evaluation (`itss batch`): assess the submissions found by [`discover`] in parallel, and
 //! stream results, reports, `errors.jsonl`, `summary.csv` and the cohort statistics to an
 //! output directory.
 //!
 //! Each thread of the rayon pool takes the next file, assesses it, writes its result (with
-//! its own [`CompactWriter`], which copies the catalog text it has already encoded) and
+//! its own [`crate::format::Scratch`], whose compact JSON writer copies the catalog text it has already encoded) and
 //! reports under temporary names, and sends a small record to the writer (this thread), which
 //! takes records in input order: it decides duplicate ids and file names, renames the files
 //! into place and folds the summary. A thread never runs more than `WINDOW_PER_THREAD` files
 //! ahead of the writer, so memory is bounded by the window, never by the number of
 //! submissions; output does not depend on the number of threads. Every input ends as
 //! exactly one result or one `errors.jsonl` line.
+//!
+//! Around the scheduler: [`discover`] finds the inputs, `names` gives out file names and
+//! ids, `out` owns the output directory and its journal, `errors` writes `errors.jsonl`;
+//! the formats written are those of [`crate::format`], the statistics those of
+//! [`crate::cohort`].
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError, mpsc};
 
-use serde::Serialize;
-
-use crate::cohort::{BatchSummary, CatalogCohort, CohortRow, InvalidFile};
+use crate::cohort::{BatchSummary, CatalogCohort, CohortRow};
 mod discover;
+mod errors;
+mod names;
 mod out;
 
 pub use discover::{Input, MAX_WALK_DEPTH, Symlinks, discover};
+pub use names::{Names, duplicate_id, safe_file_stem};
 pub use out::JOURNAL;
+
+use names::digest128;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::engine::{Engine, FileOutcome};
@@ -110,129 +118,6 @@ pub enum BatchError {
     },
 }
 
-/// The first 128 bits of SHA-256: what the batch remembers of every id and file name, so
-/// that its memory stays flat however many submissions it reads (a collision needs about
-/// 2^64 names).
-fn digest128(bytes: &[u8]) -> u128 {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(bytes);
-    let mut first = [0u8; 16];
-    first.copy_from_slice(&digest[..16]);
-    u128::from_be_bytes(first)
-}
-
-/// The submission ids and file stems given out so far, so that no two results share an id
-/// or a file name. What is remembered of each is a 16-byte digest ([`digest128`]) and, for
-/// ids, the position of the input that has it (to name it when another claims the id).
-#[derive(Debug, Default)]
-pub struct Names {
-    ids: std::collections::HashMap<u128, usize>,
-    /// Stems lowercased: ids that differ only in case (`Acme`, `acme`) must not overwrite
-    /// each other's files on a case-insensitive file system.
-    stems: HashSet<u128>,
-}
-
-impl Names {
-    /// Gives `id` to the input at `index`; `Err` with the earlier input's index when one
-    /// already has it.
-    pub fn claim_id(&mut self, id: &str, index: usize) -> Result<(), usize> {
-        match self.ids.entry(digest128(id.as_bytes())) {
-            std::collections::hash_map::Entry::Occupied(e) => Err(*e.get()),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(index);
-                Ok(())
-            }
-        }
-    }
-
-    /// A file stem for `id`, unique among those given out even ignoring case.
-    pub fn stem(&mut self, id: &str) -> String {
-        let mut stem = safe_file_stem(id);
-        if !self.stems.insert(digest128(stem.to_lowercase().as_bytes())) {
-            use sha2::{Digest, Sha256};
-            let digest = crate::catalog::hex(&Sha256::digest(id.as_bytes()));
-            stem = format!("{stem}~{}", &digest[..16]);
-            self.stems.insert(digest128(stem.to_lowercase().as_bytes()));
-        }
-        stem
-    }
-}
-
-/// The diagnostic of a submission whose id an earlier input already has.
-pub fn duplicate_id(path: &Path, id: &str, earlier: &Path) -> Diagnostic {
-    let earlier = earlier.display();
-    Diagnostic::error(
-        Code::DuplicateSubmission,
-        path,
-        format!(
-            "submission id `{id}` is already used by {earlier}; this file's result is not written"
-        ),
-    )
-    .localized(format!(
-        "提交编号 {id} 已被 {earlier} 使用；本文件的结果不写出"
-    ))
-    .at_pointer("/id")
-}
-
-/// A file name for a submission id that stays inside its folder on every platform:
-/// characters outside `[A-Za-z0-9_.-]` (and a leading `.`) are percent-encoded, reserved
-/// Windows device names get a `_` prefix, and very long ids are shortened with a hash.
-pub fn safe_file_stem(id: &str) -> String {
-    let mut out = String::with_capacity(id.len());
-    for (i, ch) in id.chars().enumerate() {
-        if ch.is_ascii_alphanumeric() || ch == '_' || ch == '-' || (ch == '.' && i > 0) {
-            out.push(ch);
-        } else {
-            let mut buf = [0u8; 4];
-            for b in ch.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        }
-    }
-    if out.is_empty() {
-        out.push('_');
-    }
-    let upper = out.split('.').next().unwrap_or("").to_ascii_uppercase();
-    let reserved = matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || ((upper.starts_with("COM") || upper.starts_with("LPT"))
-            && upper.len() == 4
-            && upper.as_bytes()[3].is_ascii_digit());
-    if reserved {
-        out.insert(0, '_');
-    }
-    if out.len() > 150 {
-        use sha2::{Digest, Sha256};
-        let digest = crate::catalog::hex(&Sha256::digest(id.as_bytes()));
-        let mut cut = 120;
-        while !out.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        out = format!("{}~{}", &out[..cut], &digest[..16]);
-    }
-    out
-}
-
-/// One `errors.jsonl` line.
-#[derive(Debug, Serialize)]
-struct ErrorLine<'a> {
-    path: String,
-    codes: Vec<&'static str>,
-    diagnostics: Vec<ErrorDiagnostic<'a>>,
-}
-
-#[derive(Debug, Serialize)]
-struct ErrorDiagnostic<'a> {
-    code: &'static str,
-    severity: &'static str,
-    message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    column: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pointer: Option<&'a str>,
-}
-
 /// What one worker produced for one file.
 enum Processed {
     Assessed {
@@ -305,38 +190,10 @@ impl Sink<'_> {
 
     fn invalid(&mut self, path: &Path, diagnostics: &[Diagnostic]) -> Result<(), BatchError> {
         self.summary.invalid += 1;
-        // Each code once, in the order the diagnostics first name it.
-        let mut codes: Vec<&'static str> = Vec::new();
-        for d in diagnostics.iter().filter(|d| d.is_error()) {
-            if !codes.contains(&d.code.as_str()) {
-                codes.push(d.code.as_str());
-            }
-        }
-        let line = ErrorLine {
-            path: path.to_string_lossy().replace('\\', "/"),
-            codes: codes.clone(),
-            diagnostics: diagnostics
-                .iter()
-                .map(|d| ErrorDiagnostic {
-                    code: d.code.as_str(),
-                    severity: if d.is_error() { "error" } else { "warning" },
-                    message: &d.message,
-                    line: d.line,
-                    column: d.column,
-                    pointer: d.pointer.as_deref(),
-                })
-                .collect(),
-        };
-        let message = diagnostics
-            .iter()
-            .find(|d| d.is_error())
-            .map(|d| d.to_string())
-            .unwrap_or_default();
-        self.summary.invalid_files.push(InvalidFile {
-            path: line.path.clone(),
-            codes,
-            message,
-        });
+        let line = errors::ErrorLine::new(path, diagnostics);
+        self.summary
+            .invalid_files
+            .push(line.invalid_file(diagnostics));
         if let Some(w) = &mut self.errors {
             let text = serde_json::to_string(&line).unwrap_or_default();
             writeln!(w, "{text}").map_err(|source| BatchError::Write {
@@ -704,23 +561,4 @@ where
         }
     }
     Ok(sink.summary)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn safe_stems_stay_inside() {
-        assert_eq!(safe_file_stem("acme-2026"), "acme-2026");
-        assert_eq!(safe_file_stem("../../x"), "%2E.%2F..%2Fx");
-        assert_eq!(safe_file_stem("CON"), "_CON");
-        assert_eq!(safe_file_stem("com1.txt"), "_com1.txt");
-        assert_eq!(safe_file_stem(""), "_");
-        assert_eq!(safe_file_stem("a/b\\c"), "a%2Fb%5Cc");
-        assert_eq!(safe_file_stem("某公司"), "%E6%9F%90%E5%85%AC%E5%8F%B8");
-        let long = "x".repeat(400);
-        assert!(safe_file_stem(&long).len() < 160);
-        assert_ne!(safe_file_stem(&long), safe_file_stem(&"x".repeat(401)));
-    }
 }
