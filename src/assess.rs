@@ -16,8 +16,9 @@ use crate::finding::{Finding, FindingCode, TopFinding, TopFindingCode};
 use crate::params;
 use crate::result::{
     AssessmentResult, CatalogInfo, Counts, CriterionResult, Decision, ElementBelow, ElementInfo,
-    ElementScore, Engine, EvidenceResult, Gap, GapCriterion, GapElement, GapKind, GapPrerequisite,
-    LevelResult, Method, PrerequisiteResult, SCHEMA_ID, Status, SubmissionInfo, WaiverResult,
+    ElementScore, Engine, EvidenceNeeded, EvidenceResult, Fix, Gap, GapCriterion, GapElement,
+    GapKind, GapPrerequisite, LevelResult, Method, PrerequisiteResult, SCHEMA_ID, Status,
+    SubmissionInfo, WaiverResult,
 };
 use crate::score::{Tally, from_thousandths};
 use crate::submission::{Answer, Rating, Submission};
@@ -237,8 +238,14 @@ pub fn assess(
             element: catalog.elements[criterion.element].id.clone(),
             title: criterion.title.clone(),
             clause: criterion.clause.clone(),
+            requirement: criterion.requirement.clone(),
             key: criterion.key,
             weight: criterion.weight,
+            evidence_needed: EvidenceNeeded {
+                min: criterion.evidence.min,
+                max_age_days: criterion.evidence.max_age_days,
+                hints: criterion.evidence.hints.clone(),
+            },
             rating: answer.map(|a| a.rating),
             status: outcome.status,
             credit: credit(catalog, outcome.status).map(from_thousandths),
@@ -892,7 +899,7 @@ fn gap(
     kind: GapKind,
 ) -> Gap {
     let in_range = |level: usize| (from..=to).contains(&level);
-    let unmet = catalog
+    let unmet: Vec<GapPrerequisite> = catalog
         .prerequisites
         .iter()
         .zip(prerequisites)
@@ -902,8 +909,19 @@ fn gap(
             id: p.id.clone(),
             title: p.title.clone(),
             detail: outcome.detail.clone(),
+            met_on: outcome.met_on,
         })
         .collect();
+    // An unmet prerequisite is not met on as-of, so a date it will be met on lies after it.
+    let earliest = if unmet.is_empty() {
+        None
+    } else {
+        unmet
+            .iter()
+            .map(|p| p.met_on)
+            .collect::<Option<Vec<Date>>>()
+            .and_then(|dates| dates.into_iter().max())
+    };
     let mut elements = Vec::new();
     let mut weak_elements: Vec<(usize, usize)> = Vec::new();
     for (level, verdict) in verdicts.iter().enumerate().take(to + 1).skip(from) {
@@ -936,6 +954,7 @@ fn gap(
             key: c.key,
             weight: c.weight,
             status: o.status,
+            fix: fix(o.status, &o.findings),
             findings: {
                 let mut codes: Vec<FindingCode> = o.findings.iter().map(|f| f.code).collect();
                 codes.sort();
@@ -954,7 +973,30 @@ fn gap(
         kind,
         level: catalog.levels[to].id.to_string(),
         prerequisites: unmet,
+        earliest,
         criteria,
         elements,
     }
+}
+
+/// What fixing a criterion takes, from its status and findings: an answer when there is
+/// none; evidence when an evidence rule failed; a metric when a required metric failed;
+/// otherwise the practice itself.
+fn fix(status: Status, findings: &[Finding]) -> Fix {
+    if status == Status::Unanswered {
+        return Fix::Answer;
+    }
+    if findings.iter().any(|f| f.code.is_evidence()) {
+        return Fix::Evidence;
+    }
+    let metric = |f: &&Finding| {
+        matches!(
+            f.code,
+            FindingCode::MetricMissing | FindingCode::MetricBelowTarget
+        ) || (f.code == FindingCode::ExpressionError && f.params.contains_key("metric"))
+    };
+    if findings.iter().any(|f| metric(&f)) {
+        return Fix::Metric;
+    }
+    Fix::Practice
 }

@@ -381,10 +381,14 @@ pub struct CriterionResult {
     /// Clause of the standard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clause: Option<Text>,
+    /// The requirement.
+    pub requirement: Text,
     /// Key criterion.
     pub key: bool,
     /// Weight.
     pub weight: u32,
+    /// The evidence the criterion asks for.
+    pub evidence_needed: EvidenceNeeded,
     /// Rating as answered.
     pub rating: Option<Rating>,
     /// Status.
@@ -403,6 +407,46 @@ pub struct CriterionResult {
     /// Metric values as answered.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub metrics: BTreeMap<String, Value>,
+}
+
+/// The evidence a criterion asks for (its catalog rule), for readers who must supply it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceNeeded {
+    /// Valid items needed to support conform or partial.
+    pub min: u32,
+    /// Items older than this many days (before as-of) are stale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age_days: Option<u32>,
+    /// What to provide (typical artefacts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hints: Vec<Text>,
+}
+
+/// What fixing a criterion that stands in a gap takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fix {
+    /// Answer it: it is unanswered.
+    Answer,
+    /// Supply or refresh evidence: missing, stale, undated, future-dated, digest mismatch,
+    /// or too few valid items.
+    Evidence,
+    /// Bring a metric into range or to its target (or give its value).
+    Metric,
+    /// Improve the practice itself: rated partial or nonconform (or `na` where not allowed).
+    Practice,
+}
+
+impl Fix {
+    /// `answer`, `evidence`, `metric` or `practice`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fix::Answer => "answer",
+            Fix::Evidence => "evidence",
+            Fix::Metric => "metric",
+            Fix::Practice => "practice",
+        }
+    }
 }
 
 /// One evidence item as checked.
@@ -431,6 +475,9 @@ pub struct Gap {
     pub level: String,
     /// Unmet prerequisites of the levels up to it.
     pub prerequisites: Vec<GapPrerequisite>,
+    /// When every unmet prerequisite is time-based and dated: the first day all of them are
+    /// met — whatever else is fixed, the level cannot be reached before it. Null otherwise.
+    pub earliest: Option<Date>,
     /// Criteria that block it, ranked: key first, weight descending, id.
     pub criteria: Vec<GapCriterion>,
     /// Under `threshold`: elements below the threshold.
@@ -448,6 +495,9 @@ pub struct GapPrerequisite {
     pub title: Text,
     /// What was found.
     pub detail: Text,
+    /// For a time-based prerequisite, the first day it will be met (null when no date of the
+    /// submission can meet it).
+    pub met_on: Option<Date>,
 }
 
 /// A blocking criterion.
@@ -469,6 +519,8 @@ pub struct GapCriterion {
     pub weight: u32,
     /// Status.
     pub status: Status,
+    /// What fixing it takes.
+    pub fix: Fix,
     /// Finding codes.
     pub findings: Vec<FindingCode>,
 }

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::{AssessmentResult, CriterionResult, EvidenceResult, Gap, GapCriterion};
+use super::{AssessmentResult, CriterionResult, EvidenceNeeded, EvidenceResult, Gap, GapCriterion};
 use crate::finding::{Finding, FindingCode};
 use crate::text::Text;
 
@@ -64,6 +64,8 @@ struct Head<'a> {
     requirement: Option<&'a Text>,
     key: bool,
     weight: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence_needed: Option<&'a EvidenceNeeded>,
 }
 
 /// A head as kept: its fields (the catalog's shared strings, so comparing an unchanged head
@@ -78,6 +80,7 @@ struct Kept {
     requirement: Option<Text>,
     key: bool,
     weight: u32,
+    evidence_needed: Option<EvidenceNeeded>,
     json: Vec<u8>,
 }
 
@@ -94,6 +97,7 @@ impl Kept {
             requirement: head.requirement.cloned(),
             key: head.key,
             weight: head.weight,
+            evidence_needed: head.evidence_needed.cloned(),
             json,
         })
     }
@@ -107,6 +111,7 @@ impl Kept {
             && self.requirement.as_ref() == head.requirement
             && self.key == head.key
             && self.weight == head.weight
+            && self.evidence_needed.as_ref() == head.evidence_needed
     }
 }
 
@@ -304,8 +309,10 @@ fn criterion(
         element,
         title,
         clause,
+        requirement,
         key: is_key,
         weight,
+        evidence_needed,
         rating,
         status,
         credit,
@@ -321,9 +328,10 @@ fn criterion(
         element,
         title,
         clause: clause.as_ref(),
-        requirement: None,
+        requirement: Some(requirement),
         key: *is_key,
         weight: *weight,
+        evidence_needed: Some(evidence_needed),
     };
     if let Some(made) = write_head(slot.as_mut(), &head, out)? {
         *slot = Some(made);
@@ -384,6 +392,7 @@ fn gap(g: &Gap, kept: &mut Map<Kept>, out: &mut Vec<u8>) -> serde_json::Result<(
         kind,
         level,
         prerequisites,
+        earliest,
         criteria,
         elements,
     } = g;
@@ -392,6 +401,7 @@ fn gap(g: &Gap, kept: &mut Map<Kept>, out: &mut Vec<u8>) -> serde_json::Result<(
     plain_str(out, kind.as_str());
     field(out, key!("level"), level)?;
     field(out, key!("prerequisites"), prerequisites)?;
+    field(out, key!("earliest"), earliest)?;
     out.extend_from_slice(key!("criteria"));
     list(out, criteria, |out, c| gap_criterion(c, kept, out))?;
     field(out, key!("elements"), elements)?;
@@ -413,6 +423,7 @@ fn gap_criterion(
         key: is_key,
         weight,
         status,
+        fix,
         findings,
     } = c;
     let head = Head {
@@ -424,12 +435,15 @@ fn gap_criterion(
         requirement: Some(requirement),
         key: *is_key,
         weight: *weight,
+        evidence_needed: None,
     };
     if let Some(made) = write_head(kept.get_mut(&**id), &head, out)? {
         kept.insert(id.to_string(), made);
     }
     out.extend_from_slice(key!("status"));
     plain_str(out, status.as_str());
+    out.extend_from_slice(key!("fix"));
+    plain_str(out, fix.as_str());
     out.extend_from_slice(key!("findings"));
     codes(out, findings)?;
     out.push(b'}');
