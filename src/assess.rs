@@ -17,8 +17,8 @@ use crate::params;
 use crate::result::{
     AssessmentResult, CatalogInfo, Counts, CriterionResult, Decision, ElementBelow, ElementInfo,
     ElementScore, Engine, EvidenceNeeded, EvidenceResult, Fix, Gap, GapCriterion, GapElement,
-    GapKind, GapPrerequisite, LevelResult, Method, PrerequisiteResult, SCHEMA_ID, Status,
-    SubmissionInfo, WaiverResult,
+    GapKind, GapPrerequisite, LevelResult, Method, MetricNeeded, PrerequisiteResult, SCHEMA_ID,
+    Status, SubmissionInfo, WaiverResult,
 };
 use crate::score::{Tally, from_thousandths};
 use crate::submission::{Answer, Rating, Submission};
@@ -246,6 +246,15 @@ pub fn assess(
                 max_age_days: criterion.evidence.max_age_days,
                 hints: criterion.evidence.hints.clone(),
             },
+            metrics_needed: criterion
+                .metrics
+                .iter()
+                .map(|m| MetricNeeded {
+                    id: std::sync::Arc::from(m.id.as_str()),
+                    title: m.title.clone(),
+                    advisory: m.advisory,
+                })
+                .collect(),
             rating: answer.map(|a| a.rating),
             status: outcome.status,
             credit: credit(catalog, outcome.status).map(from_thousandths),

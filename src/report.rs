@@ -218,6 +218,8 @@ fn at_line(line: Option<usize>) -> String {
 pub struct Renderer {
     env: Environment<'static>,
     locales: Arc<BTreeMap<String, Locale>>,
+    /// Open every level's criteria table (for print), not only the levels needed now.
+    expand: bool,
 }
 
 impl fmt::Debug for Renderer {
@@ -288,7 +290,18 @@ impl Renderer {
         check_locale_keys(&locales)?;
         let locales = Arc::new(locales);
         register(&mut env, &locales);
-        Ok(Renderer { env, locales })
+        Ok(Renderer {
+            env,
+            locales,
+            expand: false,
+        })
+    }
+
+    /// The same renderer, with the criteria tables of every level open (`--expand`): levels
+    /// above both the next one and the target are otherwise collapsed.
+    pub fn expanded(mut self, expand: bool) -> Renderer {
+        self.expand = expand;
+        self
     }
 
     /// The languages the set has locales for.
@@ -336,7 +349,7 @@ impl Renderer {
         let labels = view::Labels::new(lang, locale);
         Ok(Value::from_object(ReportContext {
             lang: lang.as_str(),
-            report: Arc::new(view::build(result, &labels)),
+            report: Arc::new(view::build(result, &labels, self.expand)),
         }))
     }
 
@@ -729,6 +742,22 @@ fn register(env: &mut Environment<'static>, locales: &Arc<BTreeMap<String, Local
             Some(s) => escape::clean(s).into_owned(),
             None => escape::clean(&value.to_string()).into_owned(),
         }
+    });
+    // A CSS string literal (for `content:` in the style sheet): already safe.
+    env.add_filter("css_string", |value: Value| -> Value {
+        let text = value
+            .as_str()
+            .map_or_else(|| value.to_string(), str::to_owned);
+        Value::from_safe_string(escape::css_string(&text))
+    });
+    // An id, escaped, that wraps only after its dots.
+    env.add_filter("id_html", |value: Value| -> Value {
+        let mut out = String::new();
+        let _ = match value.as_str() {
+            Some(s) => escape::write_html_id(&mut out, s),
+            None => escape::write_html_id(&mut out, &value.to_string()),
+        };
+        Value::from_safe_string(out)
     });
     env.add_filter("anchor", |id: &str, prefix: Option<&str>| -> String {
         escape::anchor(prefix.unwrap_or(""), id)

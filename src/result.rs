@@ -343,6 +343,16 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// Adds the counts of `other`.
+    pub fn merge(&mut self, other: &Counts) {
+        self.conform += other.conform;
+        self.partial += other.partial;
+        self.nonconform += other.nonconform;
+        self.unanswered += other.unanswered;
+        self.not_applicable += other.not_applicable;
+        self.waived += other.waived;
+    }
+
     /// Adds one criterion of this status.
     pub fn add(&mut self, status: Status) {
         match status {
@@ -389,6 +399,9 @@ pub struct CriterionResult {
     pub weight: u32,
     /// The evidence the criterion asks for.
     pub evidence_needed: EvidenceNeeded,
+    /// The metrics the criterion asks for, catalog order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub metrics_needed: Vec<MetricNeeded>,
     /// Rating as answered.
     pub rating: Option<Rating>,
     /// Status.
@@ -420,6 +433,19 @@ pub struct EvidenceNeeded {
     /// What to provide (typical artefacts).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hints: Vec<Text>,
+}
+
+/// A metric a criterion asks for, as readers name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetricNeeded {
+    /// Id (the key in the answer's `metrics`).
+    pub id: Arc<str>,
+    /// Title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<Text>,
+    /// Its target is not an ITSS requirement: reported, never changes a status.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub advisory: bool,
 }
 
 /// What fixing a criterion that stands in a gap takes.

@@ -505,21 +505,29 @@ fn full_catalog_renders_fast_and_stays_navigable() {
             "href=\"{href}\" has no id=\"{target}\""
         );
     }
-    // The table of contents reaches every section and every element's table.
+    // The table of contents reaches every section and every level's criteria.
     let toc = &html[html.find("<nav class=\"sheet toc\"").unwrap()..html.find("</nav>").unwrap()];
     for section in [
-        "ladder", "chart", "gaps", "criteria", "waivers", "findings", "legend", "about",
+        "ladder",
+        "chart",
+        "gaps",
+        "criteria",
+        "waivers",
+        "findings",
+        "legend",
+        "declaration",
+        "about",
     ] {
         assert!(
             toc.contains(&format!("href=\"#{section}\"")),
             "toc lacks #{section}"
         );
     }
-    for element in &result.elements {
+    for level in &result.levels {
         assert!(
-            toc.contains(&format!("href=\"#el-{}\"", element.id)),
-            "toc lacks element {}",
-            element.id
+            toc.contains(&format!("href=\"#level-{}-criteria\"", level.id)),
+            "toc lacks level {}",
+            level.id
         );
     }
     for criterion in &result.criteria {
@@ -596,7 +604,27 @@ fn html_has_print_css_and_a_content_security_policy() {
     assert!(html.contains("@media print"));
     assert!(html.contains("break-before: page"));
     assert!(html.contains(r#"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"#));
-    assert!(html.matches("class=\"sheet major\"").count() >= 5);
+    assert!(html.matches("class=\"sheet major\"").count() >= 4);
+    // The report's own page numbers and running head, in the style sheet of the head.
+    assert!(html.contains("@bottom-right { content: \"\\7b2c  \" counter(page)"));
+    assert!(html.contains("counter(pages)"));
+    assert!(html.contains("@top-left { content: \""));
+}
+
+#[test]
+fn running_head_cannot_break_out_of_the_style_sheet() {
+    let mut result = assess_case("basic-all-conform");
+    result.submission.organization = "x\"; } </style><script>alert(1)</script>".to_owned();
+    let html = renderer()
+        .render(&result, ReportFormat::Html, Lang::En)
+        .unwrap();
+    let head = &html[..html.find("</head>").unwrap()];
+    assert!(!head.contains("<script>"));
+    assert_eq!(
+        head.matches("</style>").count(),
+        2,
+        "only the two style elements end"
+    );
 }
 
 #[test]
@@ -649,7 +677,14 @@ fn cover_shows_levels_target_and_scheme() {
         .unwrap();
     assert!(zh.contains("2级 · 改进级"));
     assert!(zh.contains("不计豁免：未达到任何等级"));
-    assert!(zh.contains("已达成目标"));
+    assert!(zh.contains("按自评数据已达到目标等级"));
+    // What the document is, on its first screen: a self-assessment, not an ITSS outcome.
+    let cover = &zh[zh.find("id=\"cover\"").unwrap()..zh.find("id=\"toc\"").unwrap()];
+    assert!(cover.contains("自评估报告"));
+    assert!(cover.contains("自评计算等级"));
+    assert!(cover.contains("不是 ITSS 评估结论"));
+    assert!(cover.contains("非 ITSS 指标"));
+    assert!(!cover.contains("达到等级<"));
     assert!(zh.contains("91110000802100433B"));
     assert!(zh.contains("衍生方案——非 ITSS 官方评估方案"));
     assert!(zh.contains("ITSS 不公布任何分数"));
@@ -657,7 +692,8 @@ fn cover_shows_levels_target_and_scheme() {
         .render(&result, ReportFormat::Markdown, Lang::En)
         .unwrap();
     assert!(en.contains("Derived scheme — not an official ITSS scheme"));
-    assert!(en.contains("| Achieved level without waivers | No level achieved |"));
+    assert!(en.contains("- Computed level without waivers: No level reached"));
+    assert!(en.contains("Self-assessment"));
     assert!(en.contains("ITSS publishes no scores"));
     assert!(en.contains(&result.catalog.digest));
     assert!(en.contains("conf-basic · 2015"));
@@ -670,10 +706,11 @@ fn cover_shows_levels_target_and_scheme() {
         } else {
             "Derived scheme"
         };
+        // "Official" names the catalog's scheme, never the result.
         let label = if lang == Lang::Zh {
-            "ITSS 官方评估方案"
+            "目录采用 ITSS 官方等级方案"
         } else {
-            "Official ITSS scheme"
+            "Catalog follows the official ITSS level scheme"
         };
         assert!(!text.contains(derived) && text.contains(label));
     }
@@ -710,7 +747,7 @@ fn ladder_explains_each_level() {
         .render(&result, ReportFormat::Markdown, Lang::En)
         .unwrap();
     assert!(md.contains("**Not satisfied**"));
-    assert!(md.contains("Criteria not met: 1 (see the action list)"));
+    assert!(md.contains("Criteria not met: 1 (see the action plan)"));
     assert!(
         md.matches("Not reached because Level 4 · Basic is not satisfied.")
             .count()
@@ -732,17 +769,18 @@ fn ladder_explains_each_level() {
 }
 
 #[test]
-fn gaps_are_grouped_by_element_with_findings() {
+fn gaps_are_grouped_by_what_fixing_takes_with_findings() {
     let result = assess_case("evidence-stale");
     let md = renderer()
         .render(&result, ReportFormat::Markdown, Lang::Zh)
         .unwrap();
     let gaps = &md[md.find("## 3. ").unwrap()..md.find("## 4. ").unwrap()];
     assert!(gaps.contains("### 距下一等级：4级 · 基本级"));
-    assert!(gaps.contains("#### 管理"));
+    assert!(gaps.contains("#### 补充或更新证据 (1)"));
     assert!(gaps.contains("- [ ] **B.L4.MGT.CHECK** 定期评审 — 不符合"));
     assert!(gaps.contains("证据不足"));
-    assert!(gaps.contains("证据过期") || md.contains("证据过期"));
+    assert!(gaps.contains("证据过期"));
+    assert!(gaps.contains("所需证据：至少 1 项有效证据，日期在评估基准日前 365 天以内"));
 }
 
 #[test]
@@ -837,14 +875,14 @@ fn templates_dir_replaces_the_bundled_set() {
     let zh = dir.path().join("locales/zh.yaml");
     let text = std::fs::read_to_string(&zh)
         .unwrap()
-        .replace("kind: 分级符合性报告", "kind: 某认证机构 · 分级符合性报告");
+        .replace("kind: 自评估", "kind: 某认证机构 · 自评估");
     std::fs::write(&zh, text).unwrap();
     std::fs::write(dir.path().join("style.css"), "body { color: #123456; }\n").unwrap();
     let branded = Renderer::from_dir(dir.path())
         .unwrap()
         .render(&result, ReportFormat::Html, Lang::Zh)
         .unwrap();
-    assert!(branded.contains("某认证机构 · 分级符合性报告"));
+    assert!(branded.contains("某认证机构 · 自评估"));
     assert!(branded.contains("#123456"));
 }
 

@@ -261,6 +261,36 @@ pub fn write_html(out: &mut impl fmt::Write, s: &str) -> fmt::Result {
     out.write_str(&s[start..])
 }
 
+/// Writes an id HTML-escaped with a line-break opportunity (`<wbr>`) after each `.`: a
+/// narrow column breaks `OM.L4.PPL.TRAIN` between its parts, never inside one.
+pub fn write_html_id(out: &mut impl fmt::Write, id: &str) -> fmt::Result {
+    let mut parts = id.split('.').peekable();
+    while let Some(part) = parts.next() {
+        write_html(out, part)?;
+        if parts.peek().is_some() {
+            out.write_str(".<wbr>")?;
+        }
+    }
+    Ok(())
+}
+
+/// `s` as a CSS string literal in which every character other than an ASCII letter, digit
+/// or space is a hex escape (`\5b8c `): nothing in it can end the string, the rule or the
+/// style element, whatever the text holds. Hidden characters are cleaned first.
+pub fn css_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 2 + 2);
+    out.push('"');
+    for c in clean(s).chars() {
+        if c.is_ascii_alphanumeric() || c == ' ' {
+            out.push(c);
+        } else {
+            let _ = write!(out, "\\{:x} ", u32::from(c));
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// An id safe for an HTML `id` attribute and URL fragment: ASCII letters, digits, `-` and `.`
 /// stay; every other byte (including `_`) becomes `_xx` (hex), so distinct ids stay distinct.
 pub fn anchor(prefix: &str, id: &str) -> String {
@@ -303,6 +333,21 @@ mod tests {
         assert_eq!(clean("a\u{202e}b\u{0}c"), "a‹U+202E›b‹U+0000›c");
         assert_eq!(clean("x\r\ny\rz"), "x\ny\nz");
         assert!(matches!(clean("普通文本"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn css_strings_cannot_end_the_style_sheet() {
+        assert_eq!(css_string("Ab 1"), "\"Ab 1\"");
+        assert_eq!(css_string("某"), "\"\\67d0 \"");
+        let hostile = css_string("\"; } </style><script>x</script>");
+        assert!(!hostile[1..hostile.len() - 1].contains(['"', ';', '<', '>', '}', '/']));
+    }
+
+    #[test]
+    fn ids_break_only_after_dots() {
+        let mut out = String::new();
+        write_html_id(&mut out, "OM.L4.<b>").unwrap();
+        assert_eq!(out, "OM.<wbr>L4.<wbr>&lt;b&gt;");
     }
 
     #[test]

@@ -21,7 +21,10 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::{AssessmentResult, CriterionResult, EvidenceNeeded, EvidenceResult, Gap, GapCriterion};
+use super::{
+    AssessmentResult, CriterionResult, EvidenceNeeded, EvidenceResult, Gap, GapCriterion,
+    MetricNeeded,
+};
 use crate::finding::{Finding, FindingCode};
 use crate::text::Text;
 
@@ -66,6 +69,8 @@ struct Head<'a> {
     weight: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     evidence_needed: Option<&'a EvidenceNeeded>,
+    #[serde(skip_serializing_if = "<[MetricNeeded]>::is_empty")]
+    metrics_needed: &'a [MetricNeeded],
 }
 
 /// A head as kept: its fields (the catalog's shared strings, so comparing an unchanged head
@@ -81,6 +86,7 @@ struct Kept {
     key: bool,
     weight: u32,
     evidence_needed: Option<EvidenceNeeded>,
+    metrics_needed: Vec<MetricNeeded>,
     json: Vec<u8>,
 }
 
@@ -98,6 +104,7 @@ impl Kept {
             key: head.key,
             weight: head.weight,
             evidence_needed: head.evidence_needed.cloned(),
+            metrics_needed: head.metrics_needed.to_vec(),
             json,
         })
     }
@@ -112,6 +119,7 @@ impl Kept {
             && self.key == head.key
             && self.weight == head.weight
             && self.evidence_needed.as_ref() == head.evidence_needed
+            && self.metrics_needed == head.metrics_needed
     }
 }
 
@@ -313,6 +321,7 @@ fn criterion(
         key: is_key,
         weight,
         evidence_needed,
+        metrics_needed,
         rating,
         status,
         credit,
@@ -332,6 +341,7 @@ fn criterion(
         key: *is_key,
         weight: *weight,
         evidence_needed: Some(evidence_needed),
+        metrics_needed,
     };
     if let Some(made) = write_head(slot.as_mut(), &head, out)? {
         *slot = Some(made);
@@ -436,6 +446,7 @@ fn gap_criterion(
         key: *is_key,
         weight: *weight,
         evidence_needed: None,
+        metrics_needed: &[],
     };
     if let Some(made) = write_head(kept.get_mut(&**id), &head, out)? {
         kept.insert(id.to_string(), made);

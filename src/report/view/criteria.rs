@@ -55,6 +55,7 @@ pub(super) fn criterion_view(
         anchor: anchor_of("cr-", &c.id),
         level,
         title: labels.text(&c.title),
+        requirement: labels.text(&c.requirement),
         clause: c.clause.as_ref().map(|t| clean(t.get(labels.lang))),
         key: c.key,
         weight: c.weight,
@@ -97,7 +98,12 @@ pub(super) fn criterion_view(
             c.metrics
                 .iter()
                 .map(|(name, value)| {
+                    let needed = c.metrics_needed.iter().find(|m| *m.id == **name);
                     Arc::new(MetricView {
+                        title: needed
+                            .and_then(|m| m.title.as_ref())
+                            .map_or_else(|| clean(name), |t| clean(t.get(labels.lang))),
+                        advisory: needed.is_some_and(|m| m.advisory),
                         name: clean(name),
                         value: match value {
                             Json::String(s) => clean(s),

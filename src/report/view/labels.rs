@@ -24,6 +24,9 @@ pub struct Labels<'a> {
     pub(super) valid: Label,
     pub(super) invalid: Label,
     pub(super) level: Option<Pattern<'a>>,
+    pub(super) level_named: Option<Pattern<'a>>,
+    pub(super) evidence_rule: Option<Pattern<'a>>,
+    pub(super) evidence_rule_dated: Option<Pattern<'a>>,
     pub(super) counts: Option<Pattern<'a>>,
     pub(super) dated: Option<Pattern<'a>>,
     pub(super) waived_until: Option<Pattern<'a>>,
@@ -83,6 +86,9 @@ impl<'a> Labels<'a> {
             valid: get("criteria.valid"),
             invalid: get("criteria.invalid"),
             level: pattern("level.label", &["id", "name"]),
+            level_named: pattern("level.label_named", &["name"]),
+            evidence_rule: pattern("gaps.evidence_rule", &["min"]),
+            evidence_rule_dated: pattern("gaps.evidence_rule_dated", &["min", "days"]),
             counts: pattern("ladder.counts", &COUNTS),
             dated: pattern("criteria.dated", &["date"]),
             waived_until: pattern("criteria.waived_until", &["date"]),
@@ -170,8 +176,23 @@ impl<'a> Labels<'a> {
             .unwrap_or_default()
     }
 
+    /// How the report names a level: `3级 · 拓展级` for a numbered level, its name alone
+    /// for another (`符合`, not `conform级`).
     pub(super) fn level(&self, id: &str, name: &TextView) -> Label {
-        self.fill(&self.level, &[id, name.get(self.lang)])
+        if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) {
+            self.fill(&self.level, &[id, name.get(self.lang)])
+        } else {
+            self.fill(&self.level_named, &[name.get(self.lang)])
+        }
+    }
+
+    /// The evidence a criterion asks for: at least `min` valid items, dated within `days`.
+    pub(super) fn evidence_rule(&self, min: u32, days: Option<u32>) -> Label {
+        let min = min.to_string();
+        match days {
+            Some(days) => self.fill(&self.evidence_rule_dated, &[&min, &days.to_string()]),
+            None => self.fill(&self.evidence_rule, &[&min]),
+        }
     }
 
     pub(super) fn counts(&self, c: &Counts) -> Label {

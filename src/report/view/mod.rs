@@ -30,7 +30,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::finding::FindingCode;
-use crate::result::{AssessmentResult, Counts};
+use crate::result::{AssessmentResult, Counts, Fix, GapKind};
 use crate::text::Text;
 
 use super::chart;
@@ -159,11 +159,13 @@ impl<'r> Index<'r> {
 }
 
 /// Builds the view of a result, with labels in the language of `labels`. Every string taken
-/// from the result is cleaned of control and bidi characters.
-pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
+/// from the result is cleaned of control and bidi characters. `expand` opens the criteria
+/// tables of every level (for print); otherwise levels above both the next one and the
+/// target are collapsed.
+pub fn build(result: &AssessmentResult, labels: &Labels, expand: bool) -> View {
     let index = Index::new(result, labels);
     let gaps = gap_views(result, labels, &index);
-    let (elements, legend) = element_views(result, labels, &index);
+    let (tables, legend) = level_tables(result, labels, &index);
     let levels = level_views(result, labels, &index, &gaps);
     let mut totals = Counts::default();
     for c in &result.criteria {
@@ -180,7 +182,8 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
         )),
         levels: List::new(levels),
         gaps: List::new(gaps),
-        elements: List::new(elements),
+        tables: List::new(tables),
+        expand,
         waivers: List::new(waiver_views(result, labels, &index)),
         findings: List::new(
             result
@@ -199,6 +202,7 @@ pub fn build(result: &AssessmentResult, labels: &Labels) -> View {
         criteria_count: result.criteria.len(),
         footer: Arc::new(Footer {
             digest: clean(&result.catalog.digest),
+            submission_digest: clean(&result.submission.sha256),
             engine: clean(&result.engine.name),
             version: clean(&result.engine.version),
             as_of,
@@ -215,6 +219,13 @@ fn cover(
     generated_at: &Option<Str>,
 ) -> Arc<Cover> {
     let level = |id: &str| index.level(labels, id);
+    let next = result
+        .achieved_level
+        .as_deref()
+        .and_then(|a| index.level_at(a))
+        .map_or(Some(0), |a| Some(a + 1))
+        .filter(|&n| n < result.levels.len());
+    let next_gap = result.gaps.iter().find(|g| g.kind == GapKind::Next);
     Arc::new(Cover {
         organization: clean(&result.submission.organization),
         credit_code: clean_opt(&result.submission.credit_code),
@@ -236,73 +247,62 @@ fn cover(
         target_met: result.target_met,
         index: result.index,
         generated_at: generated_at.clone(),
+        next: next.map(|n| Arc::clone(&index.level_refs[n])),
+        next_criteria: next_gap.map_or(0, |g| g.criteria.len()),
+        next_prerequisites: next_gap.map_or(0, |g| g.prerequisites.len()),
+        next_earliest: next_gap
+            .and_then(|g| g.earliest)
+            .map(|d| Arc::from(d.to_string())),
     })
 }
 
-/// The gaps as action lists, grouped by element.
+/// The gaps as action plans: what waits on a date, what is needed first, weak elements,
+/// then the criteria grouped by what fixing them takes, key criteria first.
 fn gap_views(result: &AssessmentResult, labels: &Labels, index: &Index) -> Vec<Arc<GapView>> {
-    let n = index.element_refs.len();
+    const FIXES: [Fix; 4] = [Fix::Answer, Fix::Evidence, Fix::Metric, Fix::Practice];
     result
         .gaps
         .iter()
         .map(|g| {
-            let mut below: Vec<Vec<Arc<BelowView>>> = vec![Vec::new(); n];
-            let mut criteria: Vec<Vec<Arc<GapItem>>> = vec![Vec::new(); n];
-            for e in &g.elements {
-                if let Some(ei) = index.element_at(&e.id) {
-                    below[ei].push(Arc::new(BelowView {
-                        level: index.level(labels, &e.level),
+            let prerequisite = |p: &crate::result::GapPrerequisite| {
+                Arc::new(GapPrerequisiteView {
+                    level: index.level(labels, &p.level),
+                    id: clean(&p.id),
+                    title: labels.text(&p.title),
+                    detail: labels.text(&p.detail),
+                    met_on: p.met_on.map(|d| Arc::from(d.to_string())),
+                })
+            };
+            let below = g
+                .elements
+                .iter()
+                .filter_map(|e| {
+                    let ei = index.element_at(&e.id)?;
+                    let level = index.level(labels, &e.level);
+                    Some(Arc::new(BelowView {
+                        anchor: anchor_in_level(&level, &e.id),
+                        level,
                         element: Arc::clone(&index.element_refs[ei]),
                         score: e.score,
                         needed: e.needed,
-                    }));
-                }
-            }
-            for c in &g.criteria {
-                let Some(ei) = index.element_at(&c.element) else {
-                    continue;
-                };
-                let findings = index.criterion_index.get(&*c.id).map_or_else(
-                    || {
-                        List::new(
-                            c.findings
-                                .iter()
-                                .map(|&code| {
-                                    Arc::new(FindingView {
-                                        code: code.as_str(),
-                                        message: Arc::from(""),
-                                        name: labels.finding(code),
-                                    })
-                                })
-                                .collect(),
-                        )
-                    },
-                    |&i| findings_of(labels, &result.criteria[i].findings),
-                );
-                criteria[ei].push(Arc::new(GapItem {
-                    id: clean_shared(&c.id),
-                    anchor: anchor_of("cr-", &c.id),
-                    level: index.level(labels, &c.level),
-                    title: labels.text(&c.title),
-                    requirement: labels.text(&c.requirement),
-                    key: c.key,
-                    weight: c.weight,
-                    status: c.status,
-                    findings,
-                    status_label: labels.status(c.status),
-                    weight_label: (c.weight != 1).then(|| labels.weight(c.weight).1),
-                }));
-            }
-            let groups = index
-                .element_refs
+                    }))
+                })
+                .collect();
+            // The gap lists criteria key first, then by weight and id: kept within groups.
+            let groups = FIXES
                 .iter()
-                .zip(below.into_iter().zip(criteria))
-                .filter(|(_, (b, c))| !b.is_empty() || !c.is_empty())
-                .map(|(e, (b, c))| {
-                    Arc::new(GapGroup {
-                        element: Arc::clone(e),
-                        below: List::new(b),
-                        criteria: List::new(c),
+                .filter_map(|&fix| {
+                    let items: Vec<Arc<GapItem>> = g
+                        .criteria
+                        .iter()
+                        .filter(|c| c.fix == fix)
+                        .map(|c| gap_item(result, labels, index, c))
+                        .collect();
+                    (!items.is_empty()).then(|| {
+                        Arc::new(GapGroup {
+                            fix: fix.as_str(),
+                            criteria: List::new(items),
+                        })
                     })
                 })
                 .collect();
@@ -310,36 +310,134 @@ fn gap_views(result: &AssessmentResult, labels: &Labels, index: &Index) -> Vec<A
                 kind: Arc::from(g.kind.as_str()),
                 level: index.level(labels, &g.level),
                 anchor: anchor_of("gap-", g.kind.as_str()),
-                prerequisites: List::new(
+                earliest: g.earliest.map(|d| Arc::from(d.to_string())),
+                waits: List::new(
                     g.prerequisites
                         .iter()
-                        .map(|p| {
-                            Arc::new(GapPrerequisiteView {
-                                level: index.level(labels, &p.level),
-                                id: clean(&p.id),
-                                title: labels.text(&p.title),
-                                detail: labels.text(&p.detail),
-                            })
-                        })
+                        .filter(|p| p.met_on.is_some())
+                        .map(prerequisite)
                         .collect(),
                 ),
+                needs: List::new(
+                    g.prerequisites
+                        .iter()
+                        .filter(|p| p.met_on.is_none())
+                        .map(prerequisite)
+                        .collect(),
+                ),
+                below: List::new(below),
                 groups: List::new(groups),
                 criteria_count: g.criteria.len(),
+                key_count: g.criteria.iter().filter(|c| c.key).count(),
             })
         })
         .collect()
 }
 
-/// The elements with their criteria rows, and the legend: the finding codes that occur
-/// (criterion codes in the order of [`FindingCode::ALL`], then top-level codes, sorted).
-fn element_views(
+/// One criterion of an action plan, with what the reader needs to act: the requirement,
+/// the findings, the evidence the catalog asks for, and the enterprise's own note.
+fn gap_item(
     result: &AssessmentResult,
     labels: &Labels,
     index: &Index,
-) -> (Vec<Arc<ElementView>>, Vec<Str>) {
-    let n = index.element_refs.len();
-    let mut counts = vec![Counts::default(); n];
-    let mut rows: Vec<Vec<Arc<CriterionView>>> = vec![Vec::new(); n];
+    c: &crate::result::GapCriterion,
+) -> Arc<GapItem> {
+    let row = index
+        .criterion_index
+        .get(&*c.id)
+        .map(|&i| &result.criteria[i]);
+    let findings = row.map_or_else(
+        || {
+            List::new(
+                c.findings
+                    .iter()
+                    .map(|&code| {
+                        Arc::new(FindingView {
+                            code: code.as_str(),
+                            message: Arc::from(""),
+                            name: labels.finding(code),
+                        })
+                    })
+                    .collect(),
+            )
+        },
+        |r| findings_of(labels, &r.findings),
+    );
+    let element = index.element_at(&c.element).map_or_else(
+        || {
+            Arc::new(ElementRef {
+                id: clean_shared(&c.element),
+                name: TextView::new(clean_shared(&c.element), None, labels.lang),
+                anchor: anchor_of("el-", &c.element),
+            })
+        },
+        |ei| Arc::clone(&index.element_refs[ei]),
+    );
+    Arc::new(GapItem {
+        id: clean_shared(&c.id),
+        anchor: anchor_of("cr-", &c.id),
+        level: index.level(labels, &c.level),
+        element,
+        hints: List::new(
+            row.map(|r| {
+                r.evidence_needed
+                    .hints
+                    .iter()
+                    .map(|h| labels.text(h))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        ),
+        evidence_rule: row
+            .filter(|r| r.evidence_needed.min > 0)
+            .map(|r| labels.evidence_rule(r.evidence_needed.min, r.evidence_needed.max_age_days)),
+        note: row.and_then(|r| clean_opt(&r.note)),
+        metrics: List::new(
+            row.map(|r| {
+                r.metrics_needed
+                    .iter()
+                    .map(|m| {
+                        let value = r.metrics.get(&*m.id).map(|v| match v {
+                            serde_json::Value::String(s) => clean(s),
+                            other => Arc::from(other.to_string()),
+                        });
+                        Arc::new(MetricView {
+                            name: clean(&m.id),
+                            title: m
+                                .title
+                                .as_ref()
+                                .map_or_else(|| clean(&m.id), |t| clean(t.get(labels.lang))),
+                            advisory: m.advisory,
+                            value: value.unwrap_or_else(|| Arc::from("")),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        ),
+        title: labels.text(&c.title),
+        requirement: labels.text(&c.requirement),
+        key: c.key,
+        weight: c.weight,
+        status: c.status,
+        findings,
+        status_label: labels.status(c.status),
+        weight_label: (c.weight != 1).then(|| labels.weight(c.weight).1),
+    })
+}
+
+/// The criteria tables per level and element, and the legend: the finding codes that occur
+/// (criterion codes in the order of [`FindingCode::ALL`], then top-level codes, sorted).
+/// Levels up to the next one or the target, whichever is higher, are open.
+fn level_tables(
+    result: &AssessmentResult,
+    labels: &Labels,
+    index: &Index,
+) -> (Vec<Arc<LevelTable>>, Vec<Str>) {
+    let n_levels = index.level_refs.len();
+    let n_elements = index.element_refs.len();
+    let mut counts = vec![vec![Counts::default(); n_elements]; n_levels];
+    let mut rows: Vec<Vec<Vec<Arc<CriterionView>>>> = vec![vec![Vec::new(); n_elements]; n_levels];
     let waiver_of: HashMap<&str, Arc<WaiverMark>> = result
         .waivers
         .iter()
@@ -361,24 +459,50 @@ fn element_views(
         for e in &c.evidence {
             codes.extend(e.findings.iter().copied());
         }
-        if let Some(ei) = index.element_at(&c.element) {
-            counts[ei].add(c.status);
-            let level = index.level(labels, &c.level);
-            rows[ei].push(criterion_view(labels, c, level, waiver_of.get(&*c.id)));
+        if let (Some(li), Some(ei)) = (index.level_at(&c.level), index.element_at(&c.element)) {
+            counts[li][ei].add(c.status);
+            let level = Arc::clone(&index.level_refs[li]);
+            rows[li][ei].push(criterion_view(labels, c, level, waiver_of.get(&*c.id)));
         }
     }
-    let elements = index
-        .element_refs
-        .iter()
-        .zip(counts.into_iter().zip(rows))
-        .map(|(e, (counts, criteria))| {
-            Arc::new(ElementView {
-                id: Arc::clone(&e.id),
-                name: Arc::clone(&e.name),
-                anchor: Arc::clone(&e.anchor),
-                counts_label: labels.counts(&counts),
-                counts: Arc::new(counts),
-                criteria: List::new(criteria),
+    let needed = result.needed_levels();
+    let open_to = needed.end.max(
+        result
+            .achieved_level
+            .as_deref()
+            .and_then(|a| index.level_at(a))
+            .map_or(0, |a| a + 1),
+    );
+    let tables = counts
+        .into_iter()
+        .zip(rows)
+        .enumerate()
+        .map(|(li, (counts, rows))| {
+            let mut total = Counts::default();
+            let elements: Vec<Arc<ElementView>> = index
+                .element_refs
+                .iter()
+                .zip(counts.into_iter().zip(rows))
+                .filter(|(_, (_, rows))| !rows.is_empty())
+                .map(|(e, (counts, criteria))| {
+                    total.merge(&counts);
+                    Arc::new(ElementView {
+                        id: Arc::clone(&e.id),
+                        name: Arc::clone(&e.name),
+                        anchor: anchor_in_level(&index.level_refs[li], &e.id),
+                        counts_label: labels.counts(&counts),
+                        counts: Arc::new(counts),
+                        criteria: List::new(criteria),
+                    })
+                })
+                .collect();
+            let count = elements.iter().map(|e| e.criteria.len()).sum();
+            Arc::new(LevelTable {
+                level: Arc::clone(&index.level_refs[li]),
+                open: li < open_to.max(1),
+                counts_label: labels.counts(&total),
+                count,
+                elements: List::new(elements),
             })
         })
         .collect();
@@ -396,7 +520,12 @@ fn element_views(
                 .map(|code| Arc::from(code.as_str())),
         )
         .collect();
-    (elements, legend)
+    (tables, legend)
+}
+
+/// The anchor of an element's table within a level.
+fn anchor_in_level(level: &LevelRef, element: &str) -> Str {
+    anchor_of(&format!("{}-el-", level.anchor), element)
 }
 
 /// The level ladder: each level's verdict and the reasons the result records for it.
@@ -449,6 +578,7 @@ fn level_views(
                 .filter_map(|e| {
                     let ei = index.element_at(&e.element)?;
                     Some(Arc::new(BelowView {
+                        anchor: anchor_in_level(lref, &e.element),
                         level: Arc::clone(lref),
                         element: Arc::clone(&index.element_refs[ei]),
                         score: e.score,
@@ -481,6 +611,7 @@ fn level_views(
                                 title: labels.text(&p.title),
                                 met: p.met,
                                 detail: labels.text(&p.detail),
+                                met_on: p.met_on.map(|d| Arc::from(d.to_string())),
                             })
                         })
                         .collect(),

@@ -21,8 +21,10 @@ pub struct View {
     pub chart: Arc<Chart>,
     /// Gaps to the next and the target level.
     pub gaps: Arc<List<Arc<GapView>>>,
-    /// Elements with their criteria (catalog order).
-    pub elements: Arc<List<Arc<ElementView>>>,
+    /// The criteria tables, per level (entry first) and element.
+    pub tables: Arc<List<Arc<LevelTable>>>,
+    /// Whether every level's table is shown open (collapsed levels expanded, for print).
+    pub expand: bool,
     /// Waivers that apply to the submission.
     pub waivers: Arc<List<Arc<WaiverView>>>,
     /// Findings about the submission as a whole.
@@ -43,7 +45,8 @@ view_object!(View {
     levels,
     chart,
     gaps,
-    elements,
+    tables,
+    expand,
     waivers,
     findings,
     legend,
@@ -128,9 +131,21 @@ pub struct Cover {
     pub index: Option<f64>,
     /// `--generated-at`, when given.
     pub generated_at: Option<Str>,
+    /// The level above the achieved one (the entry level when none), when there is one.
+    pub next: Option<Arc<LevelRef>>,
+    /// How many criteria stand between the submission and the next level.
+    pub next_criteria: usize,
+    /// How many prerequisites of the next level are unmet.
+    pub next_prerequisites: usize,
+    /// The first day the next level can be reached, when only dated prerequisites wait.
+    pub next_earliest: Option<Str>,
 }
 
 view_object!(Cover {
+    next,
+    next_criteria,
+    next_prerequisites,
+    next_earliest,
     organization,
     credit_code,
     submission,
@@ -233,9 +248,12 @@ pub struct PrerequisiteView {
     pub met: bool,
     /// What was found.
     pub detail: Arc<TextView>,
+    /// For a time-based prerequisite, the day it is or will be met.
+    pub met_on: Option<Str>,
 }
 
 view_object!(PrerequisiteView {
+    met_on,
     id,
     title,
     met,
@@ -253,16 +271,20 @@ pub struct BelowView {
     pub score: f64,
     /// Score it needs.
     pub needed: f64,
+    /// Anchor of the element's table at that level.
+    pub anchor: Str,
 }
 
 view_object!(BelowView {
+    anchor,
     level,
     element,
     score,
     needed
 });
 
-/// A gap as an action list.
+/// The action plan towards one level (a gap): what stands in the way, grouped by what
+/// fixing it takes.
 #[derive(Debug)]
 pub struct GapView {
     /// `next` or `target`.
@@ -271,19 +293,34 @@ pub struct GapView {
     pub level: Arc<LevelRef>,
     /// HTML anchor.
     pub anchor: Str,
-    /// Unmet prerequisites (do these first).
-    pub prerequisites: Arc<List<Arc<GapPrerequisiteView>>>,
-    /// Blocking criteria and weak elements, grouped by element (catalog order).
+    /// When only dated prerequisites stand in the way after everything else is fixed: the
+    /// first day the level can be reached.
+    pub earliest: Option<Str>,
+    /// Unmet time-based prerequisites with the day each will be met (waiting is the action).
+    pub waits: Arc<List<Arc<GapPrerequisiteView>>>,
+    /// Unmet prerequisites no date of the submission meets (a certificate to obtain, a fact
+    /// to establish).
+    pub needs: Arc<List<Arc<GapPrerequisiteView>>>,
+    /// Under `threshold`: elements below the threshold.
+    pub below: Arc<List<Arc<BelowView>>>,
+    /// The criteria, grouped by what fixing them takes (answer, evidence, metric, practice),
+    /// key criteria first within each group.
     pub groups: Arc<List<Arc<GapGroup>>>,
-    /// Number of blocking criteria.
+    /// Number of criteria.
     pub criteria_count: usize,
+    /// How many of them are key criteria.
+    pub key_count: usize,
 }
 
 view_object!(GapView {
+    key_count,
     kind,
     level,
     anchor,
-    prerequisites,
+    earliest,
+    waits,
+    needs,
+    below,
     groups,
     criteria_count
 });
@@ -299,31 +336,28 @@ pub struct GapPrerequisiteView {
     pub title: Arc<TextView>,
     /// What was found.
     pub detail: Arc<TextView>,
+    /// The day it will be met, when a date of the submission meets it.
+    pub met_on: Option<Str>,
 }
 
 view_object!(GapPrerequisiteView {
     level,
     id,
     title,
+    met_on,
     detail
 });
 
-/// The part of a gap within one element.
+/// The criteria of a gap that one kind of fix addresses.
 #[derive(Debug)]
 pub struct GapGroup {
-    /// The element.
-    pub element: Arc<ElementRef>,
-    /// Levels at which the element is below the threshold.
-    pub below: Arc<List<Arc<BelowView>>>,
-    /// Blocking criteria, ranked (key first, weight descending, id).
+    /// `answer`, `evidence`, `metric` or `practice`.
+    pub fix: &'static str,
+    /// The criteria, key first.
     pub criteria: Arc<List<Arc<GapItem>>>,
 }
 
-view_object!(GapGroup {
-    element,
-    below,
-    criteria
-});
+view_object!(GapGroup { fix, criteria });
 
 /// A blocking criterion: one action.
 #[derive(Debug)]
@@ -350,12 +384,27 @@ pub struct GapItem {
     pub status_label: Label,
     /// `gaps.weight` with the weight; `none` for weight 1.
     pub weight_label: Option<Label>,
+    /// The element it belongs to.
+    pub element: Arc<ElementRef>,
+    /// What to provide as evidence (the catalog's hints).
+    pub hints: Arc<List<Arc<TextView>>>,
+    /// The evidence rule (`plan.evidence_rule`), when the criterion asks for evidence.
+    pub evidence_rule: Option<Label>,
+    /// The enterprise's own note.
+    pub note: Option<Str>,
+    /// The metrics it asks for: their titles in the report's language, advisory ones marked.
+    pub metrics: Arc<List<Arc<MetricView>>>,
 }
 
 view_object!(GapItem {
+    metrics,
     id,
     anchor,
     level,
+    element,
+    hints,
+    evidence_rule,
+    note,
     title,
     requirement,
     key,
@@ -403,6 +452,8 @@ pub struct CriterionView {
     pub level: Arc<LevelRef>,
     /// Title.
     pub title: Arc<TextView>,
+    /// Requirement.
+    pub requirement: Arc<TextView>,
     /// Clause.
     pub clause: Option<Str>,
     /// Key criterion.
@@ -442,6 +493,7 @@ view_object!(CriterionView {
     anchor,
     level,
     title,
+    requirement,
     clause,
     key,
     weight,
@@ -514,11 +566,20 @@ view_object!(EvidenceView {
 pub struct MetricView {
     /// Metric id.
     pub name: Str,
+    /// Its title in the report's language (the id when the catalog gives none).
+    pub title: Str,
+    /// Its target is not an ITSS requirement.
+    pub advisory: bool,
     /// Value as answered, as text.
     pub value: Str,
 }
 
-view_object!(MetricView { name, value });
+view_object!(MetricView {
+    name,
+    title,
+    advisory,
+    value
+});
 
 /// A waiver on a criterion row.
 #[derive(Debug)]
@@ -582,6 +643,8 @@ view_object!(TopFindingView { code, message });
 pub struct Footer {
     /// Catalog digest (sha256).
     pub digest: Str,
+    /// Submission file digest (sha256).
+    pub submission_digest: Str,
     /// Engine name.
     pub engine: Str,
     /// Engine version.
@@ -594,8 +657,33 @@ pub struct Footer {
 
 view_object!(Footer {
     digest,
+    submission_digest,
     engine,
     version,
     as_of,
     generated_at
+});
+
+/// The criteria of one level, per element: a level needed now is open, a level above both
+/// the next one and the target is collapsed (expanded when the report is asked to be).
+#[derive(Debug)]
+pub struct LevelTable {
+    /// The level.
+    pub level: Arc<LevelRef>,
+    /// Shown open.
+    pub open: bool,
+    /// Criteria per status (`ladder.counts`).
+    pub counts_label: Label,
+    /// Number of criteria.
+    pub count: usize,
+    /// The level's elements with their criteria (elements without criteria left out).
+    pub elements: Arc<List<Arc<ElementView>>>,
+}
+
+view_object!(LevelTable {
+    level,
+    open,
+    counts_label,
+    count,
+    elements
 });
