@@ -90,6 +90,35 @@ impl FindingCode {
         }
     }
 
+    /// Its short name for readers (the bundled report locales' `finding.<code>.name`; a test
+    /// keeps the two the same).
+    pub fn name(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            FindingCode::EvidenceOutside => ("证据路径越界", "Evidence outside the submission"),
+            FindingCode::EvidenceMissing => ("证据文件缺失", "Evidence file missing"),
+            FindingCode::EvidenceHashMismatch => ("证据校验值不符", "Evidence hash mismatch"),
+            FindingCode::EvidenceTooLarge => ("证据文件过大", "Evidence file too large"),
+            FindingCode::EvidenceUndated => ("证据未注明日期", "Evidence undated"),
+            FindingCode::EvidenceStale => ("证据过期", "Evidence too old"),
+            FindingCode::EvidenceFuture => ("证据日期晚于基准日", "Evidence dated in the future"),
+            FindingCode::InsufficientEvidence => ("证据不足", "Insufficient evidence"),
+            FindingCode::MetricMissing => ("指标缺失", "Metric missing"),
+            FindingCode::MetricBelowTarget => ("指标未达标", "Metric below target"),
+            FindingCode::MetricAdvisoryMissing => ("参考指标未填写", "Advisory metric not given"),
+            FindingCode::MetricAdvisoryBelowTarget => (
+                "参考指标未达参考目标",
+                "Advisory metric below its reference target",
+            ),
+            FindingCode::NaNotAllowed => ("不允许作答“不适用”", "Not applicable not allowed"),
+            FindingCode::ExpressionError => ("规则计算错误", "Rule evaluation error"),
+            FindingCode::WaiverExpired => ("豁免已到期", "Waiver expired"),
+        };
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
     /// Whether the finding concerns an evidence item (what fixing it takes: supply or
     /// refresh evidence).
     pub fn is_evidence(self) -> bool {
@@ -285,21 +314,31 @@ fn titles(params: &Params, lang: Lang) -> Option<String> {
 /// A metric check as a reader sees it: the word `value` replaced by the metric's title
 /// (`value >= 0.8` → `培训覆盖率 >= 0.8`), other text as written.
 fn check_with(check: &str, title: &str) -> String {
+    // Read in Chinese: `value` is the metric's title, the connectives are words; other names
+    // (facts, metrics) stay as the catalog writes them.
     let mut out = String::with_capacity(check.len() + title.len());
-    let mut rest = check;
-    while let Some(at) = rest.find("value") {
-        let before = rest[..at].chars().next_back();
-        let after = rest[at + 5..].chars().next();
-        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
-        out.push_str(&rest[..at]);
-        if word(before) || word(after) {
-            out.push_str("value");
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        out.push_str(match word.as_str() {
+            "value" => title,
+            "and" => "且",
+            "or" => "或",
+            "not" => "非",
+            "true" => "是",
+            "false" => "否",
+            other => other,
+        });
+        word.clear();
+    };
+    for c in check.chars() {
+        if c.is_alphanumeric() || c == '_' || c == '.' {
+            word.push(c);
         } else {
-            out.push_str(title);
+            flush(&mut word, &mut out);
+            out.push(c);
         }
-        rest = &rest[at + 5..];
     }
-    out.push_str(rest);
+    flush(&mut word, &mut out);
     out
 }
 
@@ -583,7 +622,11 @@ mod tests {
         );
         assert_eq!(
             check_with("value <= metrics.values and value", "T"),
-            "T <= metrics.values and T"
+            "T <= metrics.values 且 T"
+        );
+        assert_eq!(
+            check_with("not value.x or (value > 1)", "T"),
+            "非 value.x 或 (T > 1)"
         );
     }
 

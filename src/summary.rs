@@ -1,5 +1,6 @@
-//! The terminal summary of a result (`itss assess --format text`): achieved vs target
-//! level, the level ladder with scores per element, and the top gaps.
+//! The terminal summary of a result (`itss assess --format text`): what the document is (a
+//! self-assessment), the level the answers compute to vs the target, the level ladder with
+//! scores per element, and the top gaps — every word in the reader's language.
 
 use std::fmt::Write;
 
@@ -7,57 +8,75 @@ use crate::result::{AssessmentResult, GapKind, Status};
 use crate::text::{Lang, display_width, pad};
 
 struct Labels {
+    kind: &'static str,
+    as_of: &'static str,
     achieved: &'static str,
     target: &'static str,
     none: &'static str,
     met: &'static str,
     not_met: &'static str,
     index: &'static str,
-    levels: &'static str,
     satisfied: &'static str,
     not_satisfied: &'static str,
     prerequisite: &'static str,
     gaps_next: &'static str,
     gaps_target: &'static str,
+    below: &'static str,
+    earliest: &'static str,
+    met_on: &'static str,
     more: &'static str,
     derived: &'static str,
     without_waivers: &'static str,
+    colon: &'static str,
+    list_sep: &'static str,
 }
 
 const ZH: Labels = Labels {
-    achieved: "达到级别",
-    target: "目标级别",
-    none: "未达到任何级别",
-    met: "已达成",
-    not_met: "未达成",
-    index: "综合指数（本工具的指数，非ITSS评分）",
-    levels: "级别",
+    kind: "自评估（依据组织自评数据计算，不是 ITSS 评估结论）",
+    as_of: "评估基准日",
+    achieved: "自评计算等级",
+    target: "自评目标等级",
+    none: "未达到任何等级",
+    met: "已达到",
+    not_met: "未达到",
+    index: "本工具指数（非 ITSS 指标）",
     satisfied: "满足",
     not_satisfied: "不满足",
     prerequisite: "前提条件",
-    gaps_next: "距下一级别的差距",
-    gaps_target: "距目标级别的差距",
+    gaps_next: "距下一等级",
+    gaps_target: "距目标等级",
+    below: "要素得分低于阈值",
+    earliest: "即使全部整改完成，最早可达到的日期",
+    met_on: "将于",
     more: "另有",
-    derived: "注意：此目录由本项目衍生，不是ITSS官方评估方案",
+    derived: "注意：此目录由本项目衍生，不是 ITSS 官方评估方案",
     without_waivers: "不计豁免时",
+    colon: "：",
+    list_sep: "、",
 };
 
 const EN: Labels = Labels {
-    achieved: "Achieved level",
-    target: "Target level",
+    kind: "Self-assessment (computed from the organization's own answers; not an ITSS assessment result)",
+    as_of: "as of",
+    achieved: "Level computed from the self-assessment",
+    target: "Self-declared target level",
     none: "no level reached",
-    met: "met",
-    not_met: "not met",
-    index: "Index (ours, not an ITSS score)",
-    levels: "Level",
+    met: "reached",
+    not_met: "not reached",
+    index: "This tool's index (not an ITSS measure)",
     satisfied: "satisfied",
     not_satisfied: "not satisfied",
     prerequisite: "prerequisite",
-    gaps_next: "Gaps to the next level",
-    gaps_target: "Gaps to the target level",
+    gaps_next: "To the next level",
+    gaps_target: "To the target level",
+    below: "element score below the threshold",
+    earliest: "even with everything fixed, not before",
+    met_on: "met on",
     more: "more",
     derived: "Note: this catalog is derived by this project, not an official ITSS scheme",
     without_waivers: "without waivers",
+    colon: ": ",
+    list_sep: ", ",
 };
 
 fn status_label(status: Status, lang: Lang) -> &'static str {
@@ -76,6 +95,17 @@ fn pct(score: Option<f64>) -> String {
     score.map_or_else(|| "—".to_owned(), crate::report::percent)
 }
 
+/// How a level is named: `3级 · 拓展级` / `Level 3 · Extended` for a numbered level, its
+/// name alone otherwise (`符合`, never `conform级`).
+pub(crate) fn level_label(id: &str, name: &str, lang: Lang) -> String {
+    let numbered = !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit());
+    match (numbered, lang) {
+        (true, Lang::Zh) => format!("{id}级 · {name}"),
+        (true, Lang::En) => format!("Level {id} · {name}"),
+        (false, _) => name.to_owned(),
+    }
+}
+
 /// Renders the summary; `top` bounds the gaps listed per gap.
 pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
     let l = match lang {
@@ -85,8 +115,15 @@ pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
     let level_name = |id: &str| {
         result.levels.iter().find(|lv| lv.id == id).map_or_else(
             || id.to_owned(),
-            |lv| format!("{} {}", id, lv.name.get(lang)),
+            |lv| level_label(id, lv.name.get(lang), lang),
         )
+    };
+    let element_name = |id: &str| {
+        result
+            .elements
+            .iter()
+            .find(|x| x.id == id)
+            .map_or_else(|| id.to_owned(), |x| x.name.get(lang).to_owned())
     };
     let mut out = String::new();
     let _ = writeln!(
@@ -94,12 +131,14 @@ pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
         "{} — {}",
         result.submission.organization, result.submission.id
     );
+    let _ = writeln!(out, "{}", l.kind);
     let _ = writeln!(
         out,
-        "{} {} ({}) · as of {}",
+        "{} {} ({}) · {} {}",
         result.catalog.title.get(lang),
         result.catalog.id,
         result.catalog.version,
+        l.as_of,
         result.as_of
     );
     if !result.catalog.official {
@@ -112,13 +151,13 @@ pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
         .achieved_level
         .as_deref()
         .map_or_else(|| l.none.to_owned(), level_name);
-    let _ = write!(out, "{}: {achieved}", l.achieved);
+    let _ = write!(out, "{}{}{achieved}", l.achieved, l.colon);
     if result.achieved_level_without_waivers != result.achieved_level {
         let without = result
             .achieved_level_without_waivers
             .as_deref()
             .map_or_else(|| l.none.to_owned(), level_name);
-        let _ = write!(out, "  ({}: {without})", l.without_waivers);
+        let _ = write!(out, "  ({}{}{without})", l.without_waivers, l.colon);
     }
     out.push('\n');
     if let Some(target) = &result.target_level {
@@ -127,17 +166,23 @@ pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
         } else {
             l.not_met
         };
-        let _ = writeln!(out, "{}: {} — {verdict}", l.target, level_name(target));
+        let _ = writeln!(
+            out,
+            "{}{}{} — {verdict}",
+            l.target,
+            l.colon,
+            level_name(target)
+        );
     }
-    let _ = writeln!(out, "{}: {}", l.index, pct(result.index));
+    let _ = writeln!(out, "{}{}{}", l.index, l.colon, pct(result.index));
     out.push('\n');
-    let name_width = result
+    let labels: Vec<String> = result
         .levels
         .iter()
-        .map(|lv| display_width(lv.name.get(lang)))
-        .max()
-        .unwrap_or(0);
-    for level in &result.levels {
+        .map(|lv| level_label(&lv.id, lv.name.get(lang), lang))
+        .collect();
+    let name_width = labels.iter().map(|s| display_width(s)).max().unwrap_or(0);
+    for (level, label) in result.levels.iter().zip(&labels) {
         let mark = if level.satisfied { "✔" } else { "✘" };
         let verdict = if level.satisfied {
             l.satisfied
@@ -146,35 +191,30 @@ pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
         };
         let _ = write!(
             out,
-            "{mark} {} {} {} {:>7}  ",
-            l.levels,
-            level.id,
-            pad(level.name.get(lang), name_width),
+            "{mark} {} {:>7}  ",
+            pad(label, name_width),
             pct(level.score)
         );
         let _ = write!(out, "[{verdict}]  ");
         let parts: Vec<String> = level
             .elements
             .iter()
-            .map(|e| {
-                let name = result
-                    .elements
-                    .iter()
-                    .find(|x| x.id == e.id)
-                    .map_or(e.id.as_str(), |x| x.name.get(lang));
-                format!("{name} {}", pct(e.score))
-            })
+            .map(|e| format!("{} {}", element_name(&e.id), pct(e.score)))
             .collect();
         let _ = writeln!(out, "{}", parts.join(" · "));
         for p in level.prerequisites.iter().filter(|p| !p.met) {
-            let _ = writeln!(
+            let _ = write!(
                 out,
-                "    ✘ {} {}: {} ({})",
+                "    ✘ {}{}{} ({})",
                 l.prerequisite,
-                p.id,
+                l.colon,
                 p.title.get(lang),
                 p.detail.get(lang)
             );
+            if let Some(on) = p.met_on {
+                let _ = write!(out, " — {} {on}", l.met_on);
+            }
+            out.push('\n');
         }
     }
     for gap in &result.gaps {
@@ -182,37 +222,46 @@ pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
             GapKind::Target => l.gaps_target,
             GapKind::Next => l.gaps_next,
         };
-        let _ = writeln!(out, "\n{heading} {}:", level_name(&gap.level));
+        let _ = writeln!(out, "\n{heading}{}{}", l.colon, level_name(&gap.level));
+        if let Some(earliest) = gap.earliest {
+            let _ = writeln!(out, "  {} {earliest}", l.earliest);
+        }
         for p in &gap.prerequisites {
-            let _ = writeln!(
+            let _ = write!(
                 out,
                 "  • [{}] {} — {}",
-                p.level,
+                level_name(&p.level),
                 p.title.get(lang),
                 p.detail.get(lang)
             );
+            if let Some(on) = p.met_on {
+                let _ = write!(out, " — {} {on}", l.met_on);
+            }
+            out.push('\n');
         }
         for e in &gap.elements {
             let _ = writeln!(
                 out,
-                "  • [{}] {} {} < {}",
-                e.level,
-                e.id,
+                "  • [{}] {}{}{} {} < {}",
+                level_name(&e.level),
+                element_name(&e.id),
+                l.colon,
+                l.below,
                 pct(Some(e.score)),
                 pct(Some(e.needed))
             );
         }
         for c in gap.criteria.iter().take(top) {
-            let codes: Vec<&str> = c.findings.iter().map(|f| f.as_str()).collect();
-            let findings = if codes.is_empty() {
+            let names: Vec<&str> = c.findings.iter().map(|f| f.name(lang)).collect();
+            let findings = if names.is_empty() {
                 String::new()
             } else {
-                format!(" ({})", codes.join(", "))
+                format!(" ({})", names.join(l.list_sep))
             };
             let _ = writeln!(
                 out,
                 "  • [{}] {} {} — {}{findings}",
-                c.level,
+                level_name(&c.level),
                 c.id,
                 c.title.get(lang),
                 status_label(c.status, lang)

@@ -264,10 +264,17 @@ fn no_om_metric_decides_a_status() {
 fn integration_catalog_is_labelled_derived() {
     let c = bundled("itss-ii");
     assert!(!c.official);
+    // The standard line holds identifiers (shown as is in every language); the notice says,
+    // in each language, that the scheme is not official.
+    assert_eq!(&*c.standard, "GB/T 37961-2019; ITSS.1—2015");
+    let notice = c.notice.as_ref().unwrap();
+    assert!(notice.zh.contains("不是官方评估方案"));
     assert!(
-        c.standard.to_lowercase().contains("not an official") || c.standard.contains("非官方"),
-        "{}",
-        c.standard
+        notice
+            .en
+            .as_deref()
+            .unwrap()
+            .contains("not an official scheme")
     );
     // What was found, not a claim that nothing exists.
     let notice = c.notice.as_ref().unwrap();

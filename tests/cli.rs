@@ -169,8 +169,10 @@ fn text_summary_shows_levels_and_gaps() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("达到级别"), "{text}");
-    assert!(text.contains("距下一级别的差距"), "{text}");
+    assert!(text.contains("自评估"), "{text}");
+    assert!(text.contains("自评计算等级：未达到任何等级"), "{text}");
+    assert!(text.contains("距下一等级：4级 · 基本级"), "{text}");
+    assert!(text.contains("✘ 4级 · 基本级"), "{text}");
     let out = itss(dir.path())
         .args([
             "assess",
@@ -183,7 +185,14 @@ fn text_summary_shows_levels_and_gaps() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("Achieved level"), "{text}");
+    assert!(
+        text.contains("Level computed from the self-assessment"),
+        "{text}"
+    );
+    assert!(
+        text.contains("To the next level: Level 4 · Basic"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -615,4 +624,47 @@ fn a_mixed_batch_summarises_each_catalog_from_its_own_results() {
             );
         }
     }
+}
+
+#[test]
+fn levels_above_the_next_and_the_target_are_collapsed_unless_expanded() {
+    // om-level4: level 4 reached, target 3; levels 2 and 1 are neither next nor target.
+    let example = root().join("examples/om-level4/submission.yaml");
+    let example = example.to_str().unwrap();
+    let render = |extra: &[&str]| {
+        let out = itss(&root())
+            .args(["assess", example, "--format", "html"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let collapsed = render(&[]);
+    for (level, open) in [("4", true), ("3", true), ("2", false), ("1", false)] {
+        let tag = format!("<details class=\"level-block\" id=\"level-{level}-criteria\"");
+        let at = collapsed
+            .find(&tag)
+            .unwrap_or_else(|| panic!("no block for {level}"));
+        let rest = &collapsed[at + tag.len()..];
+        assert_eq!(rest.starts_with(" open>"), open, "level {level}");
+    }
+    let expanded = render(&["--expand"]);
+    assert_eq!(expanded.matches("class=\"level-block\"").count(), 4);
+    assert_eq!(
+        expanded.matches("-criteria\" open>").count(),
+        4,
+        "--expand opens every level"
+    );
+    // The Markdown report leaves collapsed levels' rows out, and --expand brings them back.
+    let md = |extra: &[&str]| {
+        let out = itss(&root())
+            .args(["assess", example, "--format", "md"])
+            .args(extra)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(!md(&[]).contains("| OM.L1."));
+    assert!(md(&["--expand"]).contains("| OM.L1."));
 }

@@ -111,7 +111,10 @@ fn the_terminal_summary_and_render_read_the_document() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("Achieved level: no level reached"), "{text}");
+    assert!(
+        text.contains("Level computed from the self-assessment: no level reached"),
+        "{text}"
+    );
     assert!(text.contains("✘ Level 4"), "{text}");
 }
 

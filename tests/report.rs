@@ -131,6 +131,21 @@ fn locale_files_have_the_same_keys() {
 }
 
 #[test]
+fn terminal_finding_names_are_the_report_names() {
+    let locales = locale_files();
+    for (file, lang) in [("zh.yaml", Lang::Zh), ("en.yaml", Lang::En)] {
+        for code in FindingCode::ALL {
+            let key = format!("finding.{}.name", code.as_str());
+            assert_eq!(
+                locales[file].get(&key),
+                Some(code.name(lang)),
+                "{file}: {key}"
+            );
+        }
+    }
+}
+
+#[test]
 fn locale_placeholders_match_across_languages() {
     let locales = locale_files();
     let placeholders = |s: &str| -> BTreeSet<String> {
@@ -785,19 +800,30 @@ fn gaps_are_grouped_by_what_fixing_takes_with_findings() {
 
 #[test]
 fn chart_draws_every_element_at_every_level() {
-    let result = assess_case("threshold-below");
+    let mut result = assess_case("threshold-below");
+    // One score of zero (the chart reads the result alone).
+    let zero = result
+        .levels
+        .iter_mut()
+        .flat_map(|l| &mut l.elements)
+        .find(|e| e.score.is_some())
+        .unwrap();
+    zero.score = Some(0.0);
     let html = renderer()
         .render(&result, ReportFormat::Html, Lang::En)
         .unwrap();
     let svg = &html[html.find("<svg").unwrap()..html.find("</svg>").unwrap()];
     let bars = svg.matches("<rect").count();
-    let nulls = result
-        .levels
-        .iter()
-        .flat_map(|l| &l.elements)
-        .filter(|e| e.score.is_none())
-        .count();
-    assert_eq!(bars + nulls, result.levels.len() * result.elements.len());
+    let scores = || result.levels.iter().flat_map(|l| &l.elements);
+    let nulls = scores().filter(|e| e.score.is_none()).count();
+    // A zero score draws no bar (no zero-height noise); the table gives its value.
+    let zeros = scores().filter(|e| e.score == Some(0.0)).count();
+    assert_eq!(zeros, 1);
+    assert!(!svg.contains("height=\"0\""));
+    assert_eq!(
+        bars + nulls + zeros,
+        result.levels.len() * result.elements.len()
+    );
     assert_eq!(svg.matches(">n&#x2f;a</text>").count(), nulls);
     assert!(svg.contains("threshold 80.0%"));
     for tick in ["0%", "25%", "50%", "75%", "100%"] {

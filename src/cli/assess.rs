@@ -110,7 +110,8 @@ pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
     if results.is_empty() {
         return Ok(exit);
     }
-    let renderer = match super::report::renderer_for(format, args.templates.as_deref()) {
+    let renderer = match super::report::renderer_for(format, args.templates.as_deref(), args.expand)
+    {
         Ok(r) => r,
         Err(code) => return Ok(code),
     };

@@ -25,7 +25,7 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
         return Ok(code);
     }
     // The batch summary page needs the templates whatever the per-submission formats.
-    let renderer = match super::report::renderer(args.templates.as_deref()) {
+    let renderer = match super::report::renderer(args.templates.as_deref(), args.expand) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -74,6 +74,10 @@ struct RenderArgs {
     /// Replace the bundled report templates with this directory.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+    /// Open every level's criteria table, e.g. to print them all (by default, levels above
+    /// both the next one and the target are collapsed).
+    #[arg(long)]
+    expand: bool,
     /// Write here instead of standard output.
     #[arg(short, long, value_name = "PATH")]
     output: Option<PathBuf>,
@@ -129,6 +133,10 @@ struct BatchArgs {
     /// Replace the bundled report templates with this directory.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+    /// Open every level's criteria table, e.g. to print them all (by default, levels above
+    /// both the next one and the target are collapsed).
+    #[arg(long)]
+    expand: bool,
     /// Follow symbolic links that lead out of the input directories (shared drives); by
     /// default such links are skipped, each with a line in errors.jsonl.
     #[arg(long)]
@@ -229,6 +237,10 @@ struct AssessArgs {
     /// Replace the bundled report templates with this directory.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+    /// Open every level's criteria table, e.g. to print them all (by default, levels above
+    /// both the next one and the target are collapsed).
+    #[arg(long)]
+    expand: bool,
     #[command(flatten)]
     options: AssessOptions,
 }

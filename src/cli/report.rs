@@ -16,13 +16,14 @@ use itss::{diff, output};
 use super::{DiffArgs, DiffFormat, Exit, RenderArgs, print_diagnostics};
 
 /// The bundled templates, or a `--templates` directory.
-pub(super) fn renderer(templates: Option<&Path>) -> anyhow::Result<Renderer> {
-    match templates {
+pub(super) fn renderer(templates: Option<&Path>, expand: bool) -> anyhow::Result<Renderer> {
+    let renderer = match templates {
         Some(dir) => {
             Renderer::from_dir(dir).with_context(|| format!("templates in {}", dir.display()))
         }
         None => Renderer::bundled().context("bundled templates"),
-    }
+    }?;
+    Ok(renderer.expanded(expand))
 }
 
 /// The format chosen: `--format`, else the one the `-o` file's extension names, else
@@ -91,11 +92,12 @@ pub(super) fn output_dir(
 pub(super) fn renderer_for(
     format: &dyn SubmissionFormat,
     templates: Option<&Path>,
+    expand: bool,
 ) -> Result<Option<Renderer>, Exit> {
     if !format.needs_templates() {
         return Ok(None);
     }
-    renderer(templates).map(Some).map_err(|e| {
+    renderer(templates, expand).map(Some).map_err(|e| {
         eprintln!("error: {e:#}");
         Exit::Usage
     })
@@ -215,7 +217,7 @@ pub(super) fn render(args: RenderArgs) -> anyhow::Result<Exit> {
             return Ok(Exit::Invalid);
         }
     };
-    let renderer = match renderer_for(format, args.templates.as_deref()) {
+    let renderer = match renderer_for(format, args.templates.as_deref(), args.expand) {
         Ok(r) => r,
         Err(code) => return Ok(code),
     };

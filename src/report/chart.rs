@@ -132,9 +132,13 @@ pub struct Bar {
     pub label_y: String,
     /// Whole-percent label (`88%`), or empty when the score is null.
     pub label: String,
+    /// Tall enough to draw (at least half a unit): a score of zero, or next to it, draws
+    /// no bar, only the baseline (the table below the chart gives the value).
+    pub drawn: bool,
 }
 
 view_object!(Bar {
+    drawn,
     series,
     element,
     level,
@@ -279,6 +283,7 @@ pub fn layout(
                 y: coord(top),
                 w: coord((bar_w - 2.0).max(1.0)),
                 h: coord(bottom - top),
+                drawn: bottom - top >= 0.5,
                 cx: coord(x + bar_w / 2.0),
                 label_y: coord(top - 4.0),
                 label: score.map(whole_percent).unwrap_or_default(),
