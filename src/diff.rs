@@ -22,6 +22,8 @@ pub struct ResultDiff {
     pub catalog_changed: bool,
     /// Achieved level (old, new).
     pub achieved_level: (Option<String>, Option<String>),
+    /// How readers name them (in the language the diff was made for).
+    pub achieved_label: (Option<String>, Option<String>),
     /// +1 per level gained, −1 per level lost (catalog order), when both catalogs share levels.
     pub level_steps: Option<i64>,
     /// Index (old, new).
@@ -41,6 +43,8 @@ pub struct ResultDiff {
 pub struct LevelChange {
     /// Level id.
     pub id: String,
+    /// How readers name it (`3级 · 拓展级`).
+    pub label: String,
     /// Score before and after.
     pub score: (Option<f64>, Option<f64>),
     /// Satisfied before and after.
@@ -54,6 +58,8 @@ pub struct CriterionChange {
     pub id: String,
     /// Level id.
     pub level: String,
+    /// How readers name the level.
+    pub level_label: String,
     /// Title (in the language the diff was made for).
     pub title: String,
     /// Status before and after.
@@ -104,6 +110,17 @@ pub fn compare(old: &AssessmentResult, new: &AssessmentResult, lang: Lang) -> Re
     } else {
         None
     };
+    // Levels named as the new result names them, else as the old one does.
+    let label = |id: &str| {
+        new.levels
+            .iter()
+            .chain(&old.levels)
+            .find(|l| l.id == id)
+            .map_or_else(
+                || id.to_owned(),
+                |l| crate::summary::level_label(id, l.name.get(lang), lang),
+            )
+    };
     let old_levels: BTreeMap<&str, _> = old.levels.iter().map(|l| (l.id.as_str(), l)).collect();
     let mut levels: Vec<LevelChange> = new
         .levels
@@ -112,6 +129,7 @@ pub fn compare(old: &AssessmentResult, new: &AssessmentResult, lang: Lang) -> Re
             let before = old_levels.get(l.id.as_str());
             LevelChange {
                 id: l.id.clone(),
+                label: label(&l.id),
                 score: (before.and_then(|b| b.score), l.score),
                 satisfied: (before.map(|b| b.satisfied), Some(l.satisfied)),
             }
@@ -121,6 +139,7 @@ pub fn compare(old: &AssessmentResult, new: &AssessmentResult, lang: Lang) -> Re
         if !new.levels.iter().any(|n| n.id == l.id) {
             levels.push(LevelChange {
                 id: l.id.clone(),
+                label: label(&l.id),
                 score: (l.score, None),
                 satisfied: (Some(l.satisfied), None),
             });
@@ -141,6 +160,7 @@ pub fn compare(old: &AssessmentResult, new: &AssessmentResult, lang: Lang) -> Re
                 criteria.push(CriterionChange {
                     id: c.id.to_string(),
                     level: c.level.to_string(),
+                    level_label: label(&c.level),
                     title: c.title.get(lang).to_owned(),
                     status: (before.status, c.status),
                     direction,
@@ -164,6 +184,10 @@ pub fn compare(old: &AssessmentResult, new: &AssessmentResult, lang: Lang) -> Re
         ),
         catalog_changed: old.catalog.digest != new.catalog.digest,
         achieved_level: (old.achieved_level.clone(), new.achieved_level.clone()),
+        achieved_label: (
+            old.achieved_level.as_deref().map(label),
+            new.achieved_level.as_deref().map(label),
+        ),
         level_steps,
         index: (old.index, new.index),
         levels,
@@ -190,7 +214,6 @@ struct Words {
     up: &'static str,
     down: &'static str,
     index: &'static str,
-    level: &'static str,
     changed: &'static str,
     only_new: &'static str,
     only_old: &'static str,
@@ -199,12 +222,11 @@ struct Words {
 const ZH: Words = Words {
     catalog: "评估目录",
     catalog_changed: "（目录文件有变化）",
-    achieved: "达到等级",
+    achieved: "自评计算等级",
     unchanged: "（不变）",
     up: "上升",
     down: "下降",
-    index: "综合指数",
-    level: "等级",
+    index: "本工具指数",
     changed: "状态变化的条款",
     only_new: "只在新结果中的条款",
     only_old: "只在旧结果中的条款",
@@ -213,12 +235,11 @@ const ZH: Words = Words {
 const EN: Words = Words {
     catalog: "catalog",
     catalog_changed: " (catalog file changed)",
-    achieved: "achieved level",
+    achieved: "computed level",
     unchanged: " (unchanged)",
     up: "up",
     down: "down",
-    index: "index",
-    level: "level",
+    index: "this tool's index",
     changed: "criteria changed",
     only_new: "criteria only in the new result",
     only_old: "criteria only in the old result",
@@ -249,18 +270,20 @@ pub fn render_text(d: &ResultDiff, lang: Lang) -> String {
             ""
         }
     );
-    let steps = match d.level_steps {
-        Some(0) => w.unchanged.to_owned(),
-        Some(n) if n > 0 => format!(" ({} {n})", w.up),
-        Some(n) => format!(" ({} {})", w.down, -n),
-        None => String::new(),
+    let steps = match (d.level_steps, lang) {
+        (Some(0), _) => w.unchanged.to_owned(),
+        (Some(n), Lang::Zh) if n > 0 => format!("（{} {n} 级）", w.up),
+        (Some(n), Lang::Zh) => format!("（{} {} 级）", w.down, -n),
+        (Some(n), Lang::En) if n > 0 => format!(" ({} {n})", w.up),
+        (Some(n), Lang::En) => format!(" ({} {})", w.down, -n),
+        (None, _) => String::new(),
     };
     let _ = writeln!(
         out,
         "{}{colon}{} → {}{steps}",
         w.achieved,
-        level(&d.achieved_level.0),
-        level(&d.achieved_level.1)
+        level(&d.achieved_label.0),
+        level(&d.achieved_label.1)
     );
     let _ = writeln!(
         out,
@@ -277,9 +300,8 @@ pub fn render_text(d: &ResultDiff, lang: Lang) -> String {
         };
         let _ = writeln!(
             out,
-            "  {} {}{colon}{} {} → {} {}",
-            w.level,
-            l.id,
+            "  {}{colon}{} {} → {} {}",
+            l.label,
             sat(l.satisfied.0),
             score(l.score.0),
             sat(l.satisfied.1),
@@ -313,7 +335,7 @@ pub fn render_text(d: &ResultDiff, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "  {mark} [{}] {} {}{colon}{} → {}",
-            c.level,
+            c.level_label,
             c.id,
             c.title,
             status_name(c.status.0, lang),

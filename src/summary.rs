@@ -97,7 +97,7 @@ fn pct(score: Option<f64>) -> String {
 
 /// How a level is named: `3级 · 拓展级` / `Level 3 · Extended` for a numbered level, its
 /// name alone otherwise (`符合`, never `conform级`).
-pub(crate) fn level_label(id: &str, name: &str, lang: Lang) -> String {
+pub fn level_label(id: &str, name: &str, lang: Lang) -> String {
     let numbered = !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit());
     match (numbered, lang) {
         (true, Lang::Zh) => format!("{id}级 · {name}"),

@@ -471,7 +471,10 @@ fn render_and_diff_work_from_stored_results() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("achieved level: 4 → 3 (up 1)"), "{text}");
+    assert!(
+        text.contains("computed level: Level 4 · Basic → Level 3 · Extended (up 1)"),
+        "{text}"
+    );
     assert!(text.contains("improved"), "{text}");
     // Chinese by default.
     let out = itss(dir.path())
@@ -479,13 +482,18 @@ fn render_and_diff_work_from_stored_results() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("达到等级：4 → 3 (上升 1)"), "{text}");
+    assert!(
+        text.contains("自评计算等级：4级 · 基本级 → 3级 · 拓展级（上升 1 级）"),
+        "{text}"
+    );
+    assert!(text.contains("  3级 · 拓展级：✘"), "{text}");
     let out = itss(dir.path())
         .args(["diff", "old.json", "new.json", "--format", "json"])
         .output()
         .unwrap();
     let diff: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(diff["level_steps"], 1);
+    assert_eq!(diff["achieved_label"][1], "3级 · 拓展级");
     assert!(diff["criteria"].as_array().unwrap().len() > 10);
     // A file that is not a result document is refused with a diagnostic.
     fs::write(dir.path().join("bad.json"), "{\"schema\": \"x\"}").unwrap();

@@ -158,16 +158,26 @@ fn overview(c: &Catalog, lang: Lang) -> String {
         "\n{}",
         w("各等级 × 要素的条款数：", "criteria per level × element:")
     );
-    let _ = write!(out, "{}", itss::text::pad(w("等级", "level"), 18));
+    let labels: Vec<String> = c
+        .levels
+        .iter()
+        .map(|l| itss::summary::level_label(&l.id, l.name.get(lang), lang))
+        .collect();
+    let first = labels
+        .iter()
+        .map(|l| itss::text::display_width(l) + 2)
+        .max()
+        .unwrap_or(0)
+        .max(18);
+    let _ = write!(out, "{}", itss::text::pad(w("等级", "level"), first));
     for e in &c.elements {
         let name = e.name.get(lang);
         let width = 12usize.saturating_sub(itss::text::display_width(name));
         let _ = write!(out, "{}{name}", " ".repeat(width));
     }
     let _ = writeln!(out, "{:>8}", w("合计", "total"));
-    for (li, level) in c.levels.iter().enumerate() {
-        let label = format!("{} {}", level.id, level.name.get(lang));
-        let _ = write!(out, "{}", itss::text::pad(&label, 18));
+    for li in 0..c.levels.len() {
+        let _ = write!(out, "{}", itss::text::pad(&labels[li], first));
         let mut total = 0;
         for ei in 0..c.elements.len() {
             let n = c
@@ -183,12 +193,16 @@ fn overview(c: &Catalog, lang: Lang) -> String {
     let _ = writeln!(
         out,
         "{}{:>width$}",
-        itss::text::pad(w("全部", "all"), 18),
+        itss::text::pad(w("全部", "all"), first),
         c.criteria.len(),
         width = 12 * c.elements.len() + 8
     );
     if !c.prerequisites.is_empty() {
         let _ = writeln!(out, "\n{}", w("前提条件：", "prerequisites:"));
+        let level_name = |i: usize| {
+            let l = &c.levels[i];
+            itss::summary::level_label(&l.id, l.name.get(lang), lang)
+        };
         for p in &c.prerequisites {
             let rule = match (&p.kind, zh) {
                 (PrerequisiteKind::Flag { field }, true) => {
@@ -205,18 +219,18 @@ fn overview(c: &Catalog, lang: Lang) -> String {
                     format!("organization.{field} at least {months} full months ago")
                 }
                 (PrerequisiteKind::Certificate { level, months_held }, true) => format!(
-                    "持有 {} 级或更高级别证书满 {months_held} 个月",
-                    c.levels[*level].id
+                    "持有「{}」或更高级别证书满 {months_held} 个月",
+                    level_name(*level)
                 ),
                 (PrerequisiteKind::Certificate { level, months_held }, false) => format!(
-                    "a level {} (or higher) certificate held {months_held} months",
-                    c.levels[*level].id
+                    "a {} (or higher) certificate held {months_held} months",
+                    level_name(*level)
                 ),
             };
             let _ = writeln!(
                 out,
                 "  [{}] {} — {rule}",
-                c.levels[p.level].id,
+                level_name(p.level),
                 p.title.get(lang)
             );
         }
