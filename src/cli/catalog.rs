@@ -176,8 +176,8 @@ fn overview(c: &Catalog, lang: Lang) -> String {
         let _ = write!(out, "{}{name}", " ".repeat(width));
     }
     let _ = writeln!(out, "{:>8}", w("合计", "total"));
-    for li in 0..c.levels.len() {
-        let _ = write!(out, "{}", itss::text::pad(&labels[li], first));
+    for (li, label) in labels.iter().enumerate() {
+        let _ = write!(out, "{}", itss::text::pad(label, first));
         let mut total = 0;
         for ei in 0..c.elements.len() {
             let n = c
