@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::result::AssessmentResult;
+use crate::result::{AssessmentResult, GapKind};
 use crate::score::Tally;
 use crate::text::Text;
 
@@ -49,11 +49,26 @@ pub struct CohortRow {
     pub level_element_scores: Vec<Option<f64>>,
     /// Per prerequisite (level order): whether it is met.
     pub prerequisites_met: Vec<bool>,
+    /// The level above the achieved one (the entry level when none is reached), when the
+    /// catalog has one.
+    pub next_level: Option<String>,
+    /// What keeps the next level from being satisfied: its blocking criteria…
+    pub next_blocking: u32,
+    /// … its unmet prerequisites …
+    pub next_prerequisites: u32,
+    /// … and, under `threshold`, its elements below the threshold.
+    pub next_below: u32,
+    /// The first day the next level can be reached, when only dated prerequisites wait.
+    pub next_earliest: Option<String>,
+    /// The submission's HTML report, relative to the batch's output directory, when one is
+    /// written (set by the batch as it places the file).
+    pub report: Option<String>,
 }
 
 impl CohortRow {
     /// The row of a result.
     pub fn new(r: &AssessmentResult) -> CohortRow {
+        let next = r.levels.get(r.needed_levels().start);
         CohortRow {
             id: r.submission.id.clone(),
             source: r.submission.source.clone(),
@@ -78,6 +93,21 @@ impl CohortRow {
                 .iter()
                 .flat_map(|l| l.prerequisites.iter().map(|p| p.met))
                 .collect(),
+            next_level: next.map(|l| l.id.clone()),
+            next_blocking: next.map_or(0, |l| l.decision.blocking_criteria),
+            next_prerequisites: next.map_or(0, |l| {
+                u32::try_from(l.decision.unmet_prerequisites.len()).unwrap_or(u32::MAX)
+            }),
+            next_below: next.map_or(0, |l| {
+                u32::try_from(l.decision.elements_below.len()).unwrap_or(u32::MAX)
+            }),
+            next_earliest: r
+                .gaps
+                .iter()
+                .find(|g| g.kind == GapKind::Next)
+                .and_then(|g| g.earliest)
+                .map(|d| d.to_string()),
+            report: None,
         }
     }
 }
@@ -89,6 +119,12 @@ pub struct Named {
     pub id: String,
     /// Name.
     pub name: Text,
+    /// A numbered level (`3`): readers call it `3级 · 拓展级`; otherwise by its name alone.
+    pub numbered: bool,
+}
+
+fn numbered(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Cohort statistics of one catalog, folded as results stream by.
@@ -123,11 +159,30 @@ pub struct CatalogCohort {
     pub element_scores: Vec<LevelElementStats>,
     /// Per prerequisite: how often it was not met.
     pub prerequisites: Vec<PrerequisiteTally>,
+    /// Target × achieved: `matrix[t][a]` counts the results whose target is level `t`
+    /// (catalog order; the last row: no target) and whose achieved level is `a - 1` (column
+    /// 0: no level reached).
+    pub matrix: Vec<Vec<u64>>,
+    /// Why the results that reached no level reached none.
+    pub no_level: NoLevel,
     /// Sum of the index in ten-thousandths, and how many had one (for the mean).
     #[serde(skip)]
     index_sum: u64,
     #[serde(skip)]
     index_count: u64,
+}
+
+/// What kept the results that reached no level from the entry level.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct NoLevel {
+    /// Results that reached no level.
+    pub count: u64,
+    /// Only prerequisites were unmet (every criterion would do).
+    pub prerequisites_only: u64,
+    /// Only criteria (or element scores) fell short (every prerequisite was met).
+    pub criteria_only: u64,
+    /// Both.
+    pub both: u64,
 }
 
 /// How often one criterion stood between submissions and the level they needed next.
@@ -210,6 +265,7 @@ impl CatalogCohort {
                 .levels
                 .iter()
                 .map(|l| Named {
+                    numbered: numbered(&l.id),
                     id: l.id.clone(),
                     name: l.name.clone(),
                 })
@@ -218,6 +274,7 @@ impl CatalogCohort {
                 .elements
                 .iter()
                 .map(|e| Named {
+                    numbered: false,
                     id: e.id.clone(),
                     name: e.name.clone(),
                 })
@@ -268,8 +325,13 @@ impl CatalogCohort {
                     })
                 })
                 .collect(),
+            matrix: vec![vec![0; result.levels.len() + 1]; result.levels.len() + 1],
             ..CatalogCohort::default()
         }
+    }
+
+    fn level_position(&self, id: &str) -> Option<usize> {
+        self.levels.iter().position(|l| l.id == id)
     }
 
     /// Counts one result's row.
@@ -286,6 +348,35 @@ impl CatalogCohort {
             Some(true) => self.target_met += 1,
             Some(false) => self.target_missed += 1,
             None => {}
+        }
+        let n = self.levels.len();
+        let target = row
+            .target_level
+            .as_deref()
+            .and_then(|t| self.level_position(t))
+            .unwrap_or(n);
+        let achieved = row
+            .achieved_level
+            .as_deref()
+            .and_then(|a| self.level_position(a))
+            .map_or(0, |a| a + 1);
+        if let Some(cell) = self
+            .matrix
+            .get_mut(target)
+            .and_then(|r| r.get_mut(achieved))
+        {
+            *cell += 1;
+        }
+        if row.achieved_level.is_none() {
+            let prerequisites = row.next_prerequisites > 0;
+            let criteria = row.next_blocking > 0 || row.next_below > 0;
+            self.no_level.count += 1;
+            match (prerequisites, criteria) {
+                (true, false) => self.no_level.prerequisites_only += 1,
+                (false, true) => self.no_level.criteria_only += 1,
+                (true, true) => self.no_level.both += 1,
+                (false, false) => {}
+            }
         }
         if let Some(index) = row.index {
             self.index_sum += ten_thousandths(index);
@@ -363,6 +454,12 @@ pub struct InvalidFile {
     pub path: String,
     /// Codes.
     pub codes: Vec<&'static str>,
-    /// First message.
+    /// The first error, in the batch's language.
     pub message: String,
+    /// Where it is: line (1-based) …
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// … and column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u64>,
 }

@@ -385,7 +385,16 @@ fn every_input_ends_as_one_result_or_one_error_line() {
     assert_eq!(summary["assessed"], results);
     assert_eq!(summary["invalid"], invalid);
     let csv = fs::read_to_string(out_dir.join("summary.csv")).unwrap();
-    assert_eq!(csv.lines().count(), results + 1, "one CSV row per result");
+    assert_eq!(
+        csv.lines().count(),
+        files.len() + 1,
+        "one CSV row per input: results and invalid files add up to the files found"
+    );
+    let invalid_rows = csv
+        .lines()
+        .filter(|l| l.starts_with(',') && l.contains(",invalid,"))
+        .count();
+    assert_eq!(invalid_rows, invalid);
 }
 
 #[test]

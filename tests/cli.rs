@@ -388,18 +388,37 @@ fn batch_writes_results_summaries_and_errors() {
     let assert = itss(dir.path()).args(BATCH_IN_TO_OUT).assert().code(1);
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert!(
-        stderr.contains("assessed 2 · invalid 2 (1 duplicate ids)"),
+        stderr.contains("已评估 2 份 · 无效 2 份（其中重复编号 1 份）"),
         "{stderr}"
     );
+    // One row per input, in input order: the counts add up to the files found.
     let csv = fs::read_to_string(out.join("summary.csv")).unwrap();
-    assert_eq!(csv.lines().count(), 3, "{csv}");
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 4, "{csv}");
     assert!(
-        csv.lines()
-            .nth(1)
-            .unwrap()
-            .starts_with("shili-yunwei-2026,in/a.yaml,"),
+        rows[0].starts_with("shili-yunwei-2026,in/a.yaml,assessed,,"),
         "{csv}"
     );
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with(",in/d.yaml,invalid,duplicate-submission,")),
+        "{csv}"
+    );
+    assert!(
+        rows.iter().any(|r| r.starts_with(",in/e.yaml,invalid,")),
+        "{csv}"
+    );
+    let columns = csv.lines().next().unwrap().split(',').count();
+    assert!(
+        rows.iter().all(|r| r.split(',').count() == columns),
+        "{csv}"
+    );
+    // The assessor's page: the submissions with links to their reports (when written),
+    // invalid files with their reasons in Chinese.
+    let html = fs::read_to_string(out.join("summary.html")).unwrap();
+    assert!(html.contains("id=\"submissions\""));
+    assert!(html.contains("自评目标等级 × 计算等级"));
+    assert!(html.contains("in&#x2f;e.yaml"));
     let errors = fs::read_to_string(out.join("errors.jsonl")).unwrap();
     let lines: Vec<serde_json::Value> = errors
         .lines()
@@ -675,4 +694,46 @@ fn levels_above_the_next_and_the_target_are_collapsed_unless_expanded() {
     };
     assert!(!md(&[]).contains("| OM.L1."));
     assert!(md(&["--expand"]).contains("| OM.L1."));
+}
+
+#[test]
+fn batch_summary_links_each_submission_to_its_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir_all(&input).unwrap();
+    for example in ["om-level3", "om-level4"] {
+        let text = fs::read_to_string(
+            root()
+                .join("examples")
+                .join(example)
+                .join("submission.yaml"),
+        )
+        .unwrap();
+        fs::write(input.join(format!("{example}.yaml")), text).unwrap();
+    }
+    itss(dir.path())
+        .args([
+            "batch",
+            "in",
+            "--out",
+            "out",
+            "--no-evidence-files",
+            "--formats",
+            "json,html",
+        ])
+        .assert()
+        .code(0);
+    let out = dir.path().join("out");
+    let html = fs::read_to_string(out.join("summary.html")).unwrap();
+    let links: Vec<&str> = html
+        .split("<a href=\"reports&#x2f;")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    assert_eq!(links.len(), 2, "{html}");
+    for link in links {
+        assert!(out.join("reports").join(link).is_file(), "{link}");
+    }
+    // What stands before each one's next level, by level name.
+    assert!(html.contains("3级 · 拓展级："), "{html}");
 }

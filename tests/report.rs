@@ -573,8 +573,15 @@ fn assert_self_contained(html: &str) {
     ] {
         assert!(!lower.contains(forbidden), "HTML contains {forbidden}");
     }
+    // A fragment, or (the batch summary's links to its reports) a relative path to a file
+    // beside it: never a scheme, a host or an absolute path.
     for href in attribute_values(html, "href") {
-        assert!(href.starts_with('#'), "external href {href}");
+        let href = href.replace("&#x2f;", "/");
+        assert!(
+            href.starts_with('#')
+                || (href.starts_with("reports/") && !href.contains(':') && !href.contains("..")),
+            "external href {href}"
+        );
     }
     let without_xmlns = html.replace(r#"xmlns="http://www.w3.org/2000/svg""#, "");
     assert!(
@@ -1063,8 +1070,10 @@ fn summary_context() -> serde_json::Value {
         "files": 5, "assessed": 4, "invalid": 1, "duplicates": 0, "parsed": 0,
         "catalogs": [{
             "catalog": "conf-basic", "title": {"zh": "运行维护<b>子集</b>", "en": "O&M <b>subset</b>"}, "official": false,
-            "levels": [{"id": "4", "name": text("基本级", "Basic")}, {"id": "3", "name": text("拓展级", "Extended")}, {"id": "2", "name": text("改进级", "Improved")}],
-            "elements": [{"id": "management", "name": text("管理", "Management")}, {"id": "people", "name": text("人员", "People")}],
+            "levels": [{"id": "4", "name": text("基本级", "Basic"), "numbered": true}, {"id": "3", "name": text("拓展级", "Extended"), "numbered": true}, {"id": "2", "name": text("改进级", "Improved"), "numbered": true}],
+            "elements": [{"id": "management", "name": text("管理", "Management"), "numbered": false}, {"id": "people", "name": text("人员", "People"), "numbered": false}],
+            "matrix": [[2, 0, 0, 0], [1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 0, 0]],
+            "no_level": {"count": 3, "prerequisites_only": 1, "criteria_only": 2, "both": 0},
             "assessed": 4, "achieved": {"2": 1, "none": 3}, "target_met": 1, "target_missed": 3,
             "mean_index": 0.9167,
             "criteria": [
@@ -1077,8 +1086,13 @@ fn summary_context() -> serde_json::Value {
             ],
             "prerequisites": [{"id": "legal-entity", "title": text("独立法人", "Legal entity"), "level": "4", "failed": 2}]
         }],
-        "invalid_files": [{"path": "bad/<x>.yaml", "codes": ["schema"], "message": "`rating` must be one of …"}]
-    }})
+        "invalid_files": [{"path": "bad/<x>.yaml", "codes": ["schema"], "message": "`rating` must be one of …", "line": 7, "column": 3}]
+    },
+    "submissions": [
+        {"id": "s1", "organization": "甲公司", "catalog": "conf-basic", "target": "4", "achieved": null, "next_level": "4", "next_blocking": 2, "next_prerequisites": 1, "next_below": 0, "next_earliest": null, "report": "reports/s1.html"},
+        {"id": "s2", "organization": "乙公司", "catalog": "conf-basic", "target": "2", "achieved": "2", "next_level": null, "next_blocking": 0, "next_prerequisites": 0, "next_below": 0, "next_earliest": null, "report": null}
+    ],
+    "submissions_total": 4})
 }
 
 #[test]
@@ -1092,18 +1106,31 @@ fn batch_summary_page() {
     assert!(html.contains("bad&#x2f;&lt;x&gt;.yaml"));
     assert!(html.contains("75.0%"), "3 of 4 achieved no level");
     assert!(html.contains("91.7%"), "mean index");
-    let desk = html.find("B.L4.RES.DESK").unwrap();
-    let plan = html.find("B.L4.MGT.PLAN").unwrap();
+    let desk = html.find("RES.<wbr>DESK").unwrap();
+    let plan = html.find("MGT.<wbr>PLAN").unwrap();
     assert!(desk < plan, "most blocking first");
     assert!(
-        !html.contains("B.L3.PPL.EXP"),
+        !html.contains("PPL.<wbr>EXP"),
         "criteria that never blocked are not listed"
     );
     assert!(html.contains("衍生方案"));
+    // Levels by name, the target × computed matrix, why no level, the submissions with
+    // links to their reports (2 of 4 listed), invalid files at line and column.
+    assert!(html.contains("4级 · 基本级"));
+    assert!(
+        html.contains("<th>4级 · 基本级</th>"),
+        "matrix rows by level name"
+    );
+    assert!(html.contains("自评目标等级 × 计算等级"));
+    assert!(html.contains("仅条款未达要求（前提条件均已满足）"));
+    assert!(html.contains("<a href=\"reports&#x2f;s1.html\">查看报告</a>"));
+    assert!(html.contains("仅列出前 2 份（共 4 份）"));
+    assert!(html.contains("4级 · 基本级：2 项条款、1 项前提条件"));
+    assert!(html.contains("bad&#x2f;&lt;x&gt;.yaml:7:3"));
     let en = renderer
         .render_template("summary.html.j2", &summary_context(), Lang::En)
         .unwrap();
-    assert!(en.contains("Batch assessment summary") && en.contains("100.0%"));
+    assert!(en.contains("Batch self-assessment summary") && en.contains("100.0%"));
     // The real (empty) summary type renders too.
     let empty = serde_json::json!({"summary": itss::cohort::BatchSummary::default()});
     let html = renderer

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::cohort::InvalidFile;
 use crate::diagnostic::Diagnostic;
+use crate::text::Lang;
 
 /// One `errors.jsonl` line.
 #[derive(Debug, Serialize)]
@@ -57,16 +58,17 @@ impl<'a> ErrorLine<'a> {
         }
     }
 
-    /// The file's entry in the summary: path, codes and the first error.
-    pub(super) fn invalid_file(&self, diagnostics: &[Diagnostic]) -> InvalidFile {
+    /// The file's entry in the summary: path, codes and the first error, in `lang`.
+    pub(super) fn invalid_file(&self, diagnostics: &[Diagnostic], lang: Lang) -> InvalidFile {
+        let first = diagnostics.iter().find(|d| d.is_error());
         InvalidFile {
             path: self.path.clone(),
             codes: self.codes.clone(),
-            message: diagnostics
-                .iter()
-                .find(|d| d.is_error())
-                .map(|d| d.to_string())
+            message: first
+                .map(|d| d.message_in(lang).to_owned())
                 .unwrap_or_default(),
+            line: first.and_then(|d| d.line),
+            column: first.and_then(|d| d.column),
         }
     }
 }

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError, mpsc};
 
-use crate::cohort::{BatchSummary, CatalogCohort, CohortRow};
+use crate::cohort::{BatchSummary, CatalogCohort, CohortRow, InvalidFile};
 mod discover;
 mod errors;
 mod names;
@@ -169,6 +169,8 @@ struct Sink<'a> {
     /// first result of the catalog each meets), cloned by the writer when it first appears.
     skeletons: &'a Mutex<Vec<CatalogCohort>>,
     summary: BatchSummary,
+    /// The language of the summary's messages.
+    lang: crate::text::Lang,
 }
 
 impl Sink<'_> {
@@ -191,9 +193,11 @@ impl Sink<'_> {
     fn invalid(&mut self, path: &Path, diagnostics: &[Diagnostic]) -> Result<(), BatchError> {
         self.summary.invalid += 1;
         let line = errors::ErrorLine::new(path, diagnostics);
-        self.summary
-            .invalid_files
-            .push(line.invalid_file(diagnostics));
+        let file = line.invalid_file(diagnostics, self.lang);
+        for stream in &mut self.cohort {
+            stream.invalid(&file)?;
+        }
+        self.summary.invalid_files.push(file);
         if let Some(w) = &mut self.errors {
             let text = serde_json::to_string(&line).unwrap_or_default();
             writeln!(w, "{text}").map_err(|source| BatchError::Write {
@@ -209,7 +213,7 @@ impl Sink<'_> {
         match processed {
             Processed::Parsed => self.summary.parsed += 1,
             Processed::Invalid { diagnostics } => self.invalid(path, &diagnostics)?,
-            Processed::Assessed { record, staged } => {
+            Processed::Assessed { mut record, staged } => {
                 let id = &record.row.id;
                 if let Err(earlier) = self.names.claim_id(id, index) {
                     discard(&staged);
@@ -224,6 +228,9 @@ impl Sink<'_> {
                     fs::rename(&file.tmp, &target).map_err(self.write_err(&target))?;
                     if let Some(journal) = &mut self.journal {
                         journal.record(&name)?;
+                    }
+                    if file.ext == "html" {
+                        record.row.report = Some(name);
                     }
                 }
                 for stream in &mut self.cohort {
@@ -280,6 +287,13 @@ impl CohortStream<'_> {
 
     fn row(&mut self, row: &CohortRow) -> Result<(), BatchError> {
         match self.writer.row(row, &mut self.file) {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.error(e)),
+        }
+    }
+
+    fn invalid(&mut self, file: &InvalidFile) -> Result<(), BatchError> {
+        match self.writer.invalid(file, &mut self.file) {
             Ok(()) => Ok(()),
             Err(e) => Err(self.error(e)),
         }
@@ -378,6 +392,7 @@ where
         errors: None,
         errors_tmp: PathBuf::new(),
         skeletons: &skeletons,
+        lang: cohort_cx.lang,
         summary: BatchSummary {
             files: files.len() as u64,
             ..BatchSummary::default()

@@ -129,35 +129,57 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
         );
         return Ok(Exit::Ok);
     }
+    let lang = super::lang();
     let levels: Vec<String> = summary
         .catalogs
         .iter()
         .map(|c| {
-            let parts: Vec<String> = c
+            let mut parts: Vec<String> = c
                 .levels
                 .iter()
-                .map(|l| l.id.as_str())
-                .chain(["none"])
-                .filter_map(|l| c.achieved.get(l).map(|n| format!("{l}:{n}")))
+                .filter_map(|l| {
+                    let n = c.achieved.get(&l.id)?;
+                    let label = itss::summary::level_label(&l.id, l.name.get(lang), lang);
+                    Some(format!("{label} {n}"))
+                })
                 .collect();
-            format!("{} [{}]", c.catalog, parts.join(" "))
+            if let Some(n) = c.achieved.get("none") {
+                parts.push(format!("{} {n}", super::say("未达到任何等级", "no level")));
+            }
+            format!("{} [{}]", c.catalog, parts.join(super::say("，", ", ")))
         })
         .collect();
+    let levels = if levels.is_empty() {
+        "—".to_owned()
+    } else {
+        levels.join(super::say("；", "; "))
+    };
+    let out = itss::report::escape::clean(&args.out.display().to_string()).into_owned();
+    let duplicates = summary.duplicates;
     eprintln!(
-        "assessed {} · invalid {}{} · levels {} · {elapsed:.2}s · {rate:.0} submissions/s ({threads} thread(s)) → {}",
-        summary.assessed,
-        summary.invalid,
-        if summary.duplicates > 0 {
-            format!(" ({} duplicate ids)", summary.duplicates)
-        } else {
-            String::new()
-        },
-        if levels.is_empty() {
-            "—".to_owned()
-        } else {
-            levels.join(", ")
-        },
-        args.out.display()
+        "{}",
+        super::say(
+            &format!(
+                "已评估 {} 份 · 无效 {} 份{} · 等级分布 {levels} · 用时 {elapsed:.2} 秒 · 每秒 {rate:.0} 份（{threads} 个线程）→ {out}",
+                summary.assessed,
+                summary.invalid,
+                if duplicates > 0 {
+                    format!("（其中重复编号 {duplicates} 份）")
+                } else {
+                    String::new()
+                },
+            ),
+            &format!(
+                "assessed {} · invalid {}{} · levels {levels} · {elapsed:.2}s · {rate:.0} submissions/s ({threads} thread(s)) → {out}",
+                summary.assessed,
+                summary.invalid,
+                if duplicates > 0 {
+                    format!(" ({duplicates} duplicate ids)")
+                } else {
+                    String::new()
+                },
+            ),
+        )
     );
     let mut exit = if summary.invalid > 0 {
         Exit::Invalid

@@ -3,10 +3,14 @@
 
 use std::io::Write;
 
-use super::{CohortContext, CohortFormat, CohortWriter, FormatError};
-use crate::cohort::{BatchSummary, CohortRow};
+use serde::Serialize;
 
-/// `summary.csv`: plain UTF-8 for scripts, one row per assessed submission.
+use super::{CohortContext, CohortFormat, CohortWriter, FormatError};
+use crate::cohort::{BatchSummary, CohortRow, InvalidFile};
+
+/// `summary.csv`: plain UTF-8 for scripts, one row per input: an assessed submission
+/// (`status` `assessed`) or a file that ended without a result (`status` `invalid`, with its
+/// error codes), so that the rows add up to the files found.
 #[derive(Debug)]
 pub struct CsvSummary;
 
@@ -23,9 +27,11 @@ impl CohortFormat for CsvSummary {
 }
 
 /// The fixed columns of `summary.csv`, before one `score_<element>` column per element.
-const CSV_COLUMNS: [&str; 10] = [
+const CSV_COLUMNS: [&str; 12] = [
     "id",
     "file",
+    "status",
+    "error_codes",
     "organization",
     "credit_code",
     "catalog",
@@ -81,6 +87,8 @@ impl CohortWriter for CsvWriter<'_> {
         let mut cells = vec![
             csv_field(&row.id),
             csv_field(&row.source),
+            "assessed".to_owned(),
+            String::new(),
             csv_field(&row.organization),
             csv_field(row.credit_code.as_deref().unwrap_or("")),
             csv_field(&row.catalog),
@@ -98,6 +106,20 @@ impl CohortWriter for CsvWriter<'_> {
                 .and_then(|i| row.element_scores.get(i).copied().flatten());
             cells.push(fmt_score(score));
         }
+        writeln!(out, "{}", cells.join(","))?;
+        Ok(())
+    }
+
+    fn invalid(&mut self, file: &InvalidFile, out: &mut dyn Write) -> Result<(), FormatError> {
+        self.header(None, out)?;
+        let mut cells = vec![
+            String::new(),
+            csv_field(&file.path),
+            "invalid".to_owned(),
+            csv_field(&file.codes.join(" ")),
+        ];
+        let empty = CSV_COLUMNS.len() - cells.len() + self.columns.as_ref().map_or(0, Vec::len);
+        cells.extend(std::iter::repeat_n(String::new(), empty));
         writeln!(out, "{}", cells.join(","))?;
         Ok(())
     }
@@ -167,21 +189,89 @@ impl CohortFormat for HtmlSummary {
         true
     }
     fn start<'a>(&self, cx: &'a CohortContext<'a>) -> Box<dyn CohortWriter + 'a> {
-        Box::new(HtmlWriter { cx })
+        Box::new(HtmlWriter {
+            cx,
+            listed: Vec::new(),
+            total: 0,
+        })
     }
 }
 
+/// At most this many submissions are listed one by one in `summary.html` (`summary.csv` has
+/// every one): a page an assessor can still open and print.
+pub const HTML_LISTED: usize = 1000;
+
 struct HtmlWriter<'a> {
     cx: &'a CohortContext<'a>,
+    /// The first [`HTML_LISTED`] submissions, input order.
+    listed: Vec<Listed>,
+    /// All assessed submissions.
+    total: u64,
+}
+
+/// A submission as `summary.html` lists it: who, target and level, what stands before the
+/// next level, and its report.
+#[derive(Debug, Serialize)]
+struct Listed {
+    id: String,
+    organization: String,
+    catalog: String,
+    target: Option<String>,
+    achieved: Option<String>,
+    next_level: Option<String>,
+    next_blocking: u32,
+    next_prerequisites: u32,
+    next_below: u32,
+    next_earliest: Option<String>,
+    /// The report's address relative to `summary.html`, percent-encoded.
+    report: Option<String>,
+}
+
+/// A relative path as a URL path: every byte outside the unreserved set and `/` is
+/// percent-encoded.
+fn url_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 impl CohortWriter for HtmlWriter<'_> {
+    fn row(&mut self, row: &CohortRow, _out: &mut dyn Write) -> Result<(), FormatError> {
+        self.total += 1;
+        if self.listed.len() < HTML_LISTED {
+            self.listed.push(Listed {
+                id: row.id.clone(),
+                organization: row.organization.clone(),
+                catalog: row.catalog.clone(),
+                target: row.target_level.clone(),
+                achieved: row.achieved_level.clone(),
+                next_level: row.next_level.clone(),
+                next_blocking: row.next_blocking,
+                next_prerequisites: row.next_prerequisites,
+                next_below: row.next_below,
+                next_earliest: row.next_earliest.clone(),
+                report: row.report.as_deref().map(url_path),
+            });
+        }
+        Ok(())
+    }
+
     fn finish(&mut self, summary: &BatchSummary, out: &mut dyn Write) -> Result<(), FormatError> {
         let renderer = self
             .cx
             .renderer
             .ok_or(FormatError::NoTemplates("summary.html"))?;
-        let context = serde_json::json!({ "summary": summary });
+        let context = serde_json::json!({
+            "summary": summary,
+            "submissions": self.listed,
+            "submissions_total": self.total,
+        });
         let html = renderer.render_template("summary.html.j2", &context, self.cx.lang)?;
         out.write_all(html.as_bytes())?;
         Ok(())
@@ -197,5 +287,14 @@ mod tests {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+    }
+
+    #[test]
+    fn report_links_are_percent_encoded() {
+        assert_eq!(url_path("reports/a-1.html"), "reports/a-1.html");
+        assert_eq!(
+            url_path("reports/某 #1.html"),
+            "reports/%E6%9F%90%20%231.html"
+        );
     }
 }

@@ -15,7 +15,7 @@ mod submission;
 use std::fmt;
 use std::io::{self, Write};
 
-use crate::cohort::{BatchSummary, CohortRow};
+use crate::cohort::{BatchSummary, CohortRow, InvalidFile};
 use crate::report::{Renderer, ReportError};
 use crate::result::{AssessmentResult, CompactWriter};
 use crate::text::Lang;
@@ -139,6 +139,11 @@ pub trait CohortWriter {
     /// One assessed submission, in input order.
     fn row(&mut self, row: &CohortRow, out: &mut dyn Write) -> Result<(), FormatError> {
         let _ = (row, out);
+        Ok(())
+    }
+    /// One input that ended without a result, in input order among the rows.
+    fn invalid(&mut self, file: &InvalidFile, out: &mut dyn Write) -> Result<(), FormatError> {
+        let _ = (file, out);
         Ok(())
     }
     /// After the last row, with the whole cohort.
