@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use minijinja::Value as JinjaValue;
+use minijinja::value::Serde;
 use serde_json::Value;
 
 use crate::catalog::{Catalog, Criterion, Metric, Policy, PrerequisiteKind};
@@ -367,14 +368,14 @@ impl Context {
         let mut fields = BTreeMap::new();
         fields.insert(
             "facts",
-            JinjaValue::from_serialize(submission.organization.facts()),
+            JinjaValue::from(Serde(submission.organization.facts())),
         );
         fields.insert(
             "organization",
-            JinjaValue::from_serialize(&submission.organization.fields),
+            JinjaValue::from(Serde(&submission.organization.fields)),
         );
         fields.insert("as_of", JinjaValue::from(as_of.to_string()));
-        let base = JinjaValue::from_serialize(&fields);
+        let base = JinjaValue::from(Serde(&fields));
         Context {
             fields,
             base,
@@ -397,7 +398,7 @@ impl Context {
         let mut fields = self.fields.clone();
         fields.insert("value", value);
         fields.insert("metrics", metrics.clone());
-        JinjaValue::from_serialize(&fields)
+        JinjaValue::from(Serde(&fields))
     }
 }
 
@@ -530,7 +531,7 @@ fn evaluate(
     }
     let mut failed = false;
     if !criterion.metrics.is_empty() {
-        let metrics = JinjaValue::from_serialize(&answer.metrics);
+        let metrics = JinjaValue::from(Serde(&answer.metrics));
         for metric in &criterion.metrics {
             let described = |mut p: crate::finding::Params| {
                 p.insert("metric".to_owned(), Value::from(metric.id.as_str()));
@@ -550,7 +551,7 @@ fn evaluate(
             let value = answer
                 .metrics
                 .get(&metric.id)
-                .map(JinjaValue::from_serialize)
+                .map(|v| JinjaValue::from(Serde(v)))
                 .unwrap_or_default();
             match metric.check.is_true(&context.with_metric(value, &metrics)) {
                 Ok(true) => {}

@@ -10,6 +10,7 @@ use minijinja::{Environment, Expression, UndefinedBehavior, Value};
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Lenient);
+    env.add_filter("round", round);
     env
 });
 
@@ -55,6 +56,25 @@ impl Expr {
     }
 }
 
+/// The `round` filter as minijinja 2 had it: scale, round half away from zero, scale back.
+/// minijinja 3 rounds like Python (half to even on the binary value: `18.25|round(1)` is
+/// 18.2, not 18.3); expressions and report templates keep the old filter so that results
+/// and reports stay what they were.
+pub(crate) fn round(value: Value, precision: Option<i32>) -> Result<Value, minijinja::Error> {
+    if value.is_integer() {
+        return Ok(value);
+    }
+    if value.is_number() {
+        let scale = 10f64.powi(precision.unwrap_or(0));
+        let value = f64::try_from(value)?;
+        return Ok(Value::from((scale * value).round() / scale));
+    }
+    Err(minijinja::Error::new(
+        minijinja::ErrorKind::InvalidOperation,
+        format!("cannot round value ({})", value.kind()),
+    ))
+}
+
 fn describe(e: &minijinja::Error) -> String {
     match e.detail() {
         Some(detail) => format!("{}: {detail}", e.kind()),
@@ -86,5 +106,22 @@ mod tests {
         assert_eq!(check.is_true(&context! { value => 0.93 }), Ok(true));
         assert_eq!(check.is_true(&context! { value => 0.9 }), Ok(true));
         assert!(Expr::compile("value >=").is_err());
+    }
+
+    #[test]
+    fn round_is_minijinja_2s() {
+        let env = &*ENVIRONMENT;
+        let round = |source: &str| env.compile_expression(source).unwrap().eval(()).unwrap();
+        assert_eq!(round("18.25|round(1)"), Value::from(18.3));
+        assert_eq!(round("2.5|round"), Value::from(3.0));
+        assert_eq!(round("-2.5|round"), Value::from(-3.0));
+        assert_eq!(round("7|round(2)"), Value::from(7));
+        assert_eq!(round("1234.5678|round(-2)"), Value::from(1200.0));
+        assert!(
+            env.compile_expression("'x'|round")
+                .unwrap()
+                .eval(())
+                .is_err()
+        );
     }
 }
