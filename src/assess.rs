@@ -13,6 +13,7 @@ use serde_json::Value;
 use crate::catalog::{Catalog, Criterion, Metric, Policy, PrerequisiteKind};
 use crate::date::Date;
 use crate::evidence::{self, EvidenceRoot};
+use crate::expression::ExprError;
 use crate::finding::{Finding, FindingCode, TopFinding, TopFindingCode};
 use crate::params;
 use crate::result::{
@@ -359,7 +360,7 @@ struct Context {
     fields: BTreeMap<&'static str, JinjaValue>,
     base: JinjaValue,
     applies: std::cell::RefCell<
-        std::collections::HashMap<String, Result<bool, String>, foldhash::fast::RandomState>,
+        std::collections::HashMap<String, Result<bool, ExprError>, foldhash::fast::RandomState>,
     >,
 }
 
@@ -383,7 +384,7 @@ impl Context {
         }
     }
 
-    fn applies(&self, expr: &crate::expression::Expr) -> Result<bool, String> {
+    fn applies(&self, expr: &crate::expression::Expr) -> Result<bool, ExprError> {
         if let Some(known) = self.applies.borrow().get(expr.source()) {
             return known.clone();
         }
@@ -439,10 +440,11 @@ fn evaluate(
             ),
             Ok(true) => {}
             Err(e) => {
-                findings.push(Finding::new(
-                    FindingCode::ExpressionError,
-                    params! {"expression" => expr.source(), "error" => e},
-                ));
+                let mut p = params! {"expression" => expr.source(), "error" => e.to_string()};
+                if let Some(limit) = e.limit() {
+                    p.insert("limit".to_owned(), Value::from(limit.as_str()));
+                }
+                findings.push(Finding::new(FindingCode::ExpressionError, p));
                 done!(
                     Status::Nonconform,
                     "applies_if failed to run",
@@ -569,7 +571,10 @@ fn evaluate(
                 }
                 Err(e) => {
                     failed |= !metric.advisory;
-                    let mut p = described(params! {"error" => e});
+                    let mut p = described(params! {"error" => e.to_string()});
+                    if let Some(limit) = e.limit() {
+                        p.insert("limit".to_owned(), Value::from(limit.as_str()));
+                    }
                     if let Some(check) = p.remove("check") {
                         p.insert("expression".to_owned(), check);
                     }
