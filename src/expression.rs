@@ -147,9 +147,10 @@ pub(crate) fn round(value: Value, precision: Option<i32>) -> Result<Value, minij
 }
 
 /// The context a catalog's expressions are checked in (`catalog check`, every catalog load):
-/// a submission whose organization has only its name, without facts, assessed on 2000-01-01;
-/// for a metric check, `value` (and the metric in `metrics`) is `value`. A real submission
-/// can look like this, so an expression that exceeds a limit here is a catalog error.
+/// a submission whose organization has a name and nothing else, no facts, assessed on
+/// 2000-01-01; for a metric check, `metric` gives `value` and the one entry of `metrics`. A
+/// real submission can look like this, so an expression that exceeds a limit here is a
+/// catalog error.
 pub fn neutral_context(metric: Option<(&str, f64)>) -> Value {
     let mut fields = serde_json::Map::new();
     fields.insert("facts".to_owned(), serde_json::json!({}));
