@@ -35,8 +35,8 @@ use crate::text::Lang;
 pub const EXPRESSION_FUEL: u64 = 100_000;
 
 /// Fuel every render has, whatever the data (a report of a small result or a summary of an
-/// empty batch). The bundled reports of the 188-criterion example (140 KB of result) use
-/// about 35 000 of the 3.2 million they get with [`TEMPLATE_FUEL_PER_BYTE`].
+/// empty batch). The bundled reports of the 188-criterion example (260 KB of result) use
+/// about 40 000 of the 5.1 million they get with [`TEMPLATE_FUEL_PER_BYTE`].
 pub const TEMPLATE_FUEL_BASE: u64 = 1_000_000;
 
 /// Further fuel per byte of the data rendered (the result or context as JSON). The bundled
