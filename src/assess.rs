@@ -7,11 +7,13 @@
 use std::collections::BTreeMap;
 
 use minijinja::Value as JinjaValue;
+use minijinja::value::Serde;
 use serde_json::Value;
 
 use crate::catalog::{Catalog, Criterion, Metric, Policy, PrerequisiteKind};
 use crate::date::Date;
 use crate::evidence::{self, EvidenceRoot};
+use crate::expression::ExprError;
 use crate::finding::{Finding, FindingCode, TopFinding, TopFindingCode};
 use crate::params;
 use crate::result::{
@@ -358,7 +360,7 @@ struct Context {
     fields: BTreeMap<&'static str, JinjaValue>,
     base: JinjaValue,
     applies: std::cell::RefCell<
-        std::collections::HashMap<String, Result<bool, String>, foldhash::fast::RandomState>,
+        std::collections::HashMap<String, Result<bool, ExprError>, foldhash::fast::RandomState>,
     >,
 }
 
@@ -367,14 +369,14 @@ impl Context {
         let mut fields = BTreeMap::new();
         fields.insert(
             "facts",
-            JinjaValue::from_serialize(submission.organization.facts()),
+            JinjaValue::from(Serde(submission.organization.facts())),
         );
         fields.insert(
             "organization",
-            JinjaValue::from_serialize(&submission.organization.fields),
+            JinjaValue::from(Serde(&submission.organization.fields)),
         );
         fields.insert("as_of", JinjaValue::from(as_of.to_string()));
-        let base = JinjaValue::from_serialize(&fields);
+        let base = JinjaValue::from(Serde(&fields));
         Context {
             fields,
             base,
@@ -382,7 +384,7 @@ impl Context {
         }
     }
 
-    fn applies(&self, expr: &crate::expression::Expr) -> Result<bool, String> {
+    fn applies(&self, expr: &crate::expression::Expr) -> Result<bool, ExprError> {
         if let Some(known) = self.applies.borrow().get(expr.source()) {
             return known.clone();
         }
@@ -397,7 +399,7 @@ impl Context {
         let mut fields = self.fields.clone();
         fields.insert("value", value);
         fields.insert("metrics", metrics.clone());
-        JinjaValue::from_serialize(&fields)
+        JinjaValue::from(Serde(&fields))
     }
 }
 
@@ -438,10 +440,11 @@ fn evaluate(
             ),
             Ok(true) => {}
             Err(e) => {
-                findings.push(Finding::new(
-                    FindingCode::ExpressionError,
-                    params! {"expression" => expr.source(), "error" => e},
-                ));
+                let mut p = params! {"expression" => expr.source(), "error" => e.to_string()};
+                if let Some(limit) = e.limit() {
+                    p.insert("limit".to_owned(), Value::from(limit.as_str()));
+                }
+                findings.push(Finding::new(FindingCode::ExpressionError, p));
                 done!(
                     Status::Nonconform,
                     "applies_if failed to run",
@@ -530,7 +533,7 @@ fn evaluate(
     }
     let mut failed = false;
     if !criterion.metrics.is_empty() {
-        let metrics = JinjaValue::from_serialize(&answer.metrics);
+        let metrics = JinjaValue::from(Serde(&answer.metrics));
         for metric in &criterion.metrics {
             let described = |mut p: crate::finding::Params| {
                 p.insert("metric".to_owned(), Value::from(metric.id.as_str()));
@@ -550,7 +553,7 @@ fn evaluate(
             let value = answer
                 .metrics
                 .get(&metric.id)
-                .map(JinjaValue::from_serialize)
+                .map(|v| JinjaValue::from(Serde(v)))
                 .unwrap_or_default();
             match metric.check.is_true(&context.with_metric(value, &metrics)) {
                 Ok(true) => {}
@@ -568,7 +571,10 @@ fn evaluate(
                 }
                 Err(e) => {
                     failed |= !metric.advisory;
-                    let mut p = described(params! {"error" => e});
+                    let mut p = described(params! {"error" => e.to_string()});
+                    if let Some(limit) = e.limit() {
+                        p.insert("limit".to_owned(), Value::from(limit.as_str()));
+                    }
                     if let Some(check) = p.remove("check") {
                         p.insert("expression".to_owned(), check);
                     }

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::expression::Expr;
+use crate::expression::{self, Expr, ExprError};
 use crate::result::Method;
 use crate::schema::{self, SchemaKind};
 use crate::source::{self, SourceDoc};
@@ -692,7 +692,12 @@ fn validate(
         let applies_if = match &c.applies_if {
             None => None,
             Some(src) => match Expr::compile(src) {
-                Ok(e) => Some(e),
+                Ok(e) => {
+                    if let Some((en, zh)) = beyond_limits(&e, None, Subject::AppliesIf) {
+                        diags.push(err(Code::ExpressionLimit, at("applies_if"), en).localized(zh));
+                    }
+                    Some(e)
+                }
                 Err(e) => {
                     diags.push(err(
                         Code::ExpressionSyntax,
@@ -749,15 +754,29 @@ fn validate(
                     .at(location),
                 );
             }
+            let subject = Subject::Check(&m.id);
             match Expr::compile(&m.check) {
-                Ok(check) => metrics.push(Metric {
-                    id: m.id.clone(),
-                    check,
-                    advisory: m.advisory,
-                    range,
-                    title: m.title.clone(),
-                    formula: m.formula.clone(),
-                }),
+                Ok(check) => {
+                    let value = neutral_value(range);
+                    if let Some((en, zh)) = beyond_limits(&check, Some(value), subject) {
+                        diags.push(
+                            err(
+                                Code::ExpressionLimit,
+                                format!("/criteria/{i}/metrics/{j}/check"),
+                                en,
+                            )
+                            .localized(zh),
+                        );
+                    }
+                    metrics.push(Metric {
+                        id: m.id.clone(),
+                        check,
+                        advisory: m.advisory,
+                        range,
+                        title: m.title.clone(),
+                        formula: m.formula.clone(),
+                    });
+                }
                 Err(e) => diags.push(err(
                     Code::ExpressionSyntax,
                     format!("/criteria/{i}/metrics/{j}/check"),
@@ -846,6 +865,68 @@ fn validate(
         criterion_index,
     };
     (Some(catalog), diags)
+}
+
+/// Which expression of a criterion a diagnostic is about.
+#[derive(Clone, Copy)]
+enum Subject<'a> {
+    AppliesIf,
+    /// The check of the metric with this id.
+    Check(&'a str),
+}
+
+/// The value a metric check is tried with: the middle of its range, else 0.5.
+fn neutral_value(range: Option<Range>) -> f64 {
+    match range {
+        Some(r) if r.min <= r.max && r.min.is_finite() && r.max.is_finite() => {
+            r.min / 2.0 + r.max / 2.0
+        }
+        _ => 0.5,
+    }
+}
+
+/// Whether an expression exceeds a limit evaluated in the neutral context (SPEC §5.6, issue
+/// #16): its messages in English and Chinese when it does. Only a limit counts: any other
+/// run-time error depends on facts the neutral context lacks (`facts.contract.monitoring`).
+fn beyond_limits(
+    expr: &Expr,
+    value: Option<f64>,
+    subject: Subject<'_>,
+) -> Option<(String, String)> {
+    let metric = match subject {
+        Subject::Check(id) => Some((id, value.unwrap_or(0.5))),
+        Subject::AppliesIf => None,
+    };
+    match expr.is_true(&expression::neutral_context(metric)) {
+        Err(e @ ExprError::Limit { .. }) => Some(limit_messages(&e, subject, value)),
+        _ => None,
+    }
+}
+
+/// The messages of an expression that exceeds a limit evaluated in the neutral context
+/// (`value`: what a metric check was tried with).
+fn limit_messages(e: &ExprError, subject: Subject<'_>, value: Option<f64>) -> (String, String) {
+    use crate::text::Lang;
+    let (name_en, name_zh) = match subject {
+        Subject::AppliesIf => ("applies_if".to_owned(), "适用条件 applies_if".to_owned()),
+        Subject::Check(id) => (
+            format!("the check of metric `{id}`"),
+            format!("指标 `{id}` 的检查式"),
+        ),
+    };
+    let (en, zh) = (e.message(Lang::En), e.message(Lang::Zh));
+    let when_en = match value {
+        Some(v) => format!("evaluated with value {v} for a submission without facts"),
+        None => "evaluated for a submission without facts".to_owned(),
+    };
+    let when_zh = match value {
+        Some(v) => format!("以取值 {v} 在没有 facts 的提交上求值时"),
+        None => "在没有 facts 的提交上求值时".to_owned(),
+    };
+    (
+        format!("{name_en}, {when_en}, {en}"),
+        format!("{name_zh}{when_zh}{zh}"),
+    )
 }
 
 fn check_translations(

@@ -83,6 +83,7 @@ codes! {
     MetricNotAdvisory = "metric-not-advisory": "a metric target in an official catalog that is not advisory: the standard must state it",
     MetricOutOfRange = "metric-out-of-range": "a metric value lies outside the range its catalog declares",
     ExpressionSyntax = "expression-syntax": "an applies_if or metric check expression does not compile",
+    ExpressionLimit = "expression-limit": "an applies_if or metric check expression exceeds the work or size limits of an expression",
     UnknownPrerequisiteKind = "unknown-prerequisite-kind": "a prerequisite kind other than flag, months_since, certificate",
     MissingTranslation = "missing-translation": "a shipped catalog text lacks its English translation",
     WaiverUnknownCriterion = "waiver-unknown-criterion": "a waiver names a criterion the catalog does not have",

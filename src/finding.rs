@@ -500,14 +500,23 @@ pub fn message(code: Code, p: &Params, lang: Lang) -> String {
                 )
             }
             FindingCode::NaNotAllowed => "本条款不接受“不适用”的回答".to_owned(),
-            FindingCode::ExpressionError => match p.get("metric") {
-                Some(Value::String(metric)) => format!(
-                    "指标「{}」的检查式 {} 无法计算",
-                    localized(p, "title", lang, metric),
-                    t("expression")
-                ),
-                _ => format!("适用条件 {} 无法计算", t("expression")),
-            },
+            FindingCode::ExpressionError => {
+                // An exceeded limit says which (issue #16); other failures stay terse.
+                let limit = p
+                    .get("limit")
+                    .and_then(Value::as_str)
+                    .and_then(crate::limits::Limit::from_name)
+                    .map(|l| format!("超出表达式的{}，", l.describe(Lang::Zh)))
+                    .unwrap_or_default();
+                match p.get("metric") {
+                    Some(Value::String(metric)) => format!(
+                        "指标「{}」的检查式 {} {limit}无法计算",
+                        localized(p, "title", lang, metric),
+                        t("expression")
+                    ),
+                    _ => format!("适用条件 {} {limit}无法计算", t("expression")),
+                }
+            }
             FindingCode::WaiverExpired => format!(
                 "由{}批准的豁免已于 {} 到期",
                 t("approved_by"),

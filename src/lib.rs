@@ -32,6 +32,7 @@ pub mod evidence;
 pub mod expression;
 pub mod finding;
 pub mod format;
+pub mod limits;
 pub mod output;
 pub mod questionnaire;
 pub mod report;

@@ -71,9 +71,11 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 
-use minijinja::value::{Enumerator, Kwargs, Object, Value, ValueKind};
+use minijinja::syntax::SyntaxConfig;
+use minijinja::value::{Enumerator, Kwargs, Object, Serde, Value, ValueKind};
 use minijinja::{AutoEscape, Environment, ErrorKind, Output, State, UndefinedBehavior};
 
+use crate::limits::{self, Capped, Limit, OutputCapped};
 use crate::result::AssessmentResult;
 use crate::text::Lang;
 
@@ -169,6 +171,19 @@ pub enum ReportError {
         /// 1-based line, when known.
         line: Option<usize>,
     },
+    /// A template exceeded a bound on its work, size, recursion or output (issue #16;
+    /// [`crate::limits`]).
+    #[error("template `{template}`{}: exceeds the {limit}: {detail}", at_line(*.line))]
+    Limit {
+        /// Template name.
+        template: String,
+        /// 1-based line, when known.
+        line: Option<usize>,
+        /// Which bound.
+        limit: Limit,
+        /// The bound's value and minijinja's own words, in English.
+        detail: String,
+    },
     /// The set has no template of that name.
     #[error("template `{0}` not found in the template set")]
     MissingTemplate(String),
@@ -211,6 +226,31 @@ pub enum ReportError {
 
 fn at_line(line: Option<usize>) -> String {
     line.map(|l| format!(" line {l}")).unwrap_or_default()
+}
+
+impl ReportError {
+    /// The message in `lang`. Only [`ReportError::Limit`] has a Chinese text; the others are
+    /// English whatever the language.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (
+                ReportError::Limit {
+                    template,
+                    line,
+                    limit,
+                    detail,
+                },
+                Lang::Zh,
+            ) => {
+                let line = line.map(|l| format!("第 {l} 行")).unwrap_or_default();
+                format!(
+                    "模板 `{template}` {line}超出{}：{detail}",
+                    limit.describe(Lang::Zh)
+                )
+            }
+            _ => self.to_string(),
+        }
+    }
 }
 
 /// A compiled template set with its locales: compile once, render many. `Send + Sync`, so one
@@ -263,9 +303,18 @@ impl Renderer {
     ) -> Result<Renderer, ReportError> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_trim_blocks(true);
-        env.set_lstrip_blocks(true);
-        env.set_keep_trailing_newline(true);
+        // The default delimiters always build; the error path is never taken.
+        let syntax = SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .map_err(|e| ReportError::Syntax {
+                template: String::new(),
+                line: None,
+                message: error_message(&e),
+            })?;
+        env.set_syntax(syntax);
         env.set_auto_escape_callback(auto_escape);
         env.set_formatter(format_value);
         let mut locales = BTreeMap::new();
@@ -316,8 +365,9 @@ impl Renderer {
         format: ReportFormat,
         lang: Lang,
     ) -> Result<String, ReportError> {
-        let context = self.report_context(result, lang)?;
-        self.render_value(format.template(), context, lang)
+        let mut out = Vec::new();
+        self.render_into(result, format, lang, &mut out)?;
+        into_string(out, format.template())
     }
 
     /// Renders the report of a result into `out` (appended), so that a caller rendering many
@@ -330,12 +380,35 @@ impl Renderer {
         out: &mut Vec<u8>,
     ) -> Result<(), ReportError> {
         let context = self.report_context(result, lang)?;
-        let name = format.template();
-        let template = self.template(name)?;
-        template
-            .render_captured_to(context, out)
+        self.render_bounded(format.template(), context, json_len(result), out)
             .map(drop)
-            .map_err(|e| render_error(&e, name))
+    }
+
+    /// Renders `name` within the bounds for `input` bytes of data ([`limits::template_fuel`],
+    /// [`limits::output_cap`]), appending to `out`; on failure `out` is left as it was.
+    /// Returns the fuel used.
+    fn render_bounded(
+        &self,
+        name: &str,
+        context: Value,
+        input: usize,
+        out: &mut Vec<u8>,
+    ) -> Result<u64, ReportError> {
+        self.template(name)?;
+        // Fuel is a setting of the environment: a shallow copy (shared compiled templates)
+        // carries this render's budget.
+        let mut env = self.env.clone();
+        env.set_fuel(Some(limits::template_fuel(input)));
+        let start = out.len();
+        let rendered = env.get_template(name).and_then(|template| {
+            template.render_captured_to(context, Capped::new(&mut *out, limits::output_cap(input)))
+        });
+        rendered
+            .map(|captured| captured.state().fuel_levels().map_or(0, |(used, _)| used))
+            .map_err(|e| {
+                out.truncate(start);
+                render_error(&e, name, input)
+            })
     }
 
     /// The context of a report: `lang` and the result's view in that language.
@@ -378,24 +451,48 @@ impl Renderer {
                 serde_json::Value::String(lang.as_str().to_owned()),
             );
         }
-        self.render_value(name, Value::from_serialize(&context), lang)
-    }
-
-    fn render_value(&self, name: &str, context: Value, lang: Lang) -> Result<String, ReportError> {
         if !self.locales.contains_key(lang.as_str()) {
             return Err(ReportError::MissingLocale(lang.as_str().to_owned()));
         }
-        self.template(name)?
-            .render(context)
-            .map_err(|e| render_error(&e, name))
+        let mut out = Vec::new();
+        let input = json_len(&context);
+        self.render_bounded(name, Value::from(Serde(&context)), input, &mut out)?;
+        into_string(out, name)
     }
 
     fn template(&self, name: &str) -> Result<minijinja::Template<'_, '_>, ReportError> {
         self.env.get_template(name).map_err(|e| match e.kind() {
             ErrorKind::TemplateNotFound => ReportError::MissingTemplate(name.to_owned()),
-            _ => render_error(&e, name),
+            _ => render_error(&e, name, 0),
         })
     }
+}
+
+/// The size of a value as compact JSON: what a render's bounds are proportional to.
+fn json_len(value: &impl serde::Serialize) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 = self.0.saturating_add(buf.len());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Counting cannot fail; a value that does not serialize counts what it wrote.
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
+}
+
+/// A rendered report as text (minijinja writes only `str`s, so this never fails).
+fn into_string(out: Vec<u8>, name: &str) -> Result<String, ReportError> {
+    String::from_utf8(out).map_err(|e| ReportError::Render {
+        template: name.to_owned(),
+        line: None,
+        message: e.to_string(),
+    })
 }
 
 /// The context of a report: `lang` and `report`.
@@ -425,7 +522,11 @@ impl Object for ReportContext {
 
 /// Writes a value into the output: minijinja's own formatting, with faster paths for strings
 /// (the same bytes).
-fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<(), minijinja::Error> {
+fn format_value(
+    out: &mut Output,
+    state: &mut State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
     match (state.auto_escape(), value.as_str()) {
         (AutoEscape::Html, Some(s)) if !value.is_safe() => {
             escape::write_html(out, s).map_err(minijinja::Error::from)
@@ -598,9 +699,10 @@ fn error_message(e: &minijinja::Error) -> String {
 
 /// Maps a render error to the innermost template that failed: an error inside an included
 /// template arrives wrapped (`BadInclude`) with the original as its source.
-fn render_error(e: &minijinja::Error, entry: &str) -> ReportError {
+fn render_error(e: &minijinja::Error, entry: &str, input: usize) -> ReportError {
     let mut innermost = e;
     let mut missing_key = None;
+    let mut capped = false;
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         if let Some(inner) = s.downcast_ref::<minijinja::Error>() {
@@ -609,10 +711,40 @@ fn render_error(e: &minijinja::Error, entry: &str) -> ReportError {
         if let Some(missing) = s.downcast_ref::<MissingKey>() {
             missing_key = Some(missing);
         }
+        // `Capped` fails with an `io::Error` holding `OutputCapped`, which `source()` skips.
+        capped |= s
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+            .is_some_and(|inner| inner.is::<OutputCapped>());
         source = s.source();
     }
     let template = innermost.name().or(e.name()).unwrap_or(entry).to_owned();
     let line = innermost.line().or(e.line());
+    let limit = if capped {
+        Some(Limit::Output)
+    } else {
+        Limit::of(innermost)
+    };
+    if let Some(limit) = limit {
+        let detail = match limit {
+            Limit::Work => format!(
+                "{} fuel for {input} bytes of data ({})",
+                limits::template_fuel(input),
+                error_message(innermost)
+            ),
+            Limit::Output => format!(
+                "{} bytes for {input} bytes of data",
+                limits::output_cap(input)
+            ),
+            Limit::Size | Limit::Recursion => error_message(innermost),
+        };
+        return ReportError::Limit {
+            template,
+            line,
+            limit,
+            detail,
+        };
+    }
     if let Some(missing) = missing_key {
         return ReportError::MissingLocaleKey {
             key: missing.key.clone(),
@@ -660,6 +792,7 @@ fn fill(text: &str, kwargs: &Kwargs) -> Result<String, minijinja::Error> {
 
 /// Registers the report filters and functions.
 fn register(env: &mut Environment<'static>, locales: &Arc<BTreeMap<String, Locale>>) {
+    env.add_filter("round", crate::expression::round);
     let l = Arc::clone(locales);
     env.add_function(
         "t",
@@ -850,6 +983,61 @@ mod tests {
             let sign = if tenths < 0 { "-" } else { "" };
             let t = tenths.unsigned_abs();
             assert_eq!(percent(v), format!("{sign}{}.{}%", t / 10, t % 10));
+        }
+    }
+
+    #[test]
+    fn round_is_minijinja_2s() {
+        // The batch summary's histogram bars: 20 - 14 / 152 * 19 = 18.25 → 18.3, as before
+        // minijinja 3 (which gives 18.2).
+        let files = [
+            (
+                "t.html.j2".to_owned(),
+                "{{ (20 - 14 / 152 * 19)|round(1) }}".to_owned(),
+            ),
+            ("locales/zh.yaml".to_owned(), "a: b\n".to_owned()),
+        ];
+        let renderer = Renderer::from_files(files).unwrap();
+        let out = renderer
+            .render_template("t.html.j2", &serde_json::json!({}), Lang::Zh)
+            .unwrap();
+        assert_eq!(out, "18.3");
+    }
+
+    #[test]
+    fn bundled_reports_use_a_small_share_of_their_bounds() {
+        // The full O&M example (188 criteria, every kind of finding): the bundled templates
+        // must stay far from the bounds a hostile set is stopped by (issue #16).
+        let catalogs = crate::engine::Catalogs::bundled().unwrap();
+        let engine = crate::engine::Engine::new(catalogs);
+        let path = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/om-full/submission.yaml"
+        ));
+        let crate::engine::FileOutcome::Assessed { result, .. } = engine.assess_file(path) else {
+            panic!("the example assesses");
+        };
+        let renderer = Renderer::bundled().unwrap();
+        let input = json_len(&result);
+        for format in [ReportFormat::Html, ReportFormat::Markdown] {
+            for lang in [Lang::Zh, Lang::En] {
+                let context = renderer.report_context(&result, lang).unwrap();
+                let mut out = Vec::new();
+                let used = renderer
+                    .render_bounded(format.template(), context, input, &mut out)
+                    .unwrap();
+                assert!(used > 0, "fuel is counted");
+                assert!(
+                    used * 50 < limits::template_fuel(input),
+                    "{format} {lang:?}: {used} fuel of {}",
+                    limits::template_fuel(input)
+                );
+                assert!(
+                    out.len() * 50 < limits::output_cap(input),
+                    "{format}: {} bytes",
+                    out.len()
+                );
+            }
         }
     }
 

@@ -32,7 +32,7 @@ fn submission_for(catalog: &Catalog) -> String {
             })
             .collect();
         answers.insert(
-            c.id.clone(),
+            c.id.to_string(),
             json!({
                 "rating": ratings[i % ratings.len()],
                 "note": "<b>note</b> {{ 7*7 }}",
@@ -122,7 +122,7 @@ fuzz_target!(|data: &[u8]| {
         .iter()
         .step_by(3)
         .map(|c| itss::waiver::Waiver {
-            criterion: c.id.clone(),
+            criterion: c.id.to_string(),
             submissions: None,
             justification: "fuzz".to_owned(),
             approved_by: "fuzz".to_owned(),

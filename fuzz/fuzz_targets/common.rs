@@ -103,7 +103,9 @@ pub fn assert_invalid(
     );
     for d in diagnostics {
         // Rendering a diagnostic (with its snippet) must not panic either.
-        let _ = d.render(text, false);
+        for lang in [Lang::Zh, Lang::En] {
+            let _ = d.render(text, false, lang);
+        }
         let _ = d.to_string();
     }
 }

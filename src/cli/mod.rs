@@ -289,7 +289,7 @@ enum CatalogCommand {
 static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
 
 /// The language set for this run (Chinese unless the command said otherwise).
-fn lang() -> Lang {
+pub(crate) fn lang() -> Lang {
     LANG.get().copied().unwrap_or_default()
 }
 
