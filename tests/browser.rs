@@ -8,6 +8,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers may fail loudly
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -268,7 +269,7 @@ fn report_in_headless_chromium() {
     );
     let dom = String::from_utf8_lossy(&output.stdout);
     std::fs::write(dir.join("report.dom.html"), dom.as_bytes()).unwrap();
-    assert!(dom.contains("评估报告"), "the DOM dump lacks the report");
+    assert!(dom.contains("自评估报告"), "the DOM dump lacks the report");
     assert!(
         dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
         "the company name is not shown as text"
@@ -277,4 +278,232 @@ fn report_in_headless_chromium() {
         !dom.to_lowercase().contains("<script"),
         "the DOM has a script element"
     );
+}
+
+/// `pdftotext` (Debian's poppler-utils), or `None` (after a skip message) when it is absent
+/// locally; under CI it must be there.
+fn pdftotext() -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("pdftotext"))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        let message = "pdftotext not found (install Debian's `poppler-utils`)";
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{message}: the print test never skips in CI"
+        );
+        eprintln!("SKIPPED print check: {message}");
+    }
+    found
+}
+
+const EXAMPLES: [&str; 4] = ["om-full", "om-level3", "om-level4", "om-prereq-fail"];
+
+/// The zh HTML reports of the four examples, written to `dir`.
+fn example_reports(dir: &Path) -> Vec<(&'static str, PathBuf)> {
+    let mut engine = Engine::new(Catalogs::bundled().unwrap());
+    engine.options.skip_evidence_files = false;
+    let renderer = Renderer::bundled().unwrap();
+    EXAMPLES
+        .iter()
+        .map(|&name| {
+            let path = Path::new("examples").join(name).join("submission.yaml");
+            let FileOutcome::Assessed { result, .. } = engine.assess_file(&path) else {
+                panic!("{name} is invalid");
+            };
+            let html = renderer
+                .render(&result, ReportFormat::Html, Lang::Zh)
+                .unwrap();
+            let file = dir.join(format!("{name}.zh.html"));
+            std::fs::write(&file, html).unwrap();
+            (name, file.canonicalize().unwrap())
+        })
+        .collect()
+}
+
+/// The reports of the examples on a desktop and on a phone, and printed (issue #18): no
+/// horizontal scroll at 1280 px or 400 px; printed with the browser's own header and footer
+/// off, the PDF carries the report's own page numbers and running head. Screenshots of the
+/// first screen (1280 and 400 px) and of the action plan stay in `target/report-artifacts/`.
+#[test]
+fn examples_fit_phones_and_print_with_their_own_page_numbers() {
+    let Some(chromium) = chromium() else { return };
+    let dir = artifacts_dir().join("examples");
+    std::fs::create_dir_all(&dir).unwrap();
+    let reports = example_reports(&dir);
+
+    // Widths, measured by a page that loads each report in a frame of the width under test
+    // (the reports themselves run no script: their CSP forbids it).
+    let frames: Vec<String> = reports
+        .iter()
+        .flat_map(|(name, _)| [1280, 400].map(|w| format!("[\"{name}.zh.html\", {w}]")))
+        .collect();
+    let measure = dir.join("measure.html");
+    std::fs::write(
+        &measure,
+        format!(
+            r#"<!DOCTYPE html><html><body><pre id="out">pending</pre><script>
+const frames = [{}]; const out = []; let left = frames.length;
+for (const [src, w] of frames) {{
+  const f = document.createElement("iframe");
+  f.style.width = w + "px"; f.style.height = "900px"; f.style.border = "0";
+  f.onload = () => {{
+    const d = f.contentDocument.documentElement;
+    out.push(src + " " + w + " " + d.scrollWidth + " " + d.clientWidth);
+    if (--left === 0) document.getElementById("out").textContent = "done\n" + out.sort().join("\n");
+  }};
+  f.src = src; document.body.appendChild(f);
+}}
+</script></body></html>"#,
+            frames.join(",")
+        ),
+    )
+    .unwrap();
+    let output = run_chromium(
+        &chromium,
+        &format!("file://{}", measure.canonicalize().unwrap().display()),
+        &[
+            "--allow-file-access-from-files".to_owned(),
+            "--virtual-time-budget=20000".to_owned(),
+            "--dump-dom".to_owned(),
+        ],
+    );
+    let dom = String::from_utf8_lossy(&output.stdout);
+    let text = dom
+        .split("<pre id=\"out\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</pre>").next())
+        .unwrap_or_default();
+    assert!(text.starts_with("done"), "the frames did not load: {dom}");
+    let lines: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(lines.len(), EXAMPLES.len() * 2, "{text}");
+    for line in lines {
+        let f: Vec<&str> = line.split(' ').collect();
+        let (scroll, client): (u32, u32) = (f[2].parse().unwrap(), f[3].parse().unwrap());
+        assert!(
+            scroll <= client,
+            "{} at {} px scrolls sideways: content {scroll} px wide in {client} px",
+            f[0],
+            f[1]
+        );
+    }
+
+    for (name, page) in &reports {
+        let url = format!("file://{}", page.display());
+        // First screens, desktop and phone.
+        for (suffix, size) in [("", "1280,900"), ("-400px", "400,900")] {
+            let shot = dir.join(format!("{name}.zh{suffix}.png"));
+            let out = run_chromium(
+                &chromium,
+                &url,
+                &[
+                    format!("--screenshot={}", shot.display()),
+                    format!("--window-size={size}"),
+                ],
+            );
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(
+                std::fs::read(&shot).unwrap().len() > 10_000,
+                "{name}: empty screenshot"
+            );
+        }
+        // The action plan, through a frame scrolled to it.
+        let frame = dir.join(format!("{name}.plan.html"));
+        std::fs::write(
+            &frame,
+            format!(
+                r#"<!DOCTYPE html><html><body style="margin:0"><iframe src="{name}.zh.html#gaps" style="border:0;width:1280px;height:1400px"></iframe></body></html>"#
+            ),
+        )
+        .unwrap();
+        let shot = dir.join(format!("{name}.zh-plan.png"));
+        let out = run_chromium(
+            &chromium,
+            &format!("file://{}", frame.canonicalize().unwrap().display()),
+            &[
+                "--allow-file-access-from-files".to_owned(),
+                "--virtual-time-budget=5000".to_owned(),
+                format!("--screenshot={}", shot.display()),
+                "--window-size=1280,1400".to_owned(),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+
+        // Print, with the browser's own header and footer off.
+        let pdf = dir.join(format!("{name}.zh.pdf"));
+        let _ = std::fs::remove_file(&pdf);
+        let out = run_chromium(
+            &chromium,
+            &url,
+            &[
+                format!("--print-to-pdf={}", pdf.display()),
+                "--no-pdf-header-footer".to_owned(),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            std::fs::read(&pdf).unwrap().starts_with(b"%PDF"),
+            "{name}: no PDF"
+        );
+        eprintln!("printed: {}", pdf.display());
+    }
+
+    let Some(pdftotext) = pdftotext() else { return };
+    for (name, _) in &reports {
+        let pdf = dir.join(format!("{name}.zh.pdf"));
+        let out = Command::new(&pdftotext)
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        // "第 n 页 / 共 N 页" on every page, n from 1 to N.
+        let numbers: Vec<(u32, u32)> = text
+            .match_indices("第 ")
+            .filter_map(|(at, _)| {
+                let rest = &text[at + "第 ".len()..];
+                let (n, rest) = rest.split_once(" 页 / 共 ")?;
+                let (total, _) = rest.split_once(" 页")?;
+                Some((n.parse().ok()?, total.parse().ok()?))
+            })
+            .collect();
+        let total = numbers.first().map_or(0, |&(_, t)| t);
+        assert!(total >= 2, "{name}: no page numbers in the PDF:\n{text}");
+        let pages: BTreeSet<u32> = numbers.iter().map(|&(n, _)| n).collect();
+        assert_eq!(
+            pages,
+            (1..=total).collect::<BTreeSet<u32>>(),
+            "{name}: every page numbered once"
+        );
+        assert!(numbers.iter().all(|&(_, t)| t == total));
+        // The running head (organization · submission id) from the second page on.
+        assert!(text.contains(" · "), "{name}: no running head");
+        // Collapsed levels do not print their rows: om-level4 (level 4, target 3) prints
+        // none of level 2 or 1.
+        if *name == "om-level4" {
+            assert!(
+                !text.contains("OM.L2.") && !text.contains("OM.L1."),
+                "{name}: collapsed rows printed"
+            );
+            assert!(
+                text.contains("OM.L3."),
+                "{name}: the target level's rows are missing"
+            );
+        }
+    }
 }

@@ -288,23 +288,38 @@ fn gap_views(result: &AssessmentResult, labels: &Labels, index: &Index) -> Vec<A
                     }))
                 })
                 .collect();
-            // The gap lists criteria key first, then by weight and id: kept within groups.
-            let groups = FIXES
+            // Key criteria first, whatever fixing them takes; then the others by what fixing
+            // takes. The gap lists criteria key first, then by weight and id: kept within
+            // groups.
+            let key: Vec<Arc<GapItem>> = g
+                .criteria
                 .iter()
-                .filter_map(|&fix| {
-                    let items: Vec<Arc<GapItem>> = g
-                        .criteria
-                        .iter()
-                        .filter(|c| c.fix == fix)
-                        .map(|c| gap_item(result, labels, index, c))
-                        .collect();
-                    (!items.is_empty()).then(|| {
-                        Arc::new(GapGroup {
-                            fix: fix.as_str(),
-                            criteria: List::new(items),
-                        })
+                .filter(|c| c.key)
+                .map(|c| gap_item(result, labels, index, c))
+                .collect();
+            let by_fix = FIXES.iter().filter_map(|&fix| {
+                let items: Vec<Arc<GapItem>> = g
+                    .criteria
+                    .iter()
+                    .filter(|c| !c.key && c.fix == fix)
+                    .map(|c| gap_item(result, labels, index, c))
+                    .collect();
+                (!items.is_empty()).then(|| {
+                    Arc::new(GapGroup {
+                        fix: fix.as_str(),
+                        criteria: List::new(items),
                     })
                 })
+            });
+            let groups = (!key.is_empty())
+                .then(|| {
+                    Arc::new(GapGroup {
+                        fix: "key",
+                        criteria: List::new(key),
+                    })
+                })
+                .into_iter()
+                .chain(by_fix)
                 .collect();
             Arc::new(GapView {
                 kind: Arc::from(g.kind.as_str()),
@@ -374,6 +389,7 @@ fn gap_item(
         |ei| Arc::clone(&index.element_refs[ei]),
     );
     Arc::new(GapItem {
+        fix: c.fix.as_str(),
         id: clean_shared(&c.id),
         anchor: anchor_of("cr-", &c.id),
         level: index.level(labels, &c.level),

@@ -351,7 +351,8 @@ view_object!(GapPrerequisiteView {
 /// The criteria of a gap that one kind of fix addresses.
 #[derive(Debug)]
 pub struct GapGroup {
-    /// `answer`, `evidence`, `metric` or `practice`.
+    /// `key` (the key criteria, whatever fixing them takes), `answer`, `evidence`, `metric`
+    /// or `practice`.
     pub fix: &'static str,
     /// The criteria, key first.
     pub criteria: Arc<List<Arc<GapItem>>>,
@@ -362,6 +363,8 @@ view_object!(GapGroup { fix, criteria });
 /// A blocking criterion: one action.
 #[derive(Debug)]
 pub struct GapItem {
+    /// What fixing it takes: `answer`, `evidence`, `metric` or `practice`.
+    pub fix: &'static str,
     /// Id.
     pub id: Str,
     /// Anchor of its row in the criteria tables.
@@ -397,6 +400,7 @@ pub struct GapItem {
 }
 
 view_object!(GapItem {
+    fix,
     metrics,
     id,
     anchor,
