@@ -493,6 +493,17 @@ for (const [src, w] of frames) {{
         assert!(numbers.iter().all(|&(_, t)| t == total));
         // The running head (organization · submission id) from the second page on.
         assert!(text.contains(" · "), "{name}: no running head");
+        // No page but the last holds only a heading or a line or two: beside the running
+        // head and the page number, at least six lines of content.
+        let pages: Vec<&str> = text.split('\u{c}').collect();
+        for (i, page) in pages.iter().enumerate().take(pages.len().saturating_sub(2)) {
+            let lines = page.lines().filter(|l| !l.trim().is_empty()).count();
+            assert!(
+                lines >= 9,
+                "{name}: page {} is nearly empty:\n{page}",
+                i + 1
+            );
+        }
         // Collapsed levels do not print their rows: om-level4 (level 4, target 3) prints
         // none of level 2 or 1.
         if *name == "om-level4" {
