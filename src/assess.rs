@@ -265,6 +265,7 @@ pub fn assess(
             findings: outcome.findings,
             evidence: outcome.evidence,
             metrics: answer.map(|a| a.metrics.clone()).unwrap_or_default(),
+            review: None,
         })
         .collect();
 
@@ -337,6 +338,7 @@ pub fn assess(
         gaps,
         waivers,
         findings: top_findings,
+        review: None,
     }
 }
 

@@ -89,6 +89,11 @@ codes! {
     WaiverUnknownCriterion = "waiver-unknown-criterion": "a waiver names a criterion the catalog does not have",
     ResultVersion = "result-version": "a result document of a version this itss does not read, or not a result document at all",
     DuplicateSubmission = "duplicate-submission": "two files in a batch have the same submission id",
+    ReviewMismatch = "review-mismatch": "a review is for another submission (id or file digest differ), or a reviewed submission has no review",
+    ReviewUnknownCriterion = "review-unknown-criterion": "a review names a criterion the catalog does not have",
+    ReviewUnknownMetric = "review-unknown-metric": "a review gives a value for a metric the criterion does not have",
+    ReviewTeam = "review-team": "a review's team does not have exactly one lead",
+    ReviewDuplicate = "review-duplicate": "two nonconformities of a review have the same id, or two reviews are for the same submission",
 }
 
 impl fmt::Display for Code {

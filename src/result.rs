@@ -14,8 +14,10 @@ use crate::submission::Rating;
 use crate::text::Text;
 
 mod json;
+pub mod review;
 
 pub use json::CompactWriter;
+pub use review::{CriterionReview, ReviewResult};
 
 /// The largest result document `itss render` and `itss diff` read (bytes). Results are
 /// bounded by their submission (at most 16 MiB by default, 1 000 evidence items an answer,
@@ -136,6 +138,11 @@ pub struct AssessmentResult {
     pub waivers: Vec<WaiverResult>,
     /// Findings about the submission as a whole.
     pub findings: Vec<TopFinding>,
+    /// The assessment body's review it was assessed with (`--review`): then the levels,
+    /// scores and gaps above are the reviewed ones, and this holds the self-assessed view,
+    /// the nonconformities and the agreement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewResult>,
 }
 
 impl AssessmentResult {
@@ -420,6 +427,9 @@ pub struct CriterionResult {
     /// Metric values as answered.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub metrics: BTreeMap<String, Value>,
+    /// In a reviewed result: the declared rating and what the team recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<CriterionReview>,
 }
 
 /// The evidence a criterion asks for (its catalog rule), for readers who must supply it.

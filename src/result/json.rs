@@ -253,6 +253,7 @@ impl CompactWriter {
             gaps,
             waivers,
             findings,
+            review,
         } = result;
         out.push(b'{');
         out.extend_from_slice(key!(first "schema"));
@@ -292,6 +293,9 @@ impl CompactWriter {
         list(out, gaps, |out, g| gap(g, kept, out))?;
         field(out, key!("waivers"), waivers)?;
         field(out, key!("findings"), findings)?;
+        if let Some(review) = review {
+            field(out, key!("review"), review)?;
+        }
         out.push(b'}');
         Ok(())
     }
@@ -330,6 +334,7 @@ fn criterion(
         findings,
         evidence,
         metrics,
+        review,
     } = c;
     let head = Head {
         id,
@@ -366,6 +371,9 @@ fn criterion(
     list(out, evidence, evidence_item)?;
     if !metrics.is_empty() {
         field(out, key!("metrics"), metrics)?;
+    }
+    if let Some(review) = review {
+        field(out, key!("review"), review)?;
     }
     out.push(b'}');
     Ok(())
