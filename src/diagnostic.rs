@@ -94,6 +94,8 @@ codes! {
     ReviewUnknownMetric = "review-unknown-metric": "a review gives a value for a metric the criterion does not have",
     ReviewTeam = "review-team": "a review's team does not have exactly one lead",
     ReviewDuplicate = "review-duplicate": "two nonconformities of a review have the same id, or two reviews are for the same submission",
+    XlsxArchive = "xlsx-archive": "an .xlsx workbook that cannot be read, or whose zip expands beyond the input size limit (zip bomb)",
+    XlsxLayout = "xlsx-layout": "an .xlsx workbook that is not an itss questionnaire (no sheet of organization fields)",
 }
 
 impl fmt::Display for Code {
@@ -131,6 +133,20 @@ pub struct Diagnostic {
     /// 1-based column (characters), when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<u64>,
+    /// The spreadsheet cell, for a workbook (`.xlsx`) submission.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<Box<SheetCell>>,
+}
+
+/// A cell of a workbook: where a value of an `.xlsx` submission was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SheetCell {
+    /// The sheet's name.
+    pub sheet: String,
+    /// `A1` notation (the top-left cell of a merged area).
+    pub cell: String,
+    /// What the cell holds, as shown.
+    pub content: String,
 }
 
 impl Diagnostic {
@@ -145,6 +161,7 @@ impl Diagnostic {
             pointer: None,
             line: None,
             column: None,
+            cell: None,
         }
     }
 
@@ -190,8 +207,11 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// `file:line:col` (or just the file).
+    /// `file:line:col`, `file: sheet!cell` (or just the file).
     pub fn position(&self) -> String {
+        if let Some(c) = &self.cell {
+            return format!("{}: {}!{}", self.file.display(), c.sheet, c.cell);
+        }
         match (self.line, self.column) {
             (Some(l), Some(c)) => format!("{}:{l}:{c}", self.file.display()),
             (Some(l), None) => format!("{}:{l}", self.file.display()),
@@ -202,6 +222,21 @@ impl Diagnostic {
     /// Renders for a terminal: a header with code and message, then the source line with
     /// the value underlined when the source and a location are known.
     pub fn render(&self, source: Option<&str>, color: bool, lang: Lang) -> String {
+        let rendered = self.render_source(source, color, lang);
+        match &self.cell {
+            Some(c) => {
+                let label = match lang {
+                    Lang::Zh => "单元格内容",
+                    Lang::En => "cell content",
+                };
+                let content = crate::report::escape::clean(&c.content);
+                format!("{}\n  = {label}: 「{content}」", rendered.trim_end())
+            }
+            None => rendered,
+        }
+    }
+
+    fn render_source(&self, source: Option<&str>, color: bool, lang: Lang) -> String {
         use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 
         let level = match self.severity {

@@ -27,11 +27,42 @@ pub struct SourceDoc {
     /// The size budget the text was parsed with; the tree is parsed again within it.
     budget: usize,
     tree: OnceLock<Option<Node>>,
+    /// For a workbook (`.xlsx`): the cell behind every value (there is no text then).
+    cells: Option<crate::workbook::Cells>,
 }
 
 impl SourceDoc {
+    /// A workbook submission read from `bytes`: no text, the cells instead of lines.
+    pub fn from_workbook(path: &Path, bytes: &[u8], cells: crate::workbook::Cells) -> SourceDoc {
+        use sha2::{Digest, Sha256};
+        SourceDoc {
+            path: path.to_path_buf(),
+            text: String::new(),
+            sha256: crate::catalog::hex(&Sha256::digest(bytes)),
+            budget: 0,
+            tree: OnceLock::new(),
+            cells: Some(cells),
+        }
+    }
+
+    /// Attaches the workbook cell behind each diagnostic's pointer (nothing for text files,
+    /// whose diagnostics carry line:col).
+    pub fn place(&self, diagnostics: &mut [Diagnostic]) {
+        if let Some(cells) = &self.cells {
+            cells.place(diagnostics);
+        }
+    }
+
+    /// The cells of a workbook submission.
+    pub fn cells(&self) -> Option<&crate::workbook::Cells> {
+        self.cells.as_ref()
+    }
+
     /// The located tree (parsed again from the text on first use).
     pub fn tree(&self) -> Option<&Node> {
+        if self.cells.is_some() {
+            return None;
+        }
         self.tree
             .get_or_init(|| yaml::parse(&self.text, self.budget).ok())
             .as_ref()
@@ -58,6 +89,19 @@ impl SourceDoc {
 
 /// Reads `path` with the size limit, refusing directories, non-UTF-8 text and oversized files.
 pub fn read_text(path: &Path, max_size: u64) -> Result<String, Diagnostic> {
+    let bytes = read_bytes(path, max_size)?;
+    text_from_bytes(path, bytes)
+}
+
+/// Whether a path names a workbook (`.xlsx`, by extension).
+pub fn is_xlsx(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+}
+
+/// Reads `path`'s bytes with the size limit, refusing directories, FIFOs and oversized files.
+pub fn read_bytes(path: &Path, max_size: u64) -> Result<Vec<u8>, Diagnostic> {
     let _span = tracing::debug_span!("read", path = %path.display()).entered();
     let file = open_nonblocking(path).map_err(|e| {
         Diagnostic::error(
@@ -105,7 +149,7 @@ pub fn read_text(path: &Path, max_size: u64) -> Result<String, Diagnostic> {
     if bytes.len() as u64 > max_size {
         return Err(too_large(path, bytes.len() as u64, max_size));
     }
-    text_from_bytes(path, bytes)
+    Ok(bytes)
 }
 
 /// Opens a file for reading without blocking on a FIFO (no writer) or a device: what is
@@ -242,6 +286,7 @@ pub fn parse(
                 sha256,
                 budget,
                 tree: OnceLock::new(),
+                cells: None,
             },
             root.into_json(),
         )),
@@ -281,6 +326,7 @@ pub fn parse_json(
                 sha256,
                 budget: usize::try_from(max_size).unwrap_or(usize::MAX),
                 tree: OnceLock::new(),
+                cells: None,
             },
             value,
         )),

@@ -275,8 +275,14 @@ impl ParsedSubmission {
 
     /// Schema diagnostics only (used when no catalog can be chosen), and the document.
     pub fn schema_diagnostics(self) -> (Vec<Diagnostic>, SourceDoc) {
-        let diags = schema::check(SchemaKind::Submission, &self.doc, &self.value, |_| None);
+        let mut diags = schema::check(SchemaKind::Submission, &self.doc, &self.value, |_| None);
+        self.doc.place(&mut diags);
         (diags, self.doc)
+    }
+
+    /// The submission value (as YAML, JSON or a workbook gave it).
+    pub fn value(&self) -> &Value {
+        &self.value
     }
 }
 
@@ -299,6 +305,7 @@ impl ParsedSubmission {
                 .at(doc.locate("/catalog")),
             );
         }
+        doc.place(&mut diagnostics);
         diagnostics.sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0)));
         (diagnostics, Some(doc.text))
     }
@@ -382,8 +389,17 @@ fn escape_pointer(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-/// Reads and parses a submission file (no validation yet).
+/// Reads and parses a submission file (no validation yet): YAML, JSON, or an `.xlsx`
+/// questionnaire workbook (read into the same value, see [`crate::workbook::read`]).
 pub fn parse(path: &Path, max_size: u64) -> Result<ParsedSubmission, Box<SubmissionLoad>> {
+    if source::is_xlsx(path) {
+        let failed = |d: Diagnostic| Box::new(SubmissionLoad::failed(vec![d], None));
+        let bytes = source::read_bytes(path, max_size).map_err(failed)?;
+        let (value, cells) =
+            crate::workbook::read_submission(path, &bytes, max_size).map_err(failed)?;
+        let doc = SourceDoc::from_workbook(path, &bytes, cells);
+        return Ok(ParsedSubmission { doc, value });
+    }
     let (doc, value) = source::load(path, max_size)
         .map_err(|e| Box::new(unparsable(path, e.diagnostic, e.text)))?;
     Ok(ParsedSubmission { doc, value })
@@ -413,6 +429,15 @@ pub fn parse_str(
 
 /// Validates a parsed submission against the schema and the catalog.
 pub fn validate(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
+    let cells = parsed.doc.cells().cloned();
+    let mut load = validate_located(parsed, catalog);
+    if let Some(cells) = cells {
+        cells.place(&mut load.diagnostics);
+    }
+    load
+}
+
+fn validate_located(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
     let ParsedSubmission { doc, value } = parsed;
     let mut diags = schema::check(SchemaKind::Submission, &doc, &value, |_| None);
     if !diags.is_empty() {

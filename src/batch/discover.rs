@@ -266,9 +266,17 @@ pub(super) fn file_identity(path: &Path) -> Option<u128> {
 }
 
 fn is_submission_name(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
+    // `~$form.xlsx` is the lock file Excel and WPS keep beside a workbook they have open.
+    let lock = path
+        .file_name()
+        .is_some_and(|n| n.as_encoded_bytes().starts_with(b"~$"));
+    !lock
+        && path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            matches!(
+                e.to_ascii_lowercase().as_str(),
+                "yaml" | "yml" | "json" | "xlsx"
+            )
+        })
 }
 
 #[cfg(test)]

@@ -29,6 +29,9 @@ struct ErrorDiagnostic<'a> {
     column: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pointer: Option<&'a str>,
+    /// `sheet!cell` of a workbook submission.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<String>,
 }
 
 impl<'a> ErrorLine<'a> {
@@ -53,6 +56,7 @@ impl<'a> ErrorLine<'a> {
                     line: d.line,
                     column: d.column,
                     pointer: d.pointer.as_deref(),
+                    cell: d.cell.as_ref().map(|c| format!("{}!{}", c.sheet, c.cell)),
                 })
                 .collect(),
         }

@@ -3,6 +3,7 @@
 mod assess;
 mod batch;
 mod catalog;
+mod convert;
 mod report;
 mod sample;
 mod template;
@@ -56,6 +57,8 @@ enum Command {
     Sample(SampleArgs),
     /// Re-render a stored result document as a report.
     Render(RenderArgs),
+    /// Convert a submission between YAML, JSON and a spreadsheet workbook (.xlsx).
+    Convert(ConvertArgs),
     /// Compare two result documents: level, scores and per-criterion changes.
     Diff(DiffArgs),
 }
@@ -109,7 +112,7 @@ enum DiffFormat {
 
 #[derive(Debug, Args)]
 struct BatchArgs {
-    /// Directories (searched recursively for *.yaml, *.yml, *.json) or files.
+    /// Directories (searched recursively for *.yaml, *.yml, *.json, *.xlsx) or files.
     #[arg(required = true, value_name = "DIR")]
     inputs: Vec<PathBuf>,
     /// Output directory.
@@ -184,9 +187,59 @@ struct TemplateArgs {
     /// The assessed_on date to put in (default: today).
     #[arg(long, value_name = "YYYY-MM-DD")]
     as_of: Option<Date>,
+    /// yaml (a commented file) or xlsx (a workbook for Excel, WPS or LibreOffice; needs -o).
+    /// Default: from the -o file's extension, else yaml.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format: Option<TemplateFormat>,
     /// Write here instead of standard output (refuses to overwrite an existing file).
     #[arg(short, long, value_name = "PATH")]
     output: Option<PathBuf>,
+}
+
+/// What `itss template` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TemplateFormat {
+    /// A commented YAML questionnaire.
+    Yaml,
+    /// A spreadsheet workbook.
+    Xlsx,
+}
+
+/// `itss convert`: a submission from one form to another.
+#[derive(Debug, Args)]
+struct ConvertArgs {
+    /// A submission: .yaml/.yml, .json or .xlsx.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// The form to write.
+    #[arg(long, value_enum, value_name = "FORM")]
+    to: ConvertForm,
+    /// Where to write (refuses to overwrite an existing file unless --force).
+    #[arg(short, long, value_name = "PATH")]
+    output: PathBuf,
+    /// Overwrite the output file when it exists.
+    #[arg(long)]
+    force: bool,
+    /// Language of the workbook's labels (xlsx).
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    lang: LangArg,
+    /// Lay the workbook out from this catalog file instead of the bundled one it names.
+    #[arg(long, value_name = "PATH")]
+    catalog: Option<PathBuf>,
+    /// Refuse input files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
+    max_file_size: u64,
+}
+
+/// The forms of a submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ConvertForm {
+    /// YAML.
+    Yaml,
+    /// JSON.
+    Json,
+    /// A spreadsheet workbook.
+    Xlsx,
 }
 
 /// Options shared by the commands that assess.
@@ -221,7 +274,7 @@ struct AssessOptions {
 
 #[derive(Debug, Args)]
 struct AssessArgs {
-    /// Submission files (YAML or JSON).
+    /// Submission files (YAML, JSON or .xlsx workbooks).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Output format: text (a terminal summary), json (the result document), md or html (the
@@ -309,6 +362,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Template(a) => a.lang.into(),
         Command::Render(a) => a.lang.into(),
         Command::Diff(a) => a.lang.into(),
+        Command::Convert(a) => a.lang.into(),
         Command::Catalog(CatalogCommand::Show { lang, .. }) => (*lang).into(),
         Command::Catalog(CatalogCommand::Check { lang, .. }) => (*lang).into(),
         Command::Catalog(CatalogCommand::List) | Command::Sample(_) => Lang::default(),
@@ -322,6 +376,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Sample(args) => sample::run(args),
         Command::Render(args) => report::render(args),
         Command::Diff(args) => report::diff(args),
+        Command::Convert(args) => convert::run(args),
     }
 }
 

@@ -38,12 +38,26 @@ pub(super) fn run(args: TemplateArgs) -> anyhow::Result<Exit> {
             }
         },
     };
-    let text = questionnaire::render(
-        &catalog,
-        up_to,
-        args.lang.into(),
-        args.as_of.unwrap_or_else(today),
-    );
+    let xlsx = match args.format {
+        Some(f) => f == super::TemplateFormat::Xlsx,
+        None => args.output.as_deref().is_some_and(itss::source::is_xlsx),
+    };
+    let as_of = args.as_of.unwrap_or_else(today);
+    let text = if xlsx {
+        if args.output.is_none() {
+            eprintln!(
+                "{}",
+                super::say(
+                    "错误：xlsx 问卷是二进制文件，请用 -o 指定保存位置",
+                    "error: an xlsx questionnaire is a binary file: give -o PATH",
+                )
+            );
+            return Ok(Exit::Usage);
+        }
+        itss::workbook::questionnaire(&catalog, up_to, args.lang.into(), as_of)?
+    } else {
+        questionnaire::render(&catalog, up_to, args.lang.into(), as_of).into_bytes()
+    };
     match &args.output {
         Some(path) if path.exists() => {
             eprintln!(
@@ -53,13 +67,13 @@ pub(super) fn run(args: TemplateArgs) -> anyhow::Result<Exit> {
             Ok(Exit::Usage)
         }
         Some(path) => {
-            output::write_atomic(path, text.as_bytes())
+            output::write_atomic(path, &text)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("wrote {}", path.display());
             Ok(Exit::Ok)
         }
         None => {
-            super::write_stdout(text.as_bytes())?;
+            super::write_stdout(&text)?;
             Ok(Exit::Ok)
         }
     }

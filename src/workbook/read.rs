@@ -1,0 +1,623 @@
+//! Reading a questionnaire workbook into the submission value a YAML file gives, and the
+//! cell behind every JSON pointer of it (so that diagnostics say `过程!F23`, not line:col).
+//!
+//! What people do to forms is understood here, not by the schema: ratings as labels in
+//! either language and any case, full-width characters and stray spaces, dates as date
+//! cells (Excel serial numbers) or typed as text, `92%` in a ratio column (0.92), merged
+//! cells (every cell of a merged area reads the value of its top-left cell), blank and
+//! trailing rows. Whatever is still not understood goes into the value as typed, so the
+//! schema check that follows names it, at its cell.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Cursor;
+use std::path::Path;
+
+use calamine::{Data, Reader, Xlsx};
+use serde_json::{Map, Value};
+
+use super::{FIRST_ROW, FieldType, KEY_ROW, a1, certificates, criteria, evidence, general};
+use crate::diagnostic::{Code, Diagnostic};
+
+pub use crate::diagnostic::SheetCell as CellPlace;
+
+/// Columns beyond this are not read (the layout uses fewer than 30).
+const MAX_COLUMNS: u32 = 256;
+/// Cells a merged area may copy its value into, over the whole workbook.
+const MAX_MERGED_FILL: usize = 200_000;
+
+/// Where every value of a workbook submission came from, by JSON pointer.
+#[derive(Debug, Default, Clone)]
+pub struct Cells {
+    places: HashMap<String, CellPlace>,
+}
+
+impl Cells {
+    fn add(&mut self, pointer: String, place: CellPlace) {
+        self.places.entry(pointer).or_insert(place);
+    }
+
+    /// The cell of a pointer, or of its nearest ancestor that has one.
+    pub fn find(&self, pointer: &str) -> Option<&CellPlace> {
+        let mut p = pointer;
+        loop {
+            if let Some(place) = self.places.get(p) {
+                return Some(place);
+            }
+            let cut = p.rfind('/')?;
+            p = &p[..cut];
+            if p.is_empty() {
+                return None;
+            }
+        }
+    }
+
+    /// Attaches the cell to every diagnostic that has a pointer and no place yet.
+    pub fn place(&self, diagnostics: &mut [Diagnostic]) {
+        for d in diagnostics {
+            if d.cell.is_some() || d.line.is_some() {
+                continue;
+            }
+            if let Some(place) = d.pointer.as_deref().and_then(|p| self.find(p)) {
+                d.cell = Some(Box::new(place.clone()));
+            }
+        }
+    }
+}
+
+/// One sheet's cells, sparse (a sheet claiming a million rows costs what it holds).
+struct Sheet {
+    name: String,
+    /// (row, column) → value and the cell it was written in (the top-left one of a merge).
+    cells: BTreeMap<(u32, u32), (Data, (u32, u32))>,
+    /// Column of each key of the hidden key row.
+    columns: HashMap<String, u32>,
+    last_row: u32,
+}
+
+impl Sheet {
+    fn get(&self, row: u32, key: &str) -> Option<&(Data, (u32, u32))> {
+        let col = *self.columns.get(key)?;
+        self.cells.get(&(row, col)).filter(|(d, _)| !is_blank(d))
+    }
+
+    fn place(&self, row: u32, key: &str) -> Option<CellPlace> {
+        let col = *self.columns.get(key)?;
+        let (content, (r, c)) = match self.cells.get(&(row, col)) {
+            Some((d, origin)) => (shown(d), *origin),
+            None => (String::new(), (row, col)),
+        };
+        Some(CellPlace {
+            sheet: self.name.clone(),
+            cell: a1(r, u16::try_from(c).unwrap_or(u16::MAX)),
+            content,
+        })
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.columns.contains_key(key)
+    }
+}
+
+fn is_blank(d: &Data) -> bool {
+    match d {
+        Data::Empty => true,
+        Data::String(s) => s.trim_matches(|c: char| c.is_whitespace()).is_empty(),
+        _ => false,
+    }
+}
+
+/// A cell's value as a person sees it (for diagnostics).
+fn shown(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => super::json_number(*f).map_or_else(|| f.to_string(), |v| v.to_string()),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        Data::DateTime(dt) => date_of(dt).unwrap_or_else(|| dt.as_f64().to_string()),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// The calendar day of a date cell.
+fn date_of(dt: &calamine::ExcelDateTime) -> Option<String> {
+    let (y, m, d, ..) = dt.to_ymd_hms_milli();
+    crate::date::Date::new(i32::from(y), u32::from(m), u32::from(d)).map(|d| d.to_string())
+}
+
+/// Reads a workbook submission: the zip checked against `budget`, every sheet read
+/// sparsely, the submission value and the cells behind it.
+pub fn read_submission(
+    path: &Path,
+    bytes: &[u8],
+    budget: u64,
+) -> Result<(Value, Cells), Diagnostic> {
+    super::check_archive(path, bytes, budget)?;
+    let damaged = |e: calamine::XlsxError| {
+        Diagnostic::error(
+            Code::XlsxArchive,
+            path,
+            format!(
+                "not a readable .xlsx workbook ({e}); save it again from Excel, WPS or LibreOffice"
+            ),
+        )
+        .localized(format!(
+            "不是可读取的 .xlsx 工作簿（{e}）；请用 Excel、WPS 或 LibreOffice 重新保存"
+        ))
+    };
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(damaged)?;
+    let mut sheets = Vec::new();
+    let mut fill_budget = MAX_MERGED_FILL;
+    for name in book.sheet_names() {
+        let mut cells = BTreeMap::new();
+        let mut last_row = 0;
+        {
+            let mut reader = book.worksheet_cells_reader(&name).map_err(damaged)?;
+            while let Some(cell) = reader.next_cell().map_err(damaged)? {
+                let (row, col) = cell.get_position();
+                if col >= MAX_COLUMNS {
+                    continue;
+                }
+                let data: Data = cell.get_value().clone().into();
+                if is_blank(&data) {
+                    continue;
+                }
+                last_row = last_row.max(row);
+                cells.insert((row, col), (data, (row, col)));
+            }
+        }
+        let merged = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        for area in merged {
+            let Some((value, _)) = cells.get(&area.start).cloned() else {
+                continue;
+            };
+            let rows = area.start.0..=area.end.0.min(last_row);
+            for row in rows {
+                for col in area.start.1..=area.end.1.min(MAX_COLUMNS - 1) {
+                    if (row, col) == area.start || fill_budget == 0 {
+                        continue;
+                    }
+                    fill_budget -= 1;
+                    cells
+                        .entry((row, col))
+                        .or_insert_with(|| (value.clone(), area.start));
+                }
+            }
+        }
+        let columns = cells
+            .range((KEY_ROW, 0)..(KEY_ROW + 1, 0))
+            .filter_map(|(&(_, col), (d, _))| match d {
+                Data::String(s) => Some((s.trim().to_owned(), col)),
+                _ => None,
+            })
+            .collect();
+        sheets.push(Sheet {
+            name,
+            cells,
+            columns,
+            last_row,
+        });
+    }
+    let mut out = Reading::default();
+    let mut found_general = false;
+    for sheet in &sheets {
+        if sheet.has(general::POINTER) && sheet.has(general::VALUE) {
+            found_general = true;
+            out.general(sheet);
+        }
+    }
+    if !found_general {
+        return Err(Diagnostic::error(
+            Code::XlsxLayout,
+            path,
+            "this workbook is not an itss questionnaire (no sheet of organization fields); start from `itss template --format xlsx` or `itss convert`",
+        )
+        .localized(
+            "此工作簿不是 itss 问卷（没有填写单位信息的工作表）；请从 itss template --format xlsx 或 itss convert 生成的问卷开始填写",
+        ));
+    }
+    for sheet in &sheets {
+        if sheet.has(criteria::ID) && sheet.has(criteria::RATING) {
+            out.criteria(sheet);
+        }
+    }
+    for sheet in &sheets {
+        if sheet.has(evidence::CRITERION) && sheet.has(evidence::PATH) {
+            out.evidence(sheet);
+        }
+        if sheet.has(certificates::ISSUED_ON) && sheet.has(certificates::CATALOG) {
+            out.certificates(sheet);
+        }
+    }
+    Ok(out.finish())
+}
+
+#[derive(Default)]
+struct Reading {
+    root: Map<String, Value>,
+    answers: Map<String, Value>,
+    certificates: Vec<Value>,
+    cells: Cells,
+}
+
+/// A JSON pointer token (`~` and `/` escaped).
+fn token(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+fn untoken(s: &str) -> String {
+    s.replace("~1", "/").replace("~0", "~")
+}
+
+impl Reading {
+    fn finish(mut self) -> (Value, Cells) {
+        if !self.certificates.is_empty() {
+            let org = self
+                .root
+                .entry("organization")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(org) = org {
+                org.insert(
+                    "certificates".to_owned(),
+                    Value::Array(std::mem::take(&mut self.certificates)),
+                );
+            }
+        }
+        if !self.answers.is_empty() {
+            match self.root.get_mut("answers") {
+                Some(Value::Object(written)) => merge(written, self.answers),
+                _ => {
+                    self.root
+                        .insert("answers".to_owned(), Value::Object(self.answers));
+                }
+            }
+        }
+        (Value::Object(self.root), self.cells)
+    }
+
+    fn general(&mut self, sheet: &Sheet) {
+        for row in FIRST_ROW..=sheet.last_row {
+            let Some((Data::String(pointer), _)) = sheet.get(row, general::POINTER) else {
+                continue;
+            };
+            let pointer = pointer.trim();
+            if !pointer.starts_with('/') {
+                continue;
+            }
+            let kind = match sheet.get(row, general::TYPE) {
+                Some((Data::String(t), _)) => FieldType::parse(t),
+                _ => None,
+            };
+            if let Some(place) = sheet.place(row, general::VALUE) {
+                // The field's cell, and its parents' (a missing required field is reported
+                // at the object that lacks it).
+                let mut p = pointer;
+                self.cells.add(p.to_owned(), place.clone());
+                while let Some(cut) = p.rfind('/').filter(|&c| c > 0) {
+                    p = &p[..cut];
+                    self.cells.add(p.to_owned(), place.clone());
+                }
+            }
+            let Some((data, _)) = sheet.get(row, general::VALUE) else {
+                // An organization with nothing filled in is still there, so that a missing
+                // name is reported at its cell rather than as a missing organization.
+                if pointer.starts_with("/organization/") {
+                    self.root
+                        .entry("organization")
+                        .or_insert_with(|| Value::Object(Map::new()));
+                }
+                continue;
+            };
+            let Some(value) = field_value(data, kind) else {
+                continue;
+            };
+            let tokens: Vec<String> = pointer[1..].split('/').map(untoken).collect();
+            insert_at(&mut self.root, &tokens, value);
+        }
+    }
+
+    fn criteria(&mut self, sheet: &Sheet) {
+        let slots: Vec<(String, u32)> = (1..=64)
+            .map(|k| format!("metric{k}"))
+            .take_while(|k| sheet.has(k))
+            .enumerate()
+            .map(|(i, k)| (k, u32::try_from(i).unwrap_or(0)))
+            .collect();
+        for row in FIRST_ROW..=sheet.last_row {
+            let Some((id_cell, _)) = sheet.get(row, criteria::ID) else {
+                continue;
+            };
+            let id = super::normalize(&shown(id_cell));
+            let base = format!("/answers/{}", token(&id));
+            let mut answer = Map::new();
+            if let Some((d, _)) = sheet.get(row, criteria::RATING) {
+                let typed = shown(d);
+                let rating = super::parse_rating(&typed)
+                    .map_or_else(|| super::normalize(&typed), str::to_owned);
+                answer.insert("rating".to_owned(), Value::String(rating));
+            }
+            let metric_ids: Vec<String> = match sheet.get(row, criteria::METRIC_IDS) {
+                Some((d, _)) => shown(d).split(',').map(|s| s.trim().to_owned()).collect(),
+                None => Vec::new(),
+            };
+            let mut metrics = Map::new();
+            for (slot, i) in &slots {
+                let Some(metric) = metric_ids.get(*i as usize).filter(|m| !m.is_empty()) else {
+                    continue;
+                };
+                if let Some(place) = sheet.place(row, slot) {
+                    self.cells
+                        .add(format!("{base}/metrics/{}", token(metric)), place);
+                }
+                if let Some((d, _)) = sheet.get(row, slot) {
+                    metrics.insert(metric.clone(), number_value(d));
+                }
+            }
+            if !metrics.is_empty() {
+                answer.insert("metrics".to_owned(), Value::Object(metrics));
+            }
+            if let Some((d, _)) = sheet.get(row, criteria::NOTE) {
+                let note = match d {
+                    Data::String(s) => s.clone(),
+                    other => shown(other),
+                };
+                answer.insert("note".to_owned(), Value::String(note));
+            }
+            let mut present = false;
+            if let Some((Data::String(extra), _)) = sheet.get(row, criteria::EXTRA)
+                && let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(extra)
+            {
+                present = true;
+                merge(&mut answer, extra);
+            }
+            for (key, pointer) in [
+                (criteria::ID, base.clone()),
+                (criteria::RATING, format!("{base}/rating")),
+                (criteria::NOTE, format!("{base}/note")),
+            ] {
+                if let Some(place) = sheet.place(row, key) {
+                    self.cells.add(pointer, place);
+                }
+            }
+            if present || !answer.is_empty() {
+                match self.answers.get_mut(&id) {
+                    Some(Value::Object(existing)) => merge(existing, answer),
+                    _ => {
+                        self.answers.insert(id, Value::Object(answer));
+                    }
+                }
+            }
+        }
+    }
+
+    fn evidence(&mut self, sheet: &Sheet) {
+        let keys = [
+            evidence::PATH,
+            evidence::TITLE,
+            evidence::DATED,
+            evidence::SHA256,
+            evidence::EXTRA,
+        ];
+        for row in FIRST_ROW..=sheet.last_row {
+            if keys.iter().all(|k| sheet.get(row, k).is_none()) {
+                continue;
+            }
+            let id = sheet
+                .get(row, evidence::CRITERION)
+                .map(|(d, _)| super::normalize(&shown(d)))
+                .unwrap_or_default();
+            let mut item = Map::new();
+            if let Some((d, _)) = sheet.get(row, evidence::PATH) {
+                item.insert("path".to_owned(), Value::String(shown(d).trim().to_owned()));
+            }
+            if let Some((d, _)) = sheet.get(row, evidence::TITLE) {
+                item.insert("title".to_owned(), Value::String(shown(d)));
+            }
+            if let Some((d, _)) = sheet.get(row, evidence::DATED) {
+                item.insert("dated".to_owned(), date_value(d));
+            }
+            if let Some((d, _)) = sheet.get(row, evidence::SHA256) {
+                item.insert(
+                    "sha256".to_owned(),
+                    Value::String(super::normalize(&shown(d))),
+                );
+            }
+            if let Some((Data::String(extra), _)) = sheet.get(row, evidence::EXTRA)
+                && let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(extra)
+            {
+                merge(&mut item, extra);
+            }
+            let answer = self
+                .answers
+                .entry(id.clone())
+                .or_insert_with(|| Value::Object(Map::new()));
+            let Value::Object(answer) = answer else {
+                continue;
+            };
+            let list = answer
+                .entry("evidence")
+                .or_insert_with(|| Value::Array(Vec::new()));
+            let Value::Array(list) = list else {
+                continue;
+            };
+            let base = format!("/answers/{}/evidence/{}", token(&id), list.len());
+            list.push(Value::Object(item));
+            for (key, pointer) in [
+                (evidence::PATH, base.clone()),
+                (evidence::PATH, format!("{base}/path")),
+                (evidence::TITLE, format!("{base}/title")),
+                (evidence::DATED, format!("{base}/dated")),
+                (evidence::SHA256, format!("{base}/sha256")),
+            ] {
+                if let Some(place) = sheet.place(row, key) {
+                    self.cells.add(pointer, place);
+                }
+            }
+            if let Some(place) = sheet.place(row, evidence::CRITERION) {
+                self.cells.add(format!("/answers/{}", token(&id)), place);
+            }
+        }
+    }
+
+    fn certificates(&mut self, sheet: &Sheet) {
+        let keys = [
+            certificates::CATALOG,
+            certificates::LEVEL,
+            certificates::NUMBER,
+            certificates::ISSUED_ON,
+            certificates::EXPIRES_ON,
+            certificates::EXTRA,
+        ];
+        for row in FIRST_ROW..=sheet.last_row {
+            if keys.iter().all(|k| sheet.get(row, k).is_none()) {
+                continue;
+            }
+            let mut item = Map::new();
+            let base = format!("/organization/certificates/{}", self.certificates.len());
+            for key in keys {
+                if let Some(place) = sheet.place(row, key) {
+                    if key == certificates::CATALOG {
+                        self.cells.add(base.clone(), place.clone());
+                    }
+                    self.cells.add(format!("{base}/{key}"), place);
+                }
+                let Some((d, _)) = sheet.get(row, key) else {
+                    continue;
+                };
+                let value = match key {
+                    certificates::CATALOG => Value::String(super::normalize(&shown(d))),
+                    certificates::LEVEL => code_value(d),
+                    certificates::ISSUED_ON | certificates::EXPIRES_ON => date_value(d),
+                    certificates::NUMBER => Value::String(shown(d).trim().to_owned()),
+                    _ => {
+                        if let Data::String(s) = d
+                            && let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(s)
+                        {
+                            merge(&mut item, extra);
+                        }
+                        continue;
+                    }
+                };
+                item.insert(key.to_owned(), value);
+            }
+            self.certificates.push(Value::Object(item));
+        }
+    }
+}
+
+/// Puts `value` at the path `tokens` below `root`, making the objects on the way.
+fn insert_at(root: &mut Map<String, Value>, tokens: &[String], value: Value) {
+    let Some((last, parents)) = tokens.split_last() else {
+        return;
+    };
+    let mut here = root;
+    for t in parents {
+        let next = here
+            .entry(t.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if !next.is_object() {
+            *next = Value::Object(Map::new());
+        }
+        let Value::Object(next) = next else {
+            return;
+        };
+        here = next;
+    }
+    here.insert(last.clone(), value);
+}
+
+/// Merges `extra` into `into`: objects key by key, other values replace.
+fn merge(into: &mut Map<String, Value>, extra: Map<String, Value>) {
+    for (k, v) in extra {
+        match (into.get_mut(&k), v) {
+            (Some(Value::Object(a)), Value::Object(b)) => merge(a, b),
+            (_, v) => {
+                into.insert(k, v);
+            }
+        }
+    }
+}
+
+/// A general-sheet field's value by its declared type (or the cell's own, when none).
+fn field_value(d: &Data, kind: Option<FieldType>) -> Option<Value> {
+    Some(match kind {
+        Some(FieldType::Text) => Value::String(match d {
+            Data::String(s) => s.trim().to_owned(),
+            other => shown(other),
+        }),
+        Some(FieldType::Code) => code_value(d),
+        Some(FieldType::Date) => date_value(d),
+        Some(FieldType::Bool) => bool_value(d),
+        Some(FieldType::Number) => number_value(d),
+        Some(FieldType::Json) => match d {
+            Data::String(s) => serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone())),
+            other => Value::String(shown(other)),
+        },
+        None => match d {
+            Data::String(s) => Value::String(s.trim().to_owned()),
+            Data::Bool(b) => Value::Bool(*b),
+            Data::DateTime(_) => date_value(d),
+            Data::Int(_) | Data::Float(_) => number_value(d),
+            other => Value::String(shown(other)),
+        },
+    })
+}
+
+/// An identifier: text trimmed and made half-width; a whole number stays a number (as an
+/// unquoted YAML integer would).
+fn code_value(d: &Data) -> Value {
+    match d {
+        Data::Int(i) => Value::from(*i),
+        Data::Float(f) => super::json_number(*f).unwrap_or_else(|| Value::String(shown(d))),
+        other => Value::String(super::normalize(&shown(other))),
+    }
+}
+
+/// A date: a date cell's day, a text date normalised; anything else as typed (the schema
+/// then names it).
+fn date_value(d: &Data) -> Value {
+    match d {
+        Data::DateTime(dt) => date_of(dt).map_or_else(|| Value::String(shown(d)), Value::String),
+        Data::DateTimeIso(s) => Value::String(s.get(..10).unwrap_or(s).to_owned()),
+        Data::String(s) => {
+            Value::String(super::parse_date_text(s).unwrap_or_else(|| super::normalize(s)))
+        }
+        Data::Int(i) => Value::from(*i),
+        Data::Float(f) => super::json_number(*f).unwrap_or(Value::Null),
+        other => Value::String(shown(other)),
+    }
+}
+
+/// 是/否, yes/no, true/false, 1/0 and boolean cells; anything else as typed.
+fn bool_value(d: &Data) -> Value {
+    match d {
+        Data::Bool(b) => Value::Bool(*b),
+        Data::Int(i) if matches!(i, 0 | 1) => Value::Bool(*i == 1),
+        Data::Float(f) if *f == 0.0 || *f == 1.0 => Value::Bool(*f == 1.0),
+        other => {
+            let t = super::normalize(&shown(other)).to_lowercase();
+            match t.as_str() {
+                "是" | "yes" | "true" | "y" | "有" | "√" => Value::Bool(true),
+                "否" | "no" | "false" | "n" | "无" | "×" => Value::Bool(false),
+                _ => Value::String(t),
+            }
+        }
+    }
+}
+
+/// A metric or other number: numeric cells (a percentage cell holds the ratio), text with
+/// full-width digits or `%`; anything else as typed.
+fn number_value(d: &Data) -> Value {
+    match d {
+        Data::Int(i) => Value::from(*i),
+        Data::Float(f) => super::json_number(*f).unwrap_or(Value::Null),
+        Data::DateTime(dt) => super::json_number(dt.as_f64()).unwrap_or(Value::Null),
+        Data::Bool(b) => Value::Bool(*b),
+        other => {
+            let typed = shown(other);
+            super::parse_number_text(&typed)
+                .and_then(super::json_number)
+                .unwrap_or_else(|| Value::String(super::normalize(&typed)))
+        }
+    }
+}

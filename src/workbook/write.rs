@@ -1,0 +1,1239 @@
+//! Writing questionnaire workbooks: blank from a catalog (`itss template --format xlsx`) or
+//! filled from a submission value (`itss convert --to xlsx`). Layout in [`super`].
+//!
+//! A submission value is written so that reading it back gives the same value: what a
+//! column cannot hold exactly (a rating that is not one of the four, a note of spaces, an
+//! evidence date that is not a calendar day, keys the layout has no column for) goes to the
+//! row's hidden `extra` column as JSON, and general fields whose value does not fit their
+//! type are written as JSON text.
+
+use std::collections::BTreeSet;
+
+use rust_xlsxwriter::{
+    Color, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
+    ExcelDateTime, Format, FormatAlign, FormatBorder, ProtectionOptions, Workbook, Worksheet,
+    XlsxError,
+};
+use serde_json::{Map, Value};
+
+use super::{
+    FIRST_ROW, FieldType, HEAD_ROW, KEY_ROW, RATINGS, certificates, criteria, evidence, general,
+};
+use crate::catalog::{Catalog, Criterion, PrerequisiteKind};
+use crate::date::Date;
+use crate::text::Lang;
+
+/// Why a workbook could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write the workbook: {0}")]
+pub struct WorkbookError(#[from] XlsxError);
+
+struct Words {
+    instructions: &'static str,
+    general: &'static str,
+    certificates: &'static str,
+    evidence: &'static str,
+    other: &'static str,
+    questionnaire: &'static str,
+    how: &'static [&'static str],
+    field: &'static str,
+    value: &'static str,
+    help: &'static str,
+    id: (&'static str, &'static str),
+    catalog: (&'static str, &'static str),
+    version: (&'static str, &'static str),
+    assessed_on: (&'static str, &'static str),
+    target: (&'static str, &'static str),
+    name: (&'static str, &'static str),
+    credit_code: (&'static str, &'static str),
+    fact: &'static str,
+    fact_help: &'static str,
+    other_field: &'static str,
+    prerequisite: &'static str,
+    col_id: &'static str,
+    col_level: &'static str,
+    col_element: &'static str,
+    col_title: &'static str,
+    col_requirement: &'static str,
+    col_indicators: &'static str,
+    col_hints: &'static str,
+    col_rating: &'static str,
+    col_metric: &'static str,
+    col_value: &'static str,
+    col_note: &'static str,
+    at_least: &'static str,
+    no_minimum: &'static str,
+    max_age: &'static str,
+    hints: &'static str,
+    range: &'static str,
+    advisory: &'static str,
+    ratio_input: &'static str,
+    ev_criterion: &'static str,
+    ev_path: &'static str,
+    ev_title: &'static str,
+    ev_dated: &'static str,
+    ev_sha256: &'static str,
+    cert_catalog: &'static str,
+    cert_level: &'static str,
+    cert_number: &'static str,
+    cert_issued: &'static str,
+    cert_expires: &'static str,
+    derived: &'static str,
+}
+
+const ZH: Words = Words {
+    instructions: "填写说明",
+    general: "基本信息",
+    certificates: "证书",
+    evidence: "证据",
+    other: "其他条款",
+    questionnaire: "自评估问卷",
+    how: &[
+        "填写方法",
+        "1. 在“基本信息”表中填写单位名称、评估基准日等（黄色单元格可填写，灰色单元格由评估目录给出，不能修改）。",
+        "2. 每个能力要素一张表，每条要求一行：在“评级”列的下拉列表中选择 符合、部分符合、不符合 或 不适用（仅在允许时）。",
+        "3. 有量化指标的要求，在“数值”列填写指标值；比率填小数（0.92）或百分比（92%），二者相同。",
+        "4. 在“说明”列写明依据；在“证据”表中每份证据一行：条款编号、文件路径（相对于本工作簿所在文件夹）、日期、摘要（可选）。一条要求可以有多行证据。",
+        "5. 日期可以用日期单元格，也可以写成 2026-03-01、2026/3/1 或 2026年3月1日。",
+        "6. 已持有的证书填在“证书”表中，每张一行。",
+        "7. 保存后运行 itss assess 本文件.xlsx，查看达到的级别和差距。",
+        "评级含义",
+        "符合：要求已全部满足，并有证据支持。",
+        "部分符合：要求部分满足。",
+        "不符合：要求未满足。",
+        "不适用：该要求不适用于本单位（仅在评估目录允许时可选）。",
+        "证据",
+        "证据是能证明要求已满足的文件，如制度、记录、报告。“证据提示”列给出所需数量、有效期和示例。",
+        "本工具给出的分数是自己的指数，ITSS 不发布分数；级别判定以每条要求是否符合为准。",
+    ],
+    field: "项目",
+    value: "填写内容",
+    help: "说明",
+    id: ("提交编号", "可选，默认取文件名；批量评估中须唯一"),
+    catalog: ("评估目录", "由问卷给出，请勿修改"),
+    version: ("目录版本", "由问卷给出，请勿修改"),
+    assessed_on: ("评估基准日", "必填：所有时间规则以此日期计算"),
+    target: ("目标级别", "可选：填写级别编号"),
+    name: ("单位全称", "必填"),
+    credit_code: ("统一社会信用代码", "18 位，校验位会被检查"),
+    fact: "适用性事实",
+    fact_help: "是 或 否：决定部分要求是否适用",
+    other_field: "其他字段",
+    prerequisite: "前提条件",
+    col_id: "条款编号",
+    col_level: "级别",
+    col_element: "能力要素",
+    col_title: "名称",
+    col_requirement: "要求",
+    col_indicators: "关键指标",
+    col_hints: "证据提示",
+    col_rating: "评级",
+    col_metric: "指标",
+    col_value: "数值",
+    col_note: "说明",
+    at_least: "至少",
+    no_minimum: "无数量要求",
+    max_age: "须为评估基准日前天数以内",
+    hints: "可提供",
+    range: "取值范围",
+    advisory: "参考目标，不影响级别判定",
+    ratio_input: "填写 0 到 1 之间的小数，或百分比（如 92%）",
+    ev_criterion: "条款编号",
+    ev_path: "文件路径",
+    ev_title: "证据名称",
+    ev_dated: "日期",
+    ev_sha256: "SHA-256 摘要（可选）",
+    cert_catalog: "评估目录",
+    cert_level: "级别",
+    cert_number: "证书编号",
+    cert_issued: "发证日期",
+    cert_expires: "有效期至",
+    derived: "注意：此评估目录由本项目衍生，不是 ITSS 官方评估方案。",
+};
+
+const EN: Words = Words {
+    instructions: "Instructions",
+    general: "General",
+    certificates: "Certificates",
+    evidence: "Evidence",
+    other: "Other answers",
+    questionnaire: "self-assessment questionnaire",
+    how: &[
+        "How to fill it in",
+        "1. On the General sheet, enter the organization's name, the as-of date and so on (yellow cells are yours; grey cells come from the catalog and are locked).",
+        "2. One sheet per capability element, one row per requirement: choose Conform, Partial, Nonconform or Not applicable (only where allowed) from the Rating drop-down.",
+        "3. Where a requirement has metrics, enter each value in its Value column; a ratio is a decimal (0.92) or a percentage (92%), both the same.",
+        "4. Write what supports the rating in the Note column; on the Evidence sheet, one row per evidence item: criterion id, file path (relative to this workbook's folder), date, digest (optional). A requirement may have several rows.",
+        "5. Dates may be date cells or typed as 2026-03-01, 2026/3/1 or 2026年3月1日.",
+        "6. Certificates already held go on the Certificates sheet, one a row.",
+        "7. Save, then run itss assess this-file.xlsx to see the level reached and the gaps.",
+        "Ratings",
+        "Conform: the requirement is fully met, with evidence.",
+        "Partial: the requirement is partly met.",
+        "Nonconform: the requirement is not met.",
+        "Not applicable: the requirement does not apply to the organization (only where the catalog allows it).",
+        "Evidence",
+        "Evidence is a file showing that a requirement is met: a policy, a record, a report. The Evidence column says how many items are needed, how recent, and gives examples.",
+        "Scores shown by this tool are its own index; ITSS publishes no scores. Levels depend on whether each requirement is met.",
+    ],
+    field: "Field",
+    value: "Value",
+    help: "Help",
+    id: (
+        "Submission id",
+        "optional; default: the file name; unique within a batch",
+    ),
+    catalog: ("Catalog", "given by the questionnaire; do not change"),
+    version: (
+        "Catalog version",
+        "given by the questionnaire; do not change",
+    ),
+    assessed_on: (
+        "As-of date",
+        "required: every time rule is computed from it",
+    ),
+    target: ("Target level", "optional: a level id"),
+    name: ("Full legal name", "required"),
+    credit_code: (
+        "Unified social credit code",
+        "18 characters, check character verified",
+    ),
+    fact: "Applicability fact",
+    fact_help: "Yes or No: decides whether some requirements apply",
+    other_field: "Other field",
+    prerequisite: "Prerequisite",
+    col_id: "Criterion",
+    col_level: "Level",
+    col_element: "Element",
+    col_title: "Title",
+    col_requirement: "Requirement",
+    col_indicators: "Key indicators",
+    col_hints: "Evidence",
+    col_rating: "Rating",
+    col_metric: "Metric",
+    col_value: "Value",
+    col_note: "Note",
+    at_least: "at least",
+    no_minimum: "no minimum",
+    max_age: "dated within (days before the as-of date)",
+    hints: "e.g.",
+    range: "values",
+    advisory: "reference target; never decides a level",
+    ratio_input: "A decimal from 0 to 1, or a percentage (e.g. 92%)",
+    ev_criterion: "Criterion",
+    ev_path: "File path",
+    ev_title: "Title",
+    ev_dated: "Date",
+    ev_sha256: "SHA-256 digest (optional)",
+    cert_catalog: "Catalog",
+    cert_level: "Level",
+    cert_number: "Certificate number",
+    cert_issued: "Issued on",
+    cert_expires: "Expires on",
+    derived: "Note: this catalog is derived by this project, not an official ITSS scheme.",
+};
+
+fn words(lang: Lang) -> &'static Words {
+    match lang {
+        Lang::Zh => &ZH,
+        Lang::En => &EN,
+    }
+}
+
+/// The cell formats of a workbook.
+struct Formats {
+    header: Format,
+    text: Format,
+    fill: Format,
+    fill_date: Format,
+    fill_code: Format,
+    fill_number: Format,
+    none: Format,
+    title: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let base = Format::new()
+            .set_text_wrap()
+            .set_align(FormatAlign::Top)
+            .set_border(FormatBorder::Thin)
+            .set_border_color(Color::RGB(0xBFBFBF));
+        let fill = base
+            .clone()
+            .set_unlocked()
+            .set_background_color(Color::RGB(0xFFF8D6));
+        Formats {
+            header: base
+                .clone()
+                .set_bold()
+                .set_background_color(Color::RGB(0xD9E2F3)),
+            text: base.clone(),
+            fill_date: fill.clone().set_num_format("yyyy-mm-dd"),
+            fill_code: fill.clone().set_num_format("@"),
+            fill_number: fill.clone().set_num_format("General"),
+            fill,
+            none: base.set_background_color(Color::RGB(0xEDEDED)),
+            title: Format::new().set_bold().set_font_size(14),
+        }
+    }
+}
+
+/// The blank questionnaire of `catalog` for levels entry..=`up_to` (all when `None`).
+pub fn questionnaire(
+    catalog: &Catalog,
+    up_to: Option<usize>,
+    lang: Lang,
+    as_of: Date,
+) -> Result<Vec<u8>, WorkbookError> {
+    let last = up_to.unwrap_or(catalog.levels.len().saturating_sub(1));
+    build(catalog, last, lang, as_of, None)
+}
+
+/// A submission value as a questionnaire workbook of `catalog` (every level), reading back
+/// as the same value.
+pub fn submission(catalog: &Catalog, value: &Value, lang: Lang) -> Result<Vec<u8>, WorkbookError> {
+    let as_of = value
+        .get("assessed_on")
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| Date::new(2000, 1, 1).unwrap_or_else(|| unreachable!()));
+    build(
+        catalog,
+        catalog.levels.len().saturating_sub(1),
+        lang,
+        as_of,
+        Some(value),
+    )
+}
+
+/// A field of the general sheet.
+struct Field {
+    label: String,
+    help: String,
+    pointer: String,
+    kind: FieldType,
+    locked: bool,
+    list: Option<Vec<String>>,
+    value: Option<Value>,
+}
+
+fn build(
+    catalog: &Catalog,
+    last: usize,
+    lang: Lang,
+    as_of: Date,
+    value: Option<&Value>,
+) -> Result<Vec<u8>, WorkbookError> {
+    let w = words(lang);
+    let f = Formats::new();
+    let mut book = Workbook::new();
+    let epoch = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    book.set_properties(
+        &DocProperties::new()
+            .set_title(format!("{} — {}", catalog.title.get(lang), w.questionnaire))
+            .set_author("itss")
+            .set_creation_datetime(&epoch),
+    );
+    let mut names = SheetNames::default();
+    instructions(book.add_worksheet(), catalog, last, lang, &f, &mut names)?;
+
+    // The fields of the general sheet: the questionnaire's, then whatever else the value has.
+    let mut fields = standard_fields(catalog, last, lang, as_of);
+    let mut answers_in_rows = Map::new();
+    let mut certificate_rows = Vec::new();
+    if let Some(value) = value {
+        for field in &mut fields {
+            field.value = lookup(value, &field.pointer).cloned();
+            if field.pointer == "/assessed_on" && field.value.is_none() {
+                field.value = None;
+            }
+        }
+        let known: BTreeSet<String> = fields.iter().map(|f| f.pointer.clone()).collect();
+        let mut rest = Vec::new();
+        if let Value::Object(root) = value {
+            for (k, v) in root {
+                let pointer = format!("/{}", token(k));
+                match (k.as_str(), v) {
+                    ("answers", Value::Object(a)) if !a.is_empty() => {
+                        for (id, answer) in a {
+                            if answer.is_object() {
+                                answers_in_rows.insert(id.clone(), answer.clone());
+                            } else {
+                                rest.push((format!("{pointer}/{}", token(id)), answer.clone()));
+                            }
+                        }
+                    }
+                    ("organization", Value::Object(org)) => {
+                        for (ok, ov) in org {
+                            let p = format!("{pointer}/{}", token(ok));
+                            match (ok.as_str(), ov) {
+                                ("certificates", Value::Array(items))
+                                    if !items.is_empty() && items.iter().all(Value::is_object) =>
+                                {
+                                    certificate_rows.clone_from(items);
+                                }
+                                _ => flatten(&p, ov, &mut rest),
+                            }
+                        }
+                    }
+                    _ => flatten(&pointer, v, &mut rest),
+                }
+            }
+        }
+        for (pointer, v) in rest {
+            if known.contains(&pointer) {
+                continue;
+            }
+            let label = format!("{}：{}", w.other_field, pointer.trim_start_matches('/'));
+            fields.push(Field {
+                label,
+                help: String::new(),
+                pointer,
+                kind: kind_of(&v),
+                locked: false,
+                list: None,
+                value: Some(v),
+            });
+        }
+    }
+    general_sheet(book.add_worksheet(), &fields, lang, w, &f, &mut names)?;
+    certificates_sheet(book.add_worksheet(), &certificate_rows, w, &f, &mut names)?;
+
+    let mut evidence_rows: Vec<(String, Value)> = Vec::new();
+    for (ei, element) in catalog.elements.iter().enumerate() {
+        let rows: Vec<&Criterion> = catalog
+            .criteria
+            .iter()
+            .filter(|c| c.element == ei && c.level <= last)
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let sheet = book.add_worksheet();
+        let name = names.take(element.name.get(lang));
+        sheet.set_name(name)?;
+        criteria_sheet(
+            sheet,
+            catalog,
+            &rows,
+            &mut answers_in_rows,
+            &mut evidence_rows,
+            lang,
+            &f,
+        )?;
+    }
+    if !answers_in_rows.is_empty() {
+        let sheet = book.add_worksheet();
+        sheet.set_name(names.take(w.other))?;
+        let others: Vec<(String, Value)> =
+            std::mem::take(&mut answers_in_rows).into_iter().collect();
+        other_answers_sheet(sheet, &others, &mut evidence_rows, lang, &f)?;
+    }
+    evidence_sheet(book.add_worksheet(), &evidence_rows, w, &f, &mut names)?;
+    Ok(book.save_to_buffer()?)
+}
+
+/// Unique sheet names.
+#[derive(Default)]
+struct SheetNames(BTreeSet<String>);
+
+impl SheetNames {
+    fn take(&mut self, wanted: &str) -> String {
+        let base = super::sheet_name(wanted);
+        let mut name = base.clone();
+        let mut n = 2;
+        while !self.0.insert(name.to_lowercase()) {
+            name = super::sheet_name(&format!("{base} ({n})"));
+            n += 1;
+        }
+        name
+    }
+}
+
+fn token(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+fn lookup<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
+    value.pointer(pointer)
+}
+
+/// Every scalar below `v` with its pointer; lists, null and empty maps whole.
+fn flatten(pointer: &str, v: &Value, out: &mut Vec<(String, Value)>) {
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            for (k, child) in m {
+                flatten(&format!("{pointer}/{}", token(k)), child, out);
+            }
+        }
+        _ => out.push((pointer.to_owned(), v.clone())),
+    }
+}
+
+fn kind_of(v: &Value) -> FieldType {
+    match v {
+        Value::Bool(_) => FieldType::Bool,
+        Value::Number(_) => FieldType::Number,
+        Value::String(s) if is_date(s) => FieldType::Date,
+        Value::String(_) => FieldType::Text,
+        _ => FieldType::Json,
+    }
+}
+
+/// A canonical calendar day `YYYY-MM-DD`.
+fn is_date(s: &str) -> bool {
+    s.parse::<Date>().is_ok()
+}
+
+fn standard_fields(catalog: &Catalog, last: usize, lang: Lang, as_of: Date) -> Vec<Field> {
+    let w = words(lang);
+    let field = |(label, help): (&str, &str), pointer: &str, kind| Field {
+        label: label.to_owned(),
+        help: help.to_owned(),
+        pointer: pointer.to_owned(),
+        kind,
+        locked: false,
+        list: None,
+        value: None,
+    };
+    let levels: Vec<String> = catalog.levels[..=last]
+        .iter()
+        .map(|l| format!("{} {}", l.id, l.name.get(lang)))
+        .collect();
+    let mut fields = vec![
+        field(w.id, "/id", FieldType::Text),
+        Field {
+            locked: true,
+            value: Some(Value::String(catalog.id.clone())),
+            help: format!("{}（{}）", catalog.title.get(lang), w.catalog.1),
+            ..field(w.catalog, "/catalog", FieldType::Code)
+        },
+        Field {
+            locked: true,
+            value: Some(Value::String(catalog.version.clone())),
+            ..field(w.version, "/catalog_version", FieldType::Code)
+        },
+        Field {
+            value: Some(Value::String(as_of.to_string())),
+            ..field(w.assessed_on, "/assessed_on", FieldType::Date)
+        },
+        Field {
+            help: format!("{}：{}", w.target.1, levels.join(" · ")),
+            list: Some(
+                catalog.levels[..=last]
+                    .iter()
+                    .map(|l| l.id.to_string())
+                    .collect(),
+            ),
+            ..field(w.target, "/target_level", FieldType::Code)
+        },
+        field(w.name, "/organization/name", FieldType::Text),
+        field(w.credit_code, "/organization/credit_code", FieldType::Code),
+    ];
+    let mut done = BTreeSet::new();
+    for p in catalog.prerequisites.iter().filter(|p| p.level <= last) {
+        let level = &catalog.levels[p.level];
+        let why = format!(
+            "{} {} {}：{}",
+            w.prerequisite,
+            level.id,
+            level.name.get(lang),
+            p.title.get(lang)
+        );
+        let (name, kind) = match &p.kind {
+            PrerequisiteKind::Flag { field } => (field, FieldType::Bool),
+            PrerequisiteKind::MonthsSince { field, .. } => (field, FieldType::Date),
+            PrerequisiteKind::Certificate { .. } => continue,
+        };
+        if !done.insert(name.clone()) {
+            continue;
+        }
+        let label = crate::submission::field_label(name).get(lang).to_owned();
+        let help = crate::submission::field_help(name)
+            .map(|(_, h)| format!("{}；{why}", h.get(lang)))
+            .unwrap_or(why);
+        let list = (kind == FieldType::Bool).then(|| {
+            vec![
+                super::yes_no(true, lang).to_owned(),
+                super::yes_no(false, lang).to_owned(),
+            ]
+        });
+        fields.push(Field {
+            label,
+            help,
+            pointer: format!("/organization/{}", token(name)),
+            kind,
+            locked: false,
+            list,
+            value: None,
+        });
+    }
+    for fact in crate::questionnaire::facts_used(catalog) {
+        fields.push(Field {
+            label: format!("{}：{fact}", w.fact),
+            help: w.fact_help.to_owned(),
+            pointer: format!("/organization/facts/{}", token(&fact)),
+            kind: FieldType::Bool,
+            locked: false,
+            list: Some(vec![
+                super::yes_no(true, lang).to_owned(),
+                super::yes_no(false, lang).to_owned(),
+            ]),
+            value: None,
+        });
+    }
+    fields
+}
+
+/// Page setup shared by every sheet: A4 landscape, one page wide, header row repeated.
+fn print_setup(sheet: &mut Worksheet, repeat_header: bool) -> Result<(), XlsxError> {
+    sheet.set_paper_size(9);
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(1, 0);
+    if repeat_header {
+        sheet.set_repeat_rows(KEY_ROW, HEAD_ROW)?;
+    }
+    Ok(())
+}
+
+fn protect(sheet: &mut Worksheet, insert_rows: bool) {
+    let mut options = ProtectionOptions::new();
+    options.format_columns = true;
+    options.format_rows = true;
+    options.use_autofilter = true;
+    options.insert_rows = insert_rows;
+    options.delete_rows = insert_rows;
+    sheet.protect_with_options(&options);
+}
+
+/// The hidden key row and the header row.
+fn headers(
+    sheet: &mut Worksheet,
+    columns: &[(&str, &str, f64)],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    for (i, (key, label, width)) in columns.iter().enumerate() {
+        let col = u16::try_from(i).unwrap_or(u16::MAX);
+        sheet.write_string(KEY_ROW, col, *key)?;
+        sheet.write_string_with_format(HEAD_ROW, col, *label, &f.header)?;
+        sheet.set_column_width(col, *width)?;
+    }
+    sheet.set_row_hidden(KEY_ROW)?;
+    sheet.set_freeze_panes(FIRST_ROW, 0)?;
+    Ok(())
+}
+
+fn instructions(
+    sheet: &mut Worksheet,
+    catalog: &Catalog,
+    last: usize,
+    lang: Lang,
+    f: &Formats,
+    names: &mut SheetNames,
+) -> Result<(), XlsxError> {
+    let w = words(lang);
+    sheet.set_name(names.take(w.instructions))?;
+    sheet.set_column_width(0, 120)?;
+    let wrap = Format::new().set_text_wrap();
+    let bold = Format::new().set_bold().set_text_wrap();
+    sheet.write_string_with_format(
+        0,
+        0,
+        format!("{} — {}", catalog.title.get(lang), w.questionnaire),
+        &f.title,
+    )?;
+    let levels: Vec<String> = catalog.levels[..=last]
+        .iter()
+        .map(|l| format!("{} {}", l.id, l.name.get(lang)))
+        .collect();
+    let mut lines = vec![
+        (
+            format!("{} {} · {}", catalog.id, catalog.version, catalog.standard),
+            false,
+        ),
+        (levels.join(" · "), false),
+    ];
+    if let Some(notice) = &catalog.notice {
+        lines.push((notice.get(lang).to_owned(), false));
+    }
+    if !catalog.official {
+        lines.push((w.derived.to_owned(), true));
+    }
+    lines.push((String::new(), false));
+    let headings = [w.how[0], w.how[8], w.how[13]];
+    for line in w.how {
+        lines.push(((*line).to_owned(), headings.contains(line)));
+    }
+    for (i, (line, strong)) in lines.iter().enumerate() {
+        let row = u32::try_from(i + 2).unwrap_or(u32::MAX);
+        sheet.write_string_with_format(row, 0, line, if *strong { &bold } else { &wrap })?;
+    }
+    print_setup(sheet, false)?;
+    protect(sheet, false);
+    Ok(())
+}
+
+fn general_sheet(
+    sheet: &mut Worksheet,
+    fields: &[Field],
+    lang: Lang,
+    w: &Words,
+    f: &Formats,
+    names: &mut SheetNames,
+) -> Result<(), XlsxError> {
+    sheet.set_name(names.take(w.general))?;
+    headers(
+        sheet,
+        &[
+            (general::LABEL, w.field, 28.0),
+            (general::VALUE, w.value, 36.0),
+            (general::HELP, w.help, 60.0),
+            (general::POINTER, "pointer", 10.0),
+            (general::TYPE, "type", 8.0),
+        ],
+        f,
+    )?;
+    sheet.set_column_hidden(3)?;
+    sheet.set_column_hidden(4)?;
+    for (i, field) in fields.iter().enumerate() {
+        let row = FIRST_ROW + u32::try_from(i).unwrap_or(0);
+        sheet.write_string_with_format(row, 0, &field.label, &f.text)?;
+        sheet.write_string_with_format(row, 2, &field.help, &f.text)?;
+        sheet.write_string(row, 3, &field.pointer)?;
+        let kind = match &field.value {
+            Some(v) if !fits(field.kind, v) => FieldType::Json,
+            _ => field.kind,
+        };
+        sheet.write_string(row, 4, kind.as_str())?;
+        let (plain, date, code) = if field.locked {
+            (&f.none, &f.none, &f.none)
+        } else {
+            (&f.fill, &f.fill_date, &f.fill_code)
+        };
+        match (&field.value, kind) {
+            (None, FieldType::Date) => sheet.write_blank(row, 1, date)?,
+            (None, FieldType::Code) => sheet.write_blank(row, 1, code)?,
+            (None | Some(Value::Null), _) => sheet.write_blank(row, 1, plain)?,
+            (Some(v), FieldType::Json) => {
+                sheet.write_string_with_format(row, 1, v.to_string(), plain)?
+            }
+            (Some(Value::String(s)), FieldType::Date) => match s.parse::<Date>() {
+                Ok(d) => sheet.write_datetime_with_format(row, 1, excel_date(d)?, date)?,
+                Err(_) => sheet.write_string_with_format(row, 1, s, plain)?,
+            },
+            (Some(Value::Bool(b)), _) => {
+                sheet.write_string_with_format(row, 1, super::yes_no(*b, lang), plain)?
+            }
+            (Some(Value::Number(n)), _) => {
+                sheet.write_number_with_format(row, 1, n.as_f64().unwrap_or(0.0), plain)?
+            }
+            (Some(Value::String(s)), FieldType::Code) => {
+                sheet.write_string_with_format(row, 1, s, code)?
+            }
+            (Some(v), _) => sheet.write_string_with_format(
+                row,
+                1,
+                v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+                plain,
+            )?,
+        };
+        if let Some(list) = &field.list
+            && !field.locked
+        {
+            let dv = DataValidation::new()
+                .allow_list_strings(list)?
+                .set_error_style(DataValidationErrorStyle::Warning);
+            sheet.add_data_validation(row, 1, row, 1, &dv)?;
+        }
+    }
+    print_setup(sheet, true)?;
+    protect(sheet, false);
+    Ok(())
+}
+
+/// Whether a value reads back the same from a cell of this type.
+fn fits(kind: FieldType, v: &Value) -> bool {
+    match (kind, v) {
+        (FieldType::Text, Value::String(s)) => !s.is_empty() && s.trim() == s,
+        (FieldType::Code, Value::String(s)) => !s.is_empty() && super::normalize(s) == *s,
+        (FieldType::Code, Value::Number(n)) => n.is_i64() || n.is_u64(),
+        (FieldType::Date, Value::String(s)) => is_date(s),
+        (FieldType::Bool, Value::Bool(_)) => true,
+        (FieldType::Number, Value::Number(n)) => number_round_trips(n),
+        (FieldType::Json, _) => true,
+        _ => false,
+    }
+}
+
+/// Whether a number reads back as itself from a cell (15 significant digits, whole
+/// numbers as integers).
+fn number_round_trips(n: &serde_json::Number) -> bool {
+    let Some(f) = n.as_f64() else {
+        return false;
+    };
+    super::json_number(f).as_ref().and_then(Value::as_number) == Some(n)
+}
+
+fn excel_date(d: Date) -> Result<ExcelDateTime, XlsxError> {
+    let s = d.to_string();
+    let part = |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse().ok()).unwrap_or(1);
+    ExcelDateTime::from_ymd(part(0..4), part(5..7) as u8, part(8..10) as u8)
+}
+
+fn certificates_sheet(
+    sheet: &mut Worksheet,
+    rows: &[Value],
+    w: &Words,
+    f: &Formats,
+    names: &mut SheetNames,
+) -> Result<(), XlsxError> {
+    sheet.set_name(names.take(w.certificates))?;
+    headers(
+        sheet,
+        &[
+            (certificates::CATALOG, w.cert_catalog, 16.0),
+            (certificates::LEVEL, w.cert_level, 10.0),
+            (certificates::NUMBER, w.cert_number, 24.0),
+            (certificates::ISSUED_ON, w.cert_issued, 14.0),
+            (certificates::EXPIRES_ON, w.cert_expires, 14.0),
+            (certificates::EXTRA, "extra", 10.0),
+        ],
+        f,
+    )?;
+    for col in 0..5 {
+        let format = match col {
+            1 => &f.fill_code,
+            3 | 4 => &f.fill_date,
+            _ => &f.fill,
+        };
+        sheet.set_column_format(col, format)?;
+    }
+    sheet.set_column_hidden(5)?;
+    for (i, item) in rows.iter().enumerate() {
+        let row = FIRST_ROW + u32::try_from(i).unwrap_or(0);
+        let Value::Object(item) = item else {
+            continue;
+        };
+        let mut extra = Map::new();
+        for (k, v) in item {
+            let written = match (k.as_str(), v) {
+                ("catalog", Value::String(s)) if fits(FieldType::Code, v) => {
+                    sheet.write_string_with_format(row, 0, s, &f.fill)?;
+                    true
+                }
+                ("level", Value::String(s)) if fits(FieldType::Code, v) => {
+                    sheet.write_string_with_format(row, 1, s, &f.fill_code)?;
+                    true
+                }
+                ("level", Value::Number(n)) if fits(FieldType::Code, v) => {
+                    sheet.write_number_with_format(
+                        row,
+                        1,
+                        n.as_f64().unwrap_or(0.0),
+                        &f.fill_number,
+                    )?;
+                    true
+                }
+                ("number", Value::String(s)) if fits(FieldType::Text, v) => {
+                    sheet.write_string_with_format(row, 2, s, &f.fill_code)?;
+                    true
+                }
+                ("issued_on" | "expires_on", Value::String(s)) if is_date(s) => {
+                    let col = if k == "issued_on" { 3 } else { 4 };
+                    let d: Date = s
+                        .parse()
+                        .map_err(|_| XlsxError::ParameterError(s.clone()))?;
+                    sheet.write_datetime_with_format(row, col, excel_date(d)?, &f.fill_date)?;
+                    true
+                }
+                _ => false,
+            };
+            if !written {
+                extra.insert(k.clone(), v.clone());
+            }
+        }
+        if !extra.is_empty() || item.is_empty() {
+            sheet.write_string(row, 5, Value::Object(extra).to_string())?;
+        }
+    }
+    print_setup(sheet, true)?;
+    protect(sheet, true);
+    Ok(())
+}
+
+/// The fill columns of a criteria row as written: the columns and what goes to `extra`.
+struct AnswerCells {
+    rating: Option<String>,
+    metrics: Vec<Option<f64>>,
+    note: Option<String>,
+    extra: Map<String, Value>,
+    evidence: Vec<Value>,
+}
+
+/// Splits an answer into what its row's columns hold and the rest.
+fn answer_cells(answer: &Map<String, Value>, slots: &[&str], lang: Lang) -> AnswerCells {
+    let mut cells = AnswerCells {
+        rating: None,
+        metrics: vec![None; slots.len()],
+        note: None,
+        extra: Map::new(),
+        evidence: Vec::new(),
+    };
+    for (k, v) in answer {
+        match (k.as_str(), v) {
+            ("rating", Value::String(s)) if RATINGS.iter().any(|r| r.0 == s) => {
+                cells.rating = Some(super::rating_label(s, lang).to_owned());
+            }
+            ("note", Value::String(s)) if !s.trim().is_empty() => cells.note = Some(s.clone()),
+            ("evidence", Value::Array(items)) if items.iter().all(evidence_fits) => {
+                cells.evidence.clone_from(items);
+            }
+            ("metrics", Value::Object(m)) => {
+                let mut rest = Map::new();
+                for (mid, mv) in m {
+                    let slot = slots.iter().position(|s| s == mid);
+                    match (slot, mv) {
+                        (Some(i), Value::Number(n)) if number_round_trips(n) => {
+                            cells.metrics[i] = n.as_f64();
+                        }
+                        _ => {
+                            rest.insert(mid.clone(), mv.clone());
+                        }
+                    }
+                }
+                if !rest.is_empty() || m.is_empty() {
+                    cells
+                        .extra
+                        .insert("metrics".to_owned(), Value::Object(rest));
+                }
+            }
+            _ => {
+                cells.extra.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    cells
+}
+
+/// Whether an evidence item can be a row of the evidence sheet.
+fn evidence_fits(item: &Value) -> bool {
+    item.as_object().is_some_and(|m| !m.is_empty())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn criteria_sheet(
+    sheet: &mut Worksheet,
+    catalog: &Catalog,
+    rows: &[&Criterion],
+    answers: &mut Map<String, Value>,
+    evidence_rows: &mut Vec<(String, Value)>,
+    lang: Lang,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let w = words(lang);
+    let slots = rows.iter().map(|c| c.metrics.len()).max().unwrap_or(0);
+    let metric_keys: Vec<(String, String)> = (1..=slots)
+        .map(|k| (format!("metric{k}.name"), format!("metric{k}")))
+        .collect();
+    let mut columns: Vec<(&str, &str, f64)> = vec![
+        (criteria::ID, w.col_id, 16.0),
+        (criteria::LEVEL, w.col_level, 9.0),
+        (criteria::ELEMENT, w.col_element, 8.0),
+        (criteria::TITLE, w.col_title, 16.0),
+        (criteria::REQUIREMENT, w.col_requirement, 40.0),
+        (criteria::INDICATORS, w.col_indicators, 26.0),
+        (criteria::HINTS, w.col_hints, 24.0),
+        (criteria::RATING, w.col_rating, 12.0),
+    ];
+    for (name, value) in &metric_keys {
+        columns.push((name, w.col_metric, 16.0));
+        columns.push((value, w.col_value, 10.0));
+    }
+    columns.push((criteria::NOTE, w.col_note, 30.0));
+    columns.push((criteria::METRIC_IDS, "metric ids", 8.0));
+    columns.push((criteria::EXTRA, "extra", 8.0));
+    headers(sheet, &columns, f)?;
+    let col = |key: &str| {
+        u16::try_from(columns.iter().position(|c| c.0 == key).unwrap_or(0)).unwrap_or(0)
+    };
+    let (c_rating, c_note, c_ids, c_extra) = (
+        col(criteria::RATING),
+        col(criteria::NOTE),
+        col(criteria::METRIC_IDS),
+        col(criteria::EXTRA),
+    );
+    sheet.set_column_hidden(c_ids)?;
+    sheet.set_column_hidden(c_extra)?;
+    for (i, c) in rows.iter().enumerate() {
+        let row = FIRST_ROW + u32::try_from(i).unwrap_or(0);
+        let level = &catalog.levels[c.level];
+        let element = &catalog.elements[c.element];
+        let texts = [
+            c.id.to_string(),
+            format!("{} {}", level.id, level.name.get(lang)),
+            element.name.get(lang).to_owned(),
+            c.title.get(lang).to_owned(),
+            c.requirement.get(lang).to_owned(),
+            c.key_indicators
+                .iter()
+                .map(|k| k.get(lang))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            evidence_hint(c, w, lang),
+        ];
+        for (j, t) in texts.iter().enumerate() {
+            sheet.write_string_with_format(row, u16::try_from(j).unwrap_or(0), t, &f.text)?;
+        }
+        let metric_ids: Vec<&str> = c.metrics.iter().map(|m| m.id.as_str()).collect();
+        let answer = answers.remove(&*c.id);
+        let cells = match &answer {
+            Some(Value::Object(a)) => answer_cells(a, &metric_ids, lang),
+            _ => answer_cells(&Map::new(), &metric_ids, lang),
+        };
+        write_fill(sheet, row, c_rating, cells.rating.as_deref(), f)?;
+        rating_validation(sheet, row, c_rating, c.na_allowed, lang)?;
+        for (k, (name_key, _)) in metric_keys.iter().enumerate() {
+            let name_col = col(name_key);
+            let value_col = name_col + 1;
+            match c.metrics.get(k) {
+                Some(m) => {
+                    sheet.write_string_with_format(
+                        row,
+                        name_col,
+                        metric_label(m, w, lang),
+                        &f.text,
+                    )?;
+                    match cells.metrics.get(k).copied().flatten() {
+                        Some(v) => {
+                            sheet.write_number_with_format(row, value_col, v, &f.fill_number)?
+                        }
+                        None => sheet.write_blank(row, value_col, &f.fill_number)?,
+                    };
+                    let (min, max, ratio) = match m.range {
+                        Some(r) => (r.min, r.max, r.min >= 0.0 && r.max <= 1.0),
+                        None => (-1e15, 1e15, false),
+                    };
+                    let mut dv = DataValidation::new()
+                        .allow_decimal_number(DataValidationRule::Between(min, max));
+                    if ratio {
+                        dv = dv.set_input_message(w.ratio_input)?;
+                    }
+                    sheet.add_data_validation(row, value_col, row, value_col, &dv)?;
+                }
+                None => {
+                    sheet.write_blank(row, name_col, &f.none)?;
+                    sheet.write_blank(row, value_col, &f.none)?;
+                }
+            }
+        }
+        match &cells.note {
+            Some(n) => sheet.write_string_with_format(row, c_note, n, &f.fill)?,
+            None => sheet.write_blank(row, c_note, &f.fill)?,
+        };
+        if !metric_ids.is_empty() {
+            sheet.write_string(row, c_ids, metric_ids.join(","))?;
+        }
+        if matches!(&answer, Some(Value::Object(a)) if a.is_empty()) || !cells.extra.is_empty() {
+            sheet.write_string(row, c_extra, Value::Object(cells.extra).to_string())?;
+        }
+        for item in cells.evidence {
+            evidence_rows.push((c.id.to_string(), item));
+        }
+    }
+    let last_row = FIRST_ROW + u32::try_from(rows.len()).unwrap_or(0);
+    if !rows.is_empty() {
+        sheet.autofilter(HEAD_ROW, 0, last_row - 1, c_note)?;
+    }
+    sheet.set_freeze_panes(FIRST_ROW, 1)?;
+    print_setup(sheet, true)?;
+    protect(sheet, false);
+    Ok(())
+}
+
+/// Answers to ids the catalog lacks: id and fill columns only.
+fn other_answers_sheet(
+    sheet: &mut Worksheet,
+    answers: &[(String, Value)],
+    evidence_rows: &mut Vec<(String, Value)>,
+    lang: Lang,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let w = words(lang);
+    headers(
+        sheet,
+        &[
+            (criteria::ID, w.col_id, 20.0),
+            (criteria::RATING, w.col_rating, 12.0),
+            (criteria::NOTE, w.col_note, 40.0),
+            (criteria::EXTRA, "extra", 8.0),
+        ],
+        f,
+    )?;
+    sheet.set_column_hidden(3)?;
+    for (i, (id, answer)) in answers.iter().enumerate() {
+        let row = FIRST_ROW + u32::try_from(i).unwrap_or(0);
+        sheet.write_string_with_format(row, 0, id, &f.fill_code)?;
+        let Value::Object(a) = answer else {
+            continue;
+        };
+        let cells = answer_cells(a, &[], lang);
+        write_fill(sheet, row, 1, cells.rating.as_deref(), f)?;
+        match &cells.note {
+            Some(n) => sheet.write_string_with_format(row, 2, n, &f.fill)?,
+            None => sheet.write_blank(row, 2, &f.fill)?,
+        };
+        if a.is_empty() || !cells.extra.is_empty() {
+            sheet.write_string(row, 3, Value::Object(cells.extra).to_string())?;
+        }
+        for item in cells.evidence {
+            evidence_rows.push((id.clone(), item));
+        }
+    }
+    print_setup(sheet, true)?;
+    protect(sheet, true);
+    Ok(())
+}
+
+fn write_fill(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: Option<&str>,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    match text {
+        Some(t) => sheet.write_string_with_format(row, col, t, &f.fill)?,
+        None => sheet.write_blank(row, col, &f.fill)?,
+    };
+    Ok(())
+}
+
+fn rating_validation(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    na_allowed: bool,
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    let labels: Vec<&str> = RATINGS
+        .iter()
+        .filter(|r| na_allowed || r.0 != "na")
+        .map(|r| super::rating_label(r.0, lang))
+        .collect();
+    // A warning, not a stop: a rating typed another way (`conform`, `部分 符合`) is
+    // understood when read.
+    let dv = DataValidation::new()
+        .allow_list_strings(&labels)?
+        .set_error_style(DataValidationErrorStyle::Warning);
+    sheet.add_data_validation(row, col, row, col, &dv)?;
+    Ok(())
+}
+
+fn metric_label(m: &crate::catalog::Metric, w: &Words, lang: Lang) -> String {
+    let title = m
+        .title
+        .as_ref()
+        .map_or_else(|| m.id.clone(), |t| t.get(lang).to_owned());
+    let mut label = title;
+    if let Some(r) = m.range {
+        label.push_str(&format!(
+            "（{} {}–{}）",
+            w.range,
+            crate::report::number(r.min),
+            crate::report::number(r.max)
+        ));
+    }
+    if m.advisory {
+        label.push_str(&format!("（{}）", w.advisory));
+    }
+    label
+}
+
+fn evidence_hint(c: &Criterion, w: &Words, lang: Lang) -> String {
+    let mut parts = vec![if c.evidence.min > 0 {
+        format!("{} {}", w.at_least, c.evidence.min)
+    } else {
+        w.no_minimum.to_owned()
+    }];
+    if let Some(days) = c.evidence.max_age_days {
+        parts.push(format!("{}：{days}", w.max_age));
+    }
+    if !c.evidence.hints.is_empty() {
+        let hints: Vec<&str> = c.evidence.hints.iter().map(|h| h.get(lang)).collect();
+        parts.push(format!("{}：{}", w.hints, hints.join("；")));
+    }
+    parts.join("\n")
+}
+
+fn evidence_sheet(
+    sheet: &mut Worksheet,
+    rows: &[(String, Value)],
+    w: &Words,
+    f: &Formats,
+    names: &mut SheetNames,
+) -> Result<(), XlsxError> {
+    sheet.set_name(names.take(w.evidence))?;
+    headers(
+        sheet,
+        &[
+            (evidence::CRITERION, w.ev_criterion, 18.0),
+            (evidence::PATH, w.ev_path, 44.0),
+            (evidence::TITLE, w.ev_title, 24.0),
+            (evidence::DATED, w.ev_dated, 12.0),
+            (evidence::SHA256, w.ev_sha256, 30.0),
+            (evidence::EXTRA, "extra", 8.0),
+        ],
+        f,
+    )?;
+    for col in 0..5 {
+        let format = match col {
+            0 => &f.fill_code,
+            3 => &f.fill_date,
+            _ => &f.fill,
+        };
+        sheet.set_column_format(col, format)?;
+    }
+    sheet.set_column_hidden(5)?;
+    for (i, (id, item)) in rows.iter().enumerate() {
+        let row = FIRST_ROW + u32::try_from(i).unwrap_or(0);
+        sheet.write_string_with_format(row, 0, id, &f.fill_code)?;
+        let Value::Object(item) = item else {
+            continue;
+        };
+        let mut extra = Map::new();
+        for (k, v) in item {
+            let written = match (k.as_str(), v) {
+                ("path", Value::String(s)) if !s.is_empty() && s.trim() == s => {
+                    sheet.write_string_with_format(row, 1, s, &f.fill)?;
+                    true
+                }
+                ("title", Value::String(s)) if !s.trim().is_empty() => {
+                    sheet.write_string_with_format(row, 2, s, &f.fill)?;
+                    true
+                }
+                ("dated", Value::String(s)) if is_date(s) => {
+                    let d: Date = s
+                        .parse()
+                        .map_err(|_| XlsxError::ParameterError(s.clone()))?;
+                    sheet.write_datetime_with_format(row, 3, excel_date(d)?, &f.fill_date)?;
+                    true
+                }
+                ("sha256", Value::String(s)) if !s.is_empty() && super::normalize(s) == *s => {
+                    sheet.write_string_with_format(row, 4, s, &f.fill)?;
+                    true
+                }
+                _ => false,
+            };
+            if !written {
+                extra.insert(k.clone(), v.clone());
+            }
+        }
+        if !extra.is_empty() {
+            sheet.write_string(row, 5, Value::Object(extra).to_string())?;
+        }
+    }
+    print_setup(sheet, true)?;
+    protect(sheet, true);
+    Ok(())
+}
