@@ -11,6 +11,7 @@
 
 mod cohort;
 mod submission;
+mod workbook;
 
 use std::fmt;
 use std::io::{self, Write};
@@ -22,6 +23,7 @@ use crate::text::Lang;
 
 pub use cohort::{CsvSummary, HtmlSummary, JsonSummary};
 pub use submission::{Html, Json, Markdown, Text};
+pub use workbook::XlsxSummary;
 
 /// What every renderer may read: the language, the report templates (when a format that
 /// needs them was chosen), and whether JSON is indented.
@@ -154,7 +156,8 @@ pub trait CohortWriter {
 pub static SUBMISSION_FORMATS: &[&dyn SubmissionFormat] = &[&Text, &Json, &Html, &Markdown];
 
 /// Every cohort format: a batch writes each of them.
-pub static COHORT_FORMATS: &[&dyn CohortFormat] = &[&CsvSummary, &JsonSummary, &HtmlSummary];
+pub static COHORT_FORMATS: &[&dyn CohortFormat] =
+    &[&CsvSummary, &JsonSummary, &HtmlSummary, &XlsxSummary];
 
 /// The per-submission format with this name (`markdown` is `md`).
 pub fn submission_format(name: &str) -> Option<&'static dyn SubmissionFormat> {
