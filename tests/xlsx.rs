@@ -1,0 +1,822 @@
+//! Spreadsheet submissions and summaries (issue #20): the questionnaire workbook filled in
+//! and assessed like its YAML twin, YAML → xlsx → YAML round trips for every bundled
+//! catalog in both languages, a workbook filled the way people fill forms, zip bombs,
+//! determinism, and (when LibreOffice is installed, always in CI) files saved by another
+//! office suite.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::cargo::CommandCargoExt;
+use calamine::{Data, Reader, Xlsx};
+use serde_json::{Value, json};
+
+fn itss() -> Command {
+    Command::cargo_bin("itss").unwrap()
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = itss().args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn catalogs() -> Vec<String> {
+    let mut ids: Vec<String> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+            .collect();
+    ids.sort();
+    ids
+}
+
+/// The result document of `file`, without what names the file itself.
+fn result_of(file: &Path) -> Value {
+    let (code, stdout, stderr) = run(&[
+        "assess",
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+        "--no-evidence-files",
+    ]);
+    assert!(code == 0 || code == 3, "{file:?}: exit {code}\n{stderr}");
+    let mut v: Value = serde_json::from_str(&stdout).unwrap();
+    v.as_object_mut().unwrap().remove("submission");
+    v
+}
+
+fn yaml_value(path: &Path) -> Value {
+    let (code, stdout, stderr) = {
+        let out = itss()
+            .args(["convert", path.to_str().unwrap(), "--to", "json", "-o"])
+            .arg(path.with_extension("check.json"))
+            .arg("--force")
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    serde_json::from_slice(&std::fs::read(path.with_extension("check.json")).unwrap()).unwrap()
+}
+
+/// One synthetic submission of a catalog (the seeded generator), as a file in `dir`.
+fn sample(catalog: &str, dir: &Path) -> PathBuf {
+    let out = dir.join("sample");
+    let (code, _, stderr) = run(&[
+        "sample",
+        "--catalog",
+        catalog,
+        "--count",
+        "3",
+        "--invalid-per-mille",
+        "0",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut files: Vec<PathBuf> = walk(&out)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files.remove(0)
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn yaml_to_xlsx_to_yaml_keeps_everything_and_assesses_the_same_for_every_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    for catalog in catalogs() {
+        let yaml = sample(&catalog, &dir.path().join(&catalog));
+        let original = yaml_value(&yaml);
+        let expected = result_of(&yaml);
+        for lang in ["zh", "en"] {
+            let xlsx = yaml.with_extension(format!("{lang}.xlsx"));
+            let back = yaml.with_extension(format!("{lang}.back.yaml"));
+            for (from, to, form) in [(&yaml, &xlsx, "xlsx"), (&xlsx, &back, "yaml")] {
+                let (code, _, stderr) = run(&[
+                    "convert",
+                    from.to_str().unwrap(),
+                    "--to",
+                    form,
+                    "--lang",
+                    lang,
+                    "-o",
+                    to.to_str().unwrap(),
+                ]);
+                assert_eq!(code, 0, "{catalog} {lang}: {stderr}");
+            }
+            assert_eq!(yaml_value(&back), original, "{catalog} {lang}: round trip");
+            assert_eq!(
+                result_of(&xlsx),
+                expected,
+                "{catalog} {lang}: result from xlsx"
+            );
+        }
+    }
+}
+
+#[test]
+fn round_trip_keeps_what_no_column_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = dir.path().join("odd.yaml");
+    std::fs::write(
+        &yaml,
+        r#"id: odd-1
+catalog: itss-om
+catalog_version: "2015"
+assessed_on: 2026-10-01
+target_level: 3
+organization:
+  name: "  某某公司  "
+  credit_code: "91110000802100433B"
+  legal_entity: true
+  business_since: 2019-03-01
+  headcount: 120
+  code_like: "0755"
+  certificates:
+    - {catalog: itss-om, level: "4", issued_on: 2024-06-01, expires_on: 2027-05-31, number: "ITSS-OM-4-0001"}
+    - {catalog: itss-om, level: 3}
+  facts:
+    sla_requires_spares: true
+    nested: {deep: {value: 1.5, list: [1, "two"]}}
+answers:
+  OM.L4.PPL.TRAIN:
+    rating: conform
+    note: "多行\n说明"
+    evidence:
+      - {path: evidence/a.pdf, dated: 2026-03-01, title: 培训计划}
+      - {path: evidence/b.pdf, sha256: "0000000000000000000000000000000000000000000000000000000000000000"}
+      - {path: " spaced.pdf ", dated: "2026/3/1"}
+    metrics: {training_coverage: 0.93, not_in_catalog: 7, training_effectiveness: null}
+  OM.L4.MGT.POLICY: {rating: partial, note: "   "}
+  NOT.A.CRITERION: {rating: na, note: 其他}
+"#,
+    )
+    .unwrap();
+    let original = yaml_value(&yaml);
+    for lang in ["zh", "en"] {
+        let xlsx = dir.path().join(format!("odd-{lang}.xlsx"));
+        let back = dir.path().join(format!("odd-{lang}.json"));
+        let (code, _, e) = run(&[
+            "convert",
+            yaml.to_str().unwrap(),
+            "--to",
+            "xlsx",
+            "--lang",
+            lang,
+            "-o",
+            xlsx.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{e}");
+        let (code, _, e) = run(&[
+            "convert",
+            xlsx.to_str().unwrap(),
+            "--to",
+            "json",
+            "-o",
+            back.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{e}");
+        let back: Value = serde_json::from_slice(&std::fs::read(&back).unwrap()).unwrap();
+        assert_eq!(back, original, "{lang}");
+    }
+}
+
+/// The (sheet, A1 cell) of every fill column of a questionnaire, found by its key row.
+struct Layout {
+    /// criterion id → (sheet index, row) and the columns of its sheet.
+    rows: BTreeMap<String, (usize, u32)>,
+    columns: Vec<BTreeMap<String, u32>>,
+    metric_ids: BTreeMap<String, Vec<String>>,
+    general: (usize, BTreeMap<String, u32>),
+}
+
+fn layout(bytes: &[u8]) -> Layout {
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).unwrap();
+    let mut layout = Layout {
+        rows: BTreeMap::new(),
+        columns: Vec::new(),
+        metric_ids: BTreeMap::new(),
+        general: (0, BTreeMap::new()),
+    };
+    for (i, name) in book.sheet_names().into_iter().enumerate() {
+        let range = book.worksheet_range(&name).unwrap();
+        let start = range.start().unwrap_or((0, 0));
+        let cell = |r: u32, c: u32| -> String {
+            range
+                .get_value((r, c))
+                .map(|d| match d {
+                    Data::String(s) => s.clone(),
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(start.0, 0);
+        let keys: BTreeMap<String, u32> = (0..range.width() as u32)
+            .map(|c| (cell(0, c), c))
+            .filter(|(k, _)| !k.is_empty())
+            .collect();
+        layout.columns.push(keys.clone());
+        if keys.contains_key("pointer") {
+            let mut rows = BTreeMap::new();
+            for r in 2..range.height() as u32 {
+                rows.insert(cell(r, keys["pointer"]), r);
+            }
+            layout.general = (i, rows);
+        }
+        if keys.contains_key("rating") && keys.contains_key("metric_ids") {
+            for r in 2..range.height() as u32 {
+                let id = cell(r, keys["id"]);
+                if !id.is_empty() {
+                    layout.rows.insert(id.clone(), (i, r));
+                    let ids = cell(r, keys["metric_ids"]);
+                    layout.metric_ids.insert(
+                        id,
+                        ids.split(',')
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_owned)
+                            .collect(),
+                    );
+                }
+            }
+        }
+    }
+    layout
+}
+
+/// A cell value to type into a workbook.
+enum Typed {
+    Text(String),
+    Number(f64),
+}
+
+/// Fills blank cells of a workbook the way a spreadsheet program saves what was typed:
+/// the sheet's `<c r="X" s="n"/>` becomes a cell with a value (an inline string or a
+/// number), everything else — styles, validation, protection — as it was.
+fn fill(bytes: &[u8], edits: &[(usize, u32, u32, Typed)]) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut file = zip.by_index(i).unwrap();
+        let name = file.name().unwrap().into_owned();
+        let mut content = Vec::new();
+        file.read_to_end(&mut content).unwrap();
+        for (sheet, row, col, value) in edits {
+            if name != format!("xl/worksheets/sheet{}.xml", sheet + 1) {
+                continue;
+            }
+            let mut text = String::from_utf8(content).unwrap();
+            let r = a1(*row, *col);
+            let open = format!("<c r=\"{r}\"");
+            let at = text
+                .find(&open)
+                .unwrap_or_else(|| panic!("no cell {r} in {name}"));
+            let end = at + text[at..].find("/>").unwrap();
+            let attrs = text[at + open.len()..end].to_owned();
+            let cell = match value {
+                Typed::Text(s) => format!(
+                    "<c r=\"{r}\"{attrs} t=\"inlineStr\"><is><t xml:space=\"preserve\">{}</t></is></c>",
+                    s.replace('&', "&amp;").replace('<', "&lt;")
+                ),
+                Typed::Number(n) => format!("<c r=\"{r}\"{attrs}><v>{n}</v></c>"),
+            };
+            text.replace_range(at..end + 2, &cell);
+            content = text.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&content).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+fn a1(row: u32, col: u32) -> String {
+    let mut s = String::new();
+    let mut n = col + 1;
+    while n > 0 {
+        s.insert(0, char::from(b'A' + ((n - 1) % 26) as u8));
+        n = (n - 1) / 26;
+    }
+    format!("{s}{}", row + 1)
+}
+
+#[test]
+fn a_filled_template_assesses_like_the_same_answers_in_yaml_for_every_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = |lang: &str, code: &str| -> String {
+        let zh = [
+            ("conform", "符合"),
+            ("partial", "部分符合"),
+            ("nonconform", "不符合"),
+        ];
+        let en = [
+            ("conform", "Conform"),
+            ("partial", "Partial"),
+            ("nonconform", "Nonconform"),
+        ];
+        let table = if lang == "zh" { zh } else { en };
+        table.iter().find(|(c, _)| *c == code).unwrap().1.to_owned()
+    };
+    for catalog in catalogs() {
+        for lang in ["zh", "en"] {
+            let template = dir.path().join(format!("{catalog}-{lang}.xlsx"));
+            let (code, _, e) = run(&[
+                "template",
+                "--catalog",
+                &catalog,
+                "--format",
+                "xlsx",
+                "--lang",
+                lang,
+                "--as-of",
+                "2026-10-01",
+                "-o",
+                template.to_str().unwrap(),
+            ]);
+            assert_eq!(code, 0, "{e}");
+            let bytes = std::fs::read(&template).unwrap();
+            let l = layout(&bytes);
+            let mut edits = Vec::new();
+            let (g, general) = &l.general;
+            let value_col = l.columns[*g]["value"];
+            edits.push((
+                *g,
+                general["/organization/name"],
+                value_col,
+                Typed::Text("测试单位有限公司".into()),
+            ));
+            let mut answers = serde_json::Map::new();
+            for (k, (id, (sheet, row))) in l.rows.iter().enumerate() {
+                let rating = ["conform", "partial", "nonconform", "conform"][k % 4];
+                if k % 5 == 4 {
+                    continue; // unanswered
+                }
+                let cols = &l.columns[*sheet];
+                edits.push((
+                    *sheet,
+                    *row,
+                    cols["rating"],
+                    Typed::Text(labels(lang, rating)),
+                ));
+                edits.push((*sheet, *row, cols["note"], Typed::Text(format!("说明 {k}"))));
+                let mut metrics = serde_json::Map::new();
+                for (slot, metric) in l.metric_ids[id].iter().enumerate() {
+                    let v = [0.95, 0.5, 1.0][(k + slot) % 3];
+                    edits.push((
+                        *sheet,
+                        *row,
+                        cols[&format!("metric{}", slot + 1)],
+                        Typed::Number(v),
+                    ));
+                    let v = if v == 1.0 { json!(1) } else { json!(v) };
+                    metrics.insert(metric.clone(), v);
+                }
+                let mut answer = json!({"rating": rating, "note": format!("说明 {k}")});
+                if !metrics.is_empty() {
+                    answer["metrics"] = Value::Object(metrics);
+                }
+                answers.insert(id.clone(), answer);
+            }
+            let filled = dir.path().join(format!("{catalog}-{lang}-filled.xlsx"));
+            std::fs::write(&filled, fill(&bytes, &edits)).unwrap();
+            let version = yaml_value(&filled)["catalog_version"].clone();
+            let twin = json!({
+                "catalog": catalog,
+                "catalog_version": version,
+                "assessed_on": "2026-10-01",
+                "organization": {"name": "测试单位有限公司"},
+                "answers": answers,
+            });
+            let twin_path = dir.path().join(format!("{catalog}-{lang}-twin.json"));
+            std::fs::write(&twin_path, twin.to_string()).unwrap();
+            assert_eq!(
+                yaml_value(&filled),
+                twin,
+                "{catalog} {lang}: the value read"
+            );
+            assert_eq!(
+                result_of(&filled),
+                result_of(&twin_path),
+                "{catalog} {lang}"
+            );
+        }
+    }
+}
+
+/// A workbook as people really fill one in: Chinese labels, a rating typed in lower case
+/// and another with full-width letters and spaces, 92% in a ratio column (a percentage
+/// cell, and one typed as text), the criterion cell of two evidence rows merged, a date
+/// cell and a date typed as text, a trailing blank row.
+fn realistic(dir: &Path) -> PathBuf {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    let general = book.add_worksheet();
+    general.set_name("基本信息").unwrap();
+    for (c, k) in ["label", "value", "help", "pointer", "type"]
+        .iter()
+        .enumerate()
+    {
+        general.write_string(0, c as u16, *k).unwrap();
+    }
+    general.write_string(1, 0, "项目").unwrap();
+    let date = Format::new().set_num_format("yyyy/m/d");
+    let rows: [(&str, &str, &str); 5] = [
+        ("评估目录", "/catalog", "code"),
+        ("单位全称", "/organization/name", "text"),
+        ("评估基准日", "/assessed_on", "date"),
+        ("独立法人资格", "/organization/legal_entity", "bool"),
+        ("目标级别", "/target_level", "code"),
+    ];
+    for (i, (label, pointer, kind)) in rows.iter().enumerate() {
+        let r = 2 + i as u32;
+        general.write_string(r, 0, *label).unwrap();
+        general.write_string(r, 3, *pointer).unwrap();
+        general.write_string(r, 4, *kind).unwrap();
+    }
+    general.write_string(2, 1, "itss-om").unwrap();
+    general
+        .write_string(3, 1, " 某某信息技术有限公司 ")
+        .unwrap();
+    general
+        .write_datetime_with_format(4, 1, ExcelDateTime::from_ymd(2026, 10, 1).unwrap(), &date)
+        .unwrap();
+    general.write_string(5, 1, "是").unwrap();
+    general.write_number(6, 1, 4.0).unwrap();
+
+    let sheet = book.add_worksheet();
+    sheet.set_name("人员").unwrap();
+    for (c, k) in [
+        "id",
+        "title",
+        "rating",
+        "metric1",
+        "metric2",
+        "note",
+        "metric_ids",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(0, c as u16, *k).unwrap();
+    }
+    sheet.write_string(1, 0, "条款编号").unwrap();
+    let percent = Format::new().set_num_format("0%");
+    sheet.write_string(2, 0, "OM.L4.PPL.TRAIN").unwrap();
+    sheet.write_string(2, 2, "conform").unwrap();
+    sheet
+        .write_number_with_format(2, 3, 0.92, &percent)
+        .unwrap();
+    sheet.write_string(2, 4, "９２％").unwrap();
+    sheet.write_string(2, 5, "年度培训计划已执行").unwrap();
+    sheet
+        .write_string(2, 6, "training_coverage,training_effectiveness")
+        .unwrap();
+    sheet.write_string(3, 0, " OM.L4.PPL.ROLES ").unwrap();
+    sheet.write_string(3, 2, "　ＰＡＲＴＩＡＬ ").unwrap();
+    // Two rows that share one note, merged as people do.
+    sheet.write_string(4, 0, "OM.L4.PPL.SKILL").unwrap();
+    sheet.write_string(4, 2, "不符合").unwrap();
+    sheet
+        .merge_range(4, 5, 5, 5, "两条要求尚未落实", &Format::new())
+        .unwrap();
+    sheet.write_string(5, 0, "OM.L4.PPL.KEYPOST").unwrap();
+    sheet.write_string(5, 2, "符合").unwrap();
+    // A trailing row of spaces.
+    sheet.write_string(6, 0, " ").unwrap();
+    sheet.write_string(6, 2, "  ").unwrap();
+
+    let ev = book.add_worksheet();
+    ev.set_name("证据").unwrap();
+    for (c, k) in ["criterion", "path", "title", "dated", "sha256"]
+        .iter()
+        .enumerate()
+    {
+        ev.write_string(0, c as u16, *k).unwrap();
+    }
+    ev.write_string(1, 0, "条款编号").unwrap();
+    ev.merge_range(2, 0, 3, 0, "OM.L4.PPL.TRAIN", &Format::new())
+        .unwrap();
+    ev.write_string(2, 1, "evidence/training-plan.pdf").unwrap();
+    ev.write_datetime_with_format(2, 3, ExcelDateTime::from_ymd(2026, 3, 1).unwrap(), &date)
+        .unwrap();
+    ev.write_string(3, 1, "evidence/training-records.pdf")
+        .unwrap();
+    ev.write_string(3, 3, "2026年3月15日").unwrap();
+    ev.write_string(4, 0, "").unwrap();
+    let path = dir.join("realistic.xlsx");
+    book.save(&path).unwrap();
+    path
+}
+
+#[test]
+fn a_workbook_filled_the_way_people_fill_forms_reads_as_its_yaml_twin() {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = realistic(dir.path());
+    let expected = json!({
+        "catalog": "itss-om",
+        "assessed_on": "2026-10-01",
+        "target_level": 4,
+        "organization": {"name": "某某信息技术有限公司", "legal_entity": true},
+        "answers": {
+            "OM.L4.PPL.TRAIN": {
+                "rating": "conform",
+                "note": "年度培训计划已执行",
+                "metrics": {"training_coverage": 0.92, "training_effectiveness": 0.92},
+                "evidence": [
+                    {"path": "evidence/training-plan.pdf", "dated": "2026-03-01"},
+                    {"path": "evidence/training-records.pdf", "dated": "2026-03-15"}
+                ]
+            },
+            "OM.L4.PPL.ROLES": {"rating": "partial"},
+            "OM.L4.PPL.SKILL": {"rating": "nonconform", "note": "两条要求尚未落实"},
+            "OM.L4.PPL.KEYPOST": {"rating": "conform", "note": "两条要求尚未落实"}
+        }
+    });
+    assert_eq!(yaml_value(&xlsx), expected);
+    let twin = dir.path().join("twin.yaml");
+    std::fs::write(&twin, itss::convert::to_yaml(&expected)).unwrap();
+    assert_eq!(result_of(&xlsx), result_of(&twin));
+}
+
+#[test]
+fn diagnostics_name_the_sheet_and_cell_in_the_chosen_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = dir.path().join("s.yaml");
+    std::fs::write(
+        &yaml,
+        "catalog: itss-om\nassessed_on: 2026-10-01\norganization: {name: 某某}\nanswers:\n  OM.L2.PPL.TRAIN: {rating: conform, metrics: {training_coverage: 92}}\n",
+    )
+    .unwrap();
+    let xlsx = dir.path().join("s.xlsx");
+    let (code, _, e) = run(&[
+        "convert",
+        yaml.to_str().unwrap(),
+        "--to",
+        "xlsx",
+        "-o",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{e}");
+    let (code, _, stderr) = run(&["assess", xlsx.to_str().unwrap(), "--no-evidence-files"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("s.xlsx: 人员!"), "{stderr}");
+    assert!(stderr.contains("「92」"), "{stderr}");
+    assert!(stderr.contains("比率请写成小数"), "{stderr}");
+    let (_, _, stderr) = run(&[
+        "assess",
+        xlsx.to_str().unwrap(),
+        "--no-evidence-files",
+        "--lang",
+        "en",
+    ]);
+    assert!(stderr.contains("s.xlsx: 人员!L"), "{stderr}");
+    assert!(stderr.contains("write 0.92, not 92"), "{stderr}");
+    assert!(stderr.contains("cell content"), "{stderr}");
+}
+
+#[test]
+fn a_zip_bomb_is_refused_before_it_is_inflated() {
+    let dir = tempfile::tempdir().unwrap();
+    // 64 MiB of zeros deflate to about 64 KiB: far under the file limit, far over the budget.
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    zip.start_file(
+        "xl/worksheets/sheet1.xml",
+        zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated),
+    )
+    .unwrap();
+    let block = vec![b' '; 1 << 20];
+    for _ in 0..64 {
+        zip.write_all(&block).unwrap();
+    }
+    let bytes = zip.finish().unwrap().into_inner();
+    assert!(bytes.len() < 1 << 20, "{}", bytes.len());
+    let bomb = dir.path().join("bomb.xlsx");
+    std::fs::write(&bomb, &bytes).unwrap();
+    let (code, _, stderr) = run(&["assess", bomb.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("xlsx-archive"), "{stderr}");
+    assert!(stderr.contains("解压后超过"), "{stderr}");
+    // A batch records it and goes on.
+    let out = dir.path().join("out");
+    let (code, _, stderr) = run(&[
+        "batch",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let errors = std::fs::read_to_string(out.join("errors.jsonl")).unwrap();
+    assert!(errors.contains("xlsx-archive"), "{errors}");
+    // Not a zip at all.
+    std::fs::write(&bomb, b"not a zip").unwrap();
+    let (code, _, stderr) = run(&["assess", bomb.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("not a readable .xlsx"), "{stderr}");
+}
+
+#[test]
+fn workbooks_are_byte_identical_from_run_to_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.xlsx");
+    let b = dir.path().join("b.xlsx");
+    for p in [&a, &b] {
+        let (code, _, e) = run(&[
+            "template",
+            "--catalog",
+            "itss-om",
+            "--format",
+            "xlsx",
+            "--as-of",
+            "2026-10-01",
+            "-o",
+            p.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{e}");
+    }
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut summaries = Vec::new();
+    for n in 0..2 {
+        let out = dir.path().join(format!("out{n}"));
+        let (code, _, e) = run(&[
+            "batch",
+            examples.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--generated-at",
+            "2026-10-01T00:00:00Z",
+            "-j",
+            if n == 0 { "1" } else { "2" },
+        ]);
+        assert!(code == 0 || code == 1, "{e}");
+        summaries.push(std::fs::read(out.join("summary.xlsx")).unwrap());
+    }
+    assert_eq!(summaries[0], summaries[1]);
+}
+
+/// The values of the first sheet of `summary.xlsx`, as LibreOffice exports them to CSV.
+fn soffice() -> Option<&'static str> {
+    let found = Command::new("soffice").arg("--version").output().is_ok();
+    if !found {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "LibreOffice (soffice) is required in CI: .ci/run installs libreoffice-calc-nogui"
+        );
+        eprintln!("skipped: soffice is not installed");
+        return None;
+    }
+    Some("soffice")
+}
+
+fn convert_with_libreoffice(file: &Path, to: &str, outdir: &Path) -> PathBuf {
+    let profile = outdir.join("lo-profile");
+    let out = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", to, "--outdir"])
+        .arg(outdir)
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ext = to.split(':').next().unwrap();
+    let produced = outdir.join(file.with_extension(ext).file_name().unwrap());
+    assert!(
+        produced.exists(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    produced
+}
+
+#[test]
+fn libreoffice_saves_our_workbooks_and_reads_our_summary() {
+    let Some(_) = soffice() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // A filled workbook (converted from an example), saved again by LibreOffice.
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/om-level3/submission.yaml");
+    let ours = dir.path().join("ours").join("filled.xlsx");
+    std::fs::create_dir_all(ours.parent().unwrap()).unwrap();
+    let (code, _, e) = run(&[
+        "convert",
+        example.to_str().unwrap(),
+        "--to",
+        "xlsx",
+        "-o",
+        ours.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{e}");
+    let saved_dir = dir.path().join("saved");
+    std::fs::create_dir_all(&saved_dir).unwrap();
+    let saved = convert_with_libreoffice(&ours, "xlsx", &saved_dir);
+    assert_ne!(
+        std::fs::read(&saved).unwrap(),
+        std::fs::read(&ours).unwrap()
+    );
+    assert_eq!(yaml_value(&saved), yaml_value(&example));
+    assert_eq!(result_of(&saved), result_of(&example));
+    // The blank template too.
+    let template = dir.path().join("ours").join("template.xlsx");
+    let (code, _, e) = run(&[
+        "template",
+        "--catalog",
+        "itss-om",
+        "--format",
+        "xlsx",
+        "--as-of",
+        "2026-10-01",
+        "-o",
+        template.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{e}");
+    let saved = convert_with_libreoffice(&template, "xlsx", &saved_dir);
+    assert_eq!(yaml_value(&saved), yaml_value(&template));
+
+    // summary.xlsx as LibreOffice reads it: ids, level names and scores of summary.json.
+    let out = dir.path().join("out");
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let (code, _, e) = run(&[
+        "batch",
+        examples.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--lang",
+        "en",
+    ]);
+    assert!(code == 0 || code == 1, "{e}");
+    // UTF-8, values not as shown (full precision).
+    let csv = convert_with_libreoffice(
+        &out.join("summary.xlsx"),
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false",
+        &dir.path().join("csv"),
+    );
+    let text = std::fs::read_to_string(csv).unwrap();
+    let ours = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let summary: Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let levels = &summary["catalogs"][0]["levels"];
+    let name_of = |id: &str| -> String {
+        levels
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["id"] == id)
+            .map(|l| format!("{} {}", id, l["name"]["en"].as_str().unwrap()))
+            .unwrap()
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let ours: Vec<&str> = ours
+        .lines()
+        .filter(|l| l.split(',').nth(2) != Some("invalid"))
+        .collect();
+    assert_eq!(lines.len(), ours.len(), "{text}");
+    for (theirs, mine) in lines.iter().zip(&ours).skip(1) {
+        let t: Vec<&str> = theirs.split(',').collect();
+        let m: Vec<&str> = mine.split(',').collect();
+        assert_eq!(t[0], m[0], "id");
+        if !m[7].is_empty() {
+            assert_eq!(t[5], name_of(m[7]), "level name");
+        }
+        // A percentage cell exports as `60.43%`.
+        let index: f64 = t[9].trim_end_matches('%').parse::<f64>().unwrap() / 100.0;
+        let expected: f64 = m[11].parse().unwrap();
+        assert!((index - expected).abs() < 1e-9, "{index} {expected}");
+    }
+}
