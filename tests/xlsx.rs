@@ -820,3 +820,61 @@ fn libreoffice_saves_our_workbooks_and_reads_our_summary() {
         assert!((index - expected).abs() < 1e-9, "{index} {expected}");
     }
 }
+
+#[test]
+fn the_chinese_template_shows_no_english() {
+    let dir = tempfile::tempdir().unwrap();
+    for catalog in catalogs() {
+        let path = dir.path().join(format!("{catalog}.xlsx"));
+        let (code, _, e) = run(&[
+            "template",
+            "--catalog",
+            &catalog,
+            "--format",
+            "xlsx",
+            "--as-of",
+            "2026-10-01",
+            "-o",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{e}");
+        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(std::fs::read(&path).unwrap())).unwrap();
+        let mut english = std::collections::BTreeSet::new();
+        for name in book.sheet_names() {
+            let range = book.worksheet_range(&name).unwrap();
+            // Row 0 holds the hidden machine keys; the hidden columns have no header.
+            let hidden: Vec<u32> = (0..range.width() as u32)
+                .filter(|&c| {
+                    matches!(range.get_value((1, c)), Some(Data::String(s)) if s.is_empty())
+                        || range.get_value((1, c)).is_none_or(|d| *d == Data::Empty)
+                })
+                .collect();
+            for (r, c, d) in range.used_cells() {
+                if r == 0 || (r > 0 && hidden.contains(&(c as u32)) && name != "填写说明") {
+                    continue;
+                }
+                let Data::String(s) = d else { continue };
+                for word in s.split(|ch: char| !ch.is_ascii_alphabetic()) {
+                    // Ids (OM.L4.PPL.TRAIN, itss-om), standard names and the command.
+                    let allowed = word.len() < 3
+                        || word.chars().all(|ch| ch.is_ascii_uppercase())
+                        || [
+                            "itss", "om", "cd", "ii", "assess", "xlsx", "yyyy", "mm", "dd",
+                        ]
+                        .contains(&word)
+                        || s.contains(&format!("facts.{word}"))
+                        || s.contains(&format!("：{word}"))
+                        || s.contains(&format!("{word}_"))
+                        || s.contains(&format!("_{word}"));
+                    if !allowed {
+                        english.insert(format!(
+                            "{name}!{}: {word} in {s:?}",
+                            a1(r as u32, c as u32)
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(english.is_empty(), "{catalog}: {english:#?}");
+    }
+}

@@ -160,7 +160,13 @@ fn level_name(catalogs: &[CatalogCohort], catalog: &str, level: &str, lang: Lang
         .and_then(|c| c.levels.iter().find(|l| l.id == level))
         .map_or_else(
             || level.to_owned(),
-            |l| format!("{} {}", l.id, l.name.get(lang)),
+            |l| {
+                if l.numbered {
+                    format!("{} {}", l.id, l.name.get(lang))
+                } else {
+                    l.name.get(lang).to_owned()
+                }
+            },
         )
 }
 

@@ -48,6 +48,7 @@ struct Words {
     credit_code: (&'static str, &'static str),
     fact: &'static str,
     fact_help: &'static str,
+    yes_no_help: &'static str,
     other_field: &'static str,
     prerequisite: &'static str,
     col_id: &'static str,
@@ -118,6 +119,7 @@ const ZH: Words = Words {
     credit_code: ("统一社会信用代码", "18 位，校验位会被检查"),
     fact: "适用性事实",
     fact_help: "是 或 否：决定部分要求是否适用",
+    yes_no_help: "填写 是 或 否",
     other_field: "其他字段",
     prerequisite: "前提条件",
     col_id: "条款编号",
@@ -200,6 +202,7 @@ const EN: Words = Words {
     ),
     fact: "Applicability fact",
     fact_help: "Yes or No: decides whether some requirements apply",
+    yes_no_help: "Yes or No",
     other_field: "Other field",
     prerequisite: "Prerequisite",
     col_id: "Criterion",
@@ -232,6 +235,15 @@ const EN: Words = Words {
     cert_expires: "Expires on",
     derived: "Note: this catalog is derived by this project, not an official ITSS scheme.",
 };
+
+/// A level as a cell shows it: `3 拓展级` for a numbered level, else its name alone.
+fn level_label(level: &crate::catalog::Level, lang: Lang) -> String {
+    if !level.id.is_empty() && level.id.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{} {}", level.id, level.name.get(lang))
+    } else {
+        level.name.get(lang).to_owned()
+    }
+}
 
 fn words(lang: Lang) -> &'static Words {
     match lang {
@@ -499,7 +511,7 @@ fn standard_fields(catalog: &Catalog, last: usize, lang: Lang, as_of: Date) -> V
     };
     let levels: Vec<String> = catalog.levels[..=last]
         .iter()
-        .map(|l| format!("{} {}", l.id, l.name.get(lang)))
+        .map(|l| level_label(l, lang))
         .collect();
     let mut fields = vec![
         field(w.id, "/id", FieldType::Text),
@@ -535,10 +547,9 @@ fn standard_fields(catalog: &Catalog, last: usize, lang: Lang, as_of: Date) -> V
     for p in catalog.prerequisites.iter().filter(|p| p.level <= last) {
         let level = &catalog.levels[p.level];
         let why = format!(
-            "{} {} {}：{}",
+            "{} {}：{}",
             w.prerequisite,
-            level.id,
-            level.name.get(lang),
+            level_label(level, lang),
             p.title.get(lang)
         );
         let (name, kind) = match &p.kind {
@@ -550,9 +561,13 @@ fn standard_fields(catalog: &Catalog, last: usize, lang: Lang, as_of: Date) -> V
             continue;
         }
         let label = crate::submission::field_label(name).get(lang).to_owned();
-        let help = crate::submission::field_help(name)
-            .map(|(_, h)| format!("{}；{why}", h.get(lang)))
-            .unwrap_or(why);
+        // The YAML questionnaire's help says `true or false`; a cell takes 是/否.
+        let help = match kind {
+            FieldType::Bool => format!("{}；{why}", w.yes_no_help),
+            _ => crate::submission::field_help(name)
+                .map(|(_, h)| format!("{}；{why}", h.get(lang)))
+                .unwrap_or(why),
+        };
         let list = (kind == FieldType::Bool).then(|| {
             vec![
                 super::yes_no(true, lang).to_owned(),
@@ -645,7 +660,7 @@ fn instructions(
     )?;
     let levels: Vec<String> = catalog.levels[..=last]
         .iter()
-        .map(|l| format!("{} {}", l.id, l.name.get(lang)))
+        .map(|l| level_label(l, lang))
         .collect();
     let mut lines = vec![
         (
@@ -689,8 +704,8 @@ fn general_sheet(
             (general::LABEL, w.field, 28.0),
             (general::VALUE, w.value, 36.0),
             (general::HELP, w.help, 60.0),
-            (general::POINTER, "pointer", 10.0),
-            (general::TYPE, "type", 8.0),
+            (general::POINTER, "", 10.0),
+            (general::TYPE, "", 8.0),
         ],
         f,
     )?;
@@ -797,7 +812,7 @@ fn certificates_sheet(
             (certificates::NUMBER, w.cert_number, 24.0),
             (certificates::ISSUED_ON, w.cert_issued, 14.0),
             (certificates::EXPIRES_ON, w.cert_expires, 14.0),
-            (certificates::EXTRA, "extra", 10.0),
+            (certificates::EXTRA, "", 10.0),
         ],
         f,
     )?;
@@ -951,8 +966,8 @@ fn criteria_sheet(
         columns.push((value, w.col_value, 10.0));
     }
     columns.push((criteria::NOTE, w.col_note, 30.0));
-    columns.push((criteria::METRIC_IDS, "metric ids", 8.0));
-    columns.push((criteria::EXTRA, "extra", 8.0));
+    columns.push((criteria::METRIC_IDS, "", 8.0));
+    columns.push((criteria::EXTRA, "", 8.0));
     headers(sheet, &columns, f)?;
     let col = |key: &str| {
         u16::try_from(columns.iter().position(|c| c.0 == key).unwrap_or(0)).unwrap_or(0)
@@ -971,7 +986,7 @@ fn criteria_sheet(
         let element = &catalog.elements[c.element];
         let texts = [
             c.id.to_string(),
-            format!("{} {}", level.id, level.name.get(lang)),
+            level_label(level, lang),
             element.name.get(lang).to_owned(),
             c.title.get(lang).to_owned(),
             c.requirement.get(lang).to_owned(),
@@ -1066,7 +1081,7 @@ fn other_answers_sheet(
             (criteria::ID, w.col_id, 20.0),
             (criteria::RATING, w.col_rating, 12.0),
             (criteria::NOTE, w.col_note, 40.0),
-            (criteria::EXTRA, "extra", 8.0),
+            (criteria::EXTRA, "", 8.0),
         ],
         f,
     )?;
@@ -1182,7 +1197,7 @@ fn evidence_sheet(
             (evidence::TITLE, w.ev_title, 24.0),
             (evidence::DATED, w.ev_dated, 12.0),
             (evidence::SHA256, w.ev_sha256, 30.0),
-            (evidence::EXTRA, "extra", 8.0),
+            (evidence::EXTRA, "", 8.0),
         ],
         f,
     )?;
