@@ -462,4 +462,7 @@ pub struct InvalidFile {
     /// … and column.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<u64>,
+    /// Or, in a workbook, `sheet!cell`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }

@@ -73,6 +73,9 @@ impl<'a> ErrorLine<'a> {
                 .unwrap_or_default(),
             line: first.and_then(|d| d.line),
             column: first.and_then(|d| d.column),
+            cell: first
+                .and_then(|d| d.cell.as_ref())
+                .map(|c| format!("{}!{}", c.sheet, c.cell)),
         }
     }
 }

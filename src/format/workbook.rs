@@ -85,7 +85,7 @@ struct Words {
     invalid: &'static str,
     submission: [&'static str; 10],
     criterion: [&'static str; 8],
-    invalid_columns: [&'static str; 5],
+    invalid_columns: [&'static str; 6],
     yes: &'static str,
     no: &'static str,
 }
@@ -116,7 +116,7 @@ const ZH: Words = Words {
         "涉及提交数",
         "阻碍率",
     ],
-    invalid_columns: ["文件", "错误代码", "首个错误", "行", "列"],
+    invalid_columns: ["文件", "错误代码", "首个错误", "行", "列", "单元格"],
     yes: "是",
     no: "否",
 };
@@ -147,7 +147,14 @@ const EN: Words = Words {
         "Considered",
         "Blocking rate",
     ],
-    invalid_columns: ["File", "Error codes", "First error", "Line", "Column"],
+    invalid_columns: [
+        "File",
+        "Error codes",
+        "First error",
+        "Line",
+        "Column",
+        "Cell",
+    ],
     yes: "Yes",
     no: "No",
 };
@@ -304,7 +311,7 @@ fn workbook(rows: &[Row], summary: &BatchSummary, lang: Lang) -> Result<Vec<u8>,
     for (i, f) in summary.invalid_files.iter().enumerate() {
         invalid_row(sheet, u32::try_from(i + 1).unwrap_or(u32::MAX), f)?;
     }
-    finish_sheet(sheet, &[36.0, 24.0, 60.0, 6.0, 6.0])?;
+    finish_sheet(sheet, &[36.0, 24.0, 60.0, 6.0, 6.0, 14.0])?;
     book.save_to_buffer()
 }
 
@@ -317,6 +324,9 @@ fn invalid_row(sheet: &mut Worksheet, row: u32, f: &InvalidFile) -> Result<(), X
     }
     if let Some(column) = f.column {
         sheet.write_number(row, 4, column as f64)?;
+    }
+    if let Some(cell) = &f.cell {
+        sheet.write_string(row, 5, cell)?;
     }
     Ok(())
 }

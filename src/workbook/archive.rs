@@ -53,3 +53,36 @@ pub fn check_archive(path: &Path, bytes: &[u8], budget: u64) -> Result<(), Diagn
     }
     Ok(())
 }
+
+/// Whether some worksheet of a workbook has merged cells (a `mergeCell` element), found by a
+/// byte search of the worksheet parts: cheaper than parsing each sheet a second time for
+/// the merges most workbooks do not have. A false positive only costs that second pass.
+pub(crate) fn has_merged_cells(bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return true;
+    };
+    const NEEDLE: &[u8] = b"mergeCell";
+    let mut sheets = 0;
+    for i in 0..zip.len() {
+        let Ok(mut part) = zip.by_index(i) else {
+            return true;
+        };
+        let is_sheet = part
+            .name()
+            .is_ok_and(|n| n.starts_with("xl/worksheets/") && n.ends_with(".xml"));
+        if !is_sheet {
+            continue;
+        }
+        sheets += 1;
+        let mut xml = Vec::new();
+        if part.read_to_end(&mut xml).is_err() {
+            return true;
+        }
+        if xml.windows(NEEDLE.len()).any(|w| w == NEEDLE) {
+            return true;
+        }
+    }
+    // Worksheets stored elsewhere than Excel puts them: let calamine look.
+    sheets == 0
+}

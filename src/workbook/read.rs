@@ -64,11 +64,13 @@ impl Cells {
     }
 }
 
+/// (row, column) → value and the cell it was written in (the top-left one of a merge).
+type SheetCells = BTreeMap<(u32, u32), (Data, (u32, u32))>;
+
 /// One sheet's cells, sparse (a sheet claiming a million rows costs what it holds).
 struct Sheet {
     name: String,
-    /// (row, column) → value and the cell it was written in (the top-left one of a merge).
-    cells: BTreeMap<(u32, u32), (Data, (u32, u32))>,
+    cells: SheetCells,
     /// Column of each key of the hidden key row.
     columns: HashMap<String, u32>,
     last_row: u32,
@@ -96,6 +98,63 @@ impl Sheet {
     fn has(&self, key: &str) -> bool {
         self.columns.contains_key(key)
     }
+}
+
+/// Which columns of a sheet the reader uses, from its key row: none for a sheet without keys
+/// (the instructions), only the fill columns of a criteria sheet, not the label and help of
+/// the general sheet.
+fn wanted_columns(cells: &SheetCells) -> Vec<bool> {
+    let keys: Vec<(u32, &str)> = cells
+        .range((KEY_ROW, 0)..(KEY_ROW + 1, 0))
+        .filter_map(|(&(_, col), (d, _))| match d {
+            Data::String(s) => Some((col, s.trim())),
+            _ => None,
+        })
+        .collect();
+    let is_criteria = keys.iter().any(|(_, k)| *k == criteria::RATING);
+    let known = |k: &str| -> bool {
+        let metric = k
+            .strip_prefix("metric")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if is_criteria {
+            metric
+                || matches!(
+                    k,
+                    criteria::ID
+                        | criteria::RATING
+                        | criteria::NOTE
+                        | criteria::METRIC_IDS
+                        | criteria::EXTRA
+                )
+        } else {
+            matches!(
+                k,
+                general::VALUE
+                    | general::POINTER
+                    | general::TYPE
+                    | evidence::CRITERION
+                    | evidence::PATH
+                    | evidence::TITLE
+                    | evidence::DATED
+                    | evidence::SHA256
+                    | evidence::EXTRA
+                    | certificates::CATALOG
+                    | certificates::LEVEL
+                    | certificates::NUMBER
+                    | certificates::ISSUED_ON
+                    | certificates::EXPIRES_ON
+            )
+        }
+    };
+    let mut wanted = vec![false; MAX_COLUMNS as usize];
+    for (col, key) in keys {
+        if known(key)
+            && let Some(w) = wanted.get_mut(col as usize)
+        {
+            *w = true;
+        }
+    }
+    wanted
 }
 
 fn is_blank(d: &Data) -> bool {
@@ -145,6 +204,7 @@ pub fn read_submission(
             "不是可读取的 .xlsx 工作簿（{e}）；请用 Excel、WPS 或 LibreOffice 重新保存"
         ))
     };
+    let has_merges = super::archive::has_merged_cells(bytes);
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(damaged)?;
     let mut sheets = Vec::new();
     let mut fill_budget = MAX_MERGED_FILL;
@@ -153,9 +213,24 @@ pub fn read_submission(
         let mut last_row = 0;
         {
             let mut reader = book.worksheet_cells_reader(&name).map_err(damaged)?;
+            // The columns worth keeping, known once the key row is read (cells come row by
+            // row): catalog text is never read back, and a sheet without keys not at all.
+            let mut wanted: Option<Vec<bool>> = None;
             while let Some(cell) = reader.next_cell().map_err(damaged)? {
                 let (row, col) = cell.get_position();
                 if col >= MAX_COLUMNS {
+                    continue;
+                }
+                if row > KEY_ROW && wanted.is_none() {
+                    let columns = wanted_columns(&cells);
+                    if !columns.contains(&true) {
+                        break;
+                    }
+                    wanted = Some(columns);
+                }
+                if let Some(w) = &wanted
+                    && !w.get(col as usize).copied().unwrap_or(false)
+                {
                     continue;
                 }
                 let data: Data = cell.get_value().clone().into();
@@ -166,7 +241,13 @@ pub fn read_submission(
                 cells.insert((row, col), (data, (row, col)));
             }
         }
-        let merged = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        // Merged areas are listed after the cells: a second pass over the sheet, made only
+        // when some sheet of the workbook has them.
+        let merged = if has_merges {
+            book.merge_cells_by_sheet_name(&name).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         for area in merged {
             let Some((value, _)) = cells.get(&area.start).cloned() else {
                 continue;

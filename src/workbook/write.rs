@@ -34,6 +34,7 @@ struct Words {
     certificates: &'static str,
     evidence: &'static str,
     other: &'static str,
+    id_list: &'static str,
     questionnaire: &'static str,
     how: &'static [&'static str],
     field: &'static str,
@@ -88,6 +89,7 @@ const ZH: Words = Words {
     certificates: "证书",
     evidence: "证据",
     other: "其他条款",
+    id_list: "条款列表",
     questionnaire: "自评估问卷",
     how: &[
         "填写方法",
@@ -159,6 +161,7 @@ const EN: Words = Words {
     certificates: "Certificates",
     evidence: "Evidence",
     other: "Other answers",
+    id_list: "Criterion list",
     questionnaire: "self-assessment questionnaire",
     how: &[
         "How to fill it in",
@@ -435,6 +438,7 @@ fn build(
             &f,
         )?;
     }
+    let other_ids: Vec<String> = answers_in_rows.keys().cloned().collect();
     if !answers_in_rows.is_empty() {
         let sheet = book.add_worksheet();
         sheet.set_name(names.take(w.other))?;
@@ -442,7 +446,33 @@ fn build(
             std::mem::take(&mut answers_in_rows).into_iter().collect();
         other_answers_sheet(sheet, &others, &mut evidence_rows, lang, &f)?;
     }
-    evidence_sheet(book.add_worksheet(), &evidence_rows, w, &f, &mut names)?;
+    // The criterion ids, on a hidden sheet that the evidence sheet's drop-down lists.
+    let mut ids: Vec<String> = catalog
+        .criteria
+        .iter()
+        .filter(|c| c.level <= last)
+        .map(|c| c.id.to_string())
+        .collect();
+    ids.extend(other_ids);
+    let list_name = names.take(w.id_list);
+    let formula = (!ids.is_empty())
+        .then(|| format!("='{}'!$A$1:$A${}", list_name.replace('\'', "''"), ids.len()));
+    evidence_sheet(
+        book.add_worksheet(),
+        &evidence_rows,
+        formula.as_deref(),
+        w,
+        &f,
+        &mut names,
+    )?;
+    let list = book.add_worksheet();
+    list.set_name(list_name)?;
+    for (i, id) in ids.iter().enumerate() {
+        list.write_string(u32::try_from(i).unwrap_or(u32::MAX), 0, id)?;
+    }
+    list.set_column_width(0, 24)?;
+    list.set_hidden(true);
+    protect(list, false);
     Ok(book.save_to_buffer()?)
 }
 
@@ -877,6 +907,9 @@ fn certificates_sheet(
     Ok(())
 }
 
+/// The last row (0-based) of the evidence sheet that has the criterion drop-down.
+const EVIDENCE_ROWS: u32 = 9_999;
+
 /// The fill columns of a criteria row as written: the columns and what goes to `extra`.
 struct AnswerCells {
     rating: Option<String>,
@@ -1184,6 +1217,7 @@ fn evidence_hint(c: &Criterion, w: &Words, lang: Lang) -> String {
 fn evidence_sheet(
     sheet: &mut Worksheet,
     rows: &[(String, Value)],
+    id_list: Option<&str>,
     w: &Words,
     f: &Formats,
     names: &mut SheetNames,
@@ -1210,6 +1244,13 @@ fn evidence_sheet(
         sheet.set_column_format(col, format)?;
     }
     sheet.set_column_hidden(5)?;
+    if let Some(list) = id_list {
+        // A warning, not a stop: an id typed with stray spaces is understood when read.
+        let dv = DataValidation::new()
+            .allow_list_formula(rust_xlsxwriter::Formula::new(list))
+            .set_error_style(DataValidationErrorStyle::Warning);
+        sheet.add_data_validation(FIRST_ROW, 0, EVIDENCE_ROWS, 0, &dv)?;
+    }
     for (i, (id, item)) in rows.iter().enumerate() {
         let row = FIRST_ROW + u32::try_from(i).unwrap_or(0);
         sheet.write_string_with_format(row, 0, id, &f.fill_code)?;
