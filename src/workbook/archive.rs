@@ -79,7 +79,13 @@ pub(crate) fn has_merged_cells(bytes: &[u8]) -> bool {
         if part.read_to_end(&mut xml).is_err() {
             return true;
         }
-        if xml.windows(NEEDLE.len()).any(|w| w == NEEDLE) {
+        // The schema puts <mergeCells> after <sheetData>: look behind the last cell only.
+        const CELLS_END: &[u8] = b"sheetData>";
+        let tail = xml
+            .windows(CELLS_END.len())
+            .rposition(|w| w == CELLS_END)
+            .map_or(&xml[..], |at| &xml[at..]);
+        if tail.windows(NEEDLE.len()).any(|w| w == NEEDLE) {
             return true;
         }
     }

@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use calamine::{Data, Reader, Xlsx};
 use serde_json::{Map, Value};
@@ -25,22 +26,42 @@ const MAX_COLUMNS: u32 = 256;
 /// Cells a merged area may copy its value into, over the whole workbook.
 const MAX_MERGED_FILL: usize = 200_000;
 
-/// Where every value of a workbook submission came from, by JSON pointer.
-#[derive(Debug, Default, Clone)]
-pub struct Cells {
-    places: HashMap<String, CellPlace>,
+/// Where every value of a workbook submission came from, by JSON pointer: worked out from
+/// the sheets the first time a diagnostic asks (most submissions never do).
+#[derive(Clone)]
+pub struct Cells(Arc<CellsInner>);
+
+struct CellsInner {
+    sheets: Vec<Sheet>,
+    places: OnceLock<HashMap<String, CellPlace>>,
+}
+
+impl std::fmt::Debug for Cells {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cells")
+            .field("sheets", &self.0.sheets.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Cells {
-    fn add(&mut self, pointer: String, place: CellPlace) {
-        self.places.entry(pointer).or_insert(place);
+    fn places(&self) -> &HashMap<String, CellPlace> {
+        self.0.places.get_or_init(|| {
+            let mut reading = Reading {
+                places: Some(HashMap::new()),
+                ..Reading::default()
+            };
+            reading.run(&self.0.sheets);
+            reading.places.unwrap_or_default()
+        })
     }
 
     /// The cell of a pointer, or of its nearest ancestor that has one.
     pub fn find(&self, pointer: &str) -> Option<&CellPlace> {
+        let places = self.places();
         let mut p = pointer;
         loop {
-            if let Some(place) = self.places.get(p) {
+            if let Some(place) = places.get(p) {
                 return Some(place);
             }
             let cut = p.rfind('/')?;
@@ -280,14 +301,7 @@ pub fn read_submission(
         });
     }
     let mut out = Reading::default();
-    let mut found_general = false;
-    for sheet in &sheets {
-        if sheet.has(general::POINTER) && sheet.has(general::VALUE) {
-            found_general = true;
-            out.general(sheet);
-        }
-    }
-    if !found_general {
+    if !out.run(&sheets) {
         return Err(Diagnostic::error(
             Code::XlsxLayout,
             path,
@@ -297,20 +311,14 @@ pub fn read_submission(
             "此工作簿不是 itss 问卷（没有填写单位信息的工作表）；请从 itss template --format xlsx 或 itss convert 生成的问卷开始填写",
         ));
     }
-    for sheet in &sheets {
-        if sheet.has(criteria::ID) && sheet.has(criteria::RATING) {
-            out.criteria(sheet);
-        }
-    }
-    for sheet in &sheets {
-        if sheet.has(evidence::CRITERION) && sheet.has(evidence::PATH) {
-            out.evidence(sheet);
-        }
-        if sheet.has(certificates::ISSUED_ON) && sheet.has(certificates::CATALOG) {
-            out.certificates(sheet);
-        }
-    }
-    Ok(out.finish())
+    let value = out.finish();
+    Ok((
+        value,
+        Cells(Arc::new(CellsInner {
+            sheets,
+            places: OnceLock::new(),
+        })),
+    ))
 }
 
 #[derive(Default)]
@@ -318,7 +326,8 @@ struct Reading {
     root: Map<String, Value>,
     answers: Map<String, Value>,
     certificates: Vec<Value>,
-    cells: Cells,
+    /// The cell of each pointer, when asked for (the second reading, for diagnostics).
+    places: Option<HashMap<String, CellPlace>>,
 }
 
 /// A JSON pointer token (`~` and `/` escaped).
@@ -331,7 +340,48 @@ fn untoken(s: &str) -> String {
 }
 
 impl Reading {
-    fn finish(mut self) -> (Value, Cells) {
+    /// Reads every sheet in order: the general sheet(s), then criteria, then evidence and
+    /// certificates. False when the workbook has no general sheet.
+    fn run(&mut self, sheets: &[Sheet]) -> bool {
+        let mut found_general = false;
+        for sheet in sheets {
+            if sheet.has(general::POINTER) && sheet.has(general::VALUE) {
+                found_general = true;
+                self.general(sheet);
+            }
+        }
+        if !found_general {
+            return false;
+        }
+        for sheet in sheets {
+            if sheet.has(criteria::ID) && sheet.has(criteria::RATING) {
+                self.criteria(sheet);
+            }
+        }
+        for sheet in sheets {
+            if sheet.has(evidence::CRITERION) && sheet.has(evidence::PATH) {
+                self.evidence(sheet);
+            }
+            if sheet.has(certificates::ISSUED_ON) && sheet.has(certificates::CATALOG) {
+                self.certificates(sheet);
+            }
+        }
+        true
+    }
+
+    /// Whether cells are being recorded.
+    fn recording(&self) -> bool {
+        self.places.is_some()
+    }
+
+    /// Records the cell behind a pointer (the first one named wins).
+    fn add(&mut self, pointer: String, place: CellPlace) {
+        if let Some(places) = &mut self.places {
+            places.entry(pointer).or_insert(place);
+        }
+    }
+
+    fn finish(mut self) -> Value {
         if !self.certificates.is_empty() {
             let org = self
                 .root
@@ -353,7 +403,7 @@ impl Reading {
                 }
             }
         }
-        (Value::Object(self.root), self.cells)
+        Value::Object(self.root)
     }
 
     fn general(&mut self, sheet: &Sheet) {
@@ -369,14 +419,16 @@ impl Reading {
                 Some((Data::String(t), _)) => FieldType::parse(t),
                 _ => None,
             };
-            if let Some(place) = sheet.place(row, general::VALUE) {
+            if self.recording()
+                && let Some(place) = sheet.place(row, general::VALUE)
+            {
                 // The field's cell, and its parents' (a missing required field is reported
                 // at the object that lacks it).
                 let mut p = pointer;
-                self.cells.add(p.to_owned(), place.clone());
+                self.add(p.to_owned(), place.clone());
                 while let Some(cut) = p.rfind('/').filter(|&c| c > 0) {
                     p = &p[..cut];
-                    self.cells.add(p.to_owned(), place.clone());
+                    self.add(p.to_owned(), place.clone());
                 }
             }
             let Some((data, _)) = sheet.get(row, general::VALUE) else {
@@ -426,9 +478,10 @@ impl Reading {
                 let Some(metric) = metric_ids.get(*i as usize).filter(|m| !m.is_empty()) else {
                     continue;
                 };
-                if let Some(place) = sheet.place(row, slot) {
-                    self.cells
-                        .add(format!("{base}/metrics/{}", token(metric)), place);
+                if self.recording()
+                    && let Some(place) = sheet.place(row, slot)
+                {
+                    self.add(format!("{base}/metrics/{}", token(metric)), place);
                 }
                 if let Some((d, _)) = sheet.get(row, slot) {
                     metrics.insert(metric.clone(), number_value(d));
@@ -451,13 +504,15 @@ impl Reading {
                 present = true;
                 merge(&mut answer, extra);
             }
-            for (key, pointer) in [
-                (criteria::ID, base.clone()),
-                (criteria::RATING, format!("{base}/rating")),
-                (criteria::NOTE, format!("{base}/note")),
-            ] {
-                if let Some(place) = sheet.place(row, key) {
-                    self.cells.add(pointer, place);
+            if self.recording() {
+                for (key, pointer) in [
+                    (criteria::ID, base.clone()),
+                    (criteria::RATING, format!("{base}/rating")),
+                    (criteria::NOTE, format!("{base}/note")),
+                ] {
+                    if let Some(place) = sheet.place(row, key) {
+                        self.add(pointer, place);
+                    }
                 }
             }
             if present || !answer.is_empty() {
@@ -521,8 +576,12 @@ impl Reading {
             let Value::Array(list) = list else {
                 continue;
             };
-            let base = format!("/answers/{}/evidence/{}", token(&id), list.len());
+            let index = list.len();
             list.push(Value::Object(item));
+            if !self.recording() {
+                continue;
+            }
+            let base = format!("/answers/{}/evidence/{index}", token(&id));
             for (key, pointer) in [
                 (evidence::PATH, base.clone()),
                 (evidence::PATH, format!("{base}/path")),
@@ -531,11 +590,11 @@ impl Reading {
                 (evidence::SHA256, format!("{base}/sha256")),
             ] {
                 if let Some(place) = sheet.place(row, key) {
-                    self.cells.add(pointer, place);
+                    self.add(pointer, place);
                 }
             }
             if let Some(place) = sheet.place(row, evidence::CRITERION) {
-                self.cells.add(format!("/answers/{}", token(&id)), place);
+                self.add(format!("/answers/{}", token(&id)), place);
             }
         }
     }
@@ -556,11 +615,13 @@ impl Reading {
             let mut item = Map::new();
             let base = format!("/organization/certificates/{}", self.certificates.len());
             for key in keys {
-                if let Some(place) = sheet.place(row, key) {
+                if self.recording()
+                    && let Some(place) = sheet.place(row, key)
+                {
                     if key == certificates::CATALOG {
-                        self.cells.add(base.clone(), place.clone());
+                        self.add(base.clone(), place.clone());
                     }
-                    self.cells.add(format!("{base}/{key}"), place);
+                    self.add(format!("{base}/{key}"), place);
                 }
                 let Some((d, _)) = sheet.get(row, key) else {
                     continue;
