@@ -158,6 +158,7 @@ organization:
   credit_code: "91110000802100433B"
   legal_entity: true
   business_since: 2019-03-01
+  system_since: 1899-12-31
   headcount: 120
   code_like: "0755"
   certificates:
@@ -174,6 +175,7 @@ answers:
       - {path: evidence/a.pdf, dated: 2026-03-01, title: 培训计划}
       - {path: evidence/b.pdf, sha256: "0000000000000000000000000000000000000000000000000000000000000000"}
       - {path: " spaced.pdf ", dated: "2026/3/1"}
+      - {path: old.pdf, dated: 1850-01-01}
     metrics: {training_coverage: 0.93, not_in_catalog: 7, training_effectiveness: null}
   OM.L4.MGT.POLICY: {rating: partial, note: "   "}
   NOT.A.CRITERION: {rating: na, note: 其他}
@@ -877,4 +879,55 @@ fn the_chinese_template_shows_no_english() {
         }
         assert!(english.is_empty(), "{catalog}: {english:#?}");
     }
+}
+
+#[test]
+fn a_workbook_over_the_input_budget_is_refused_and_a_far_cell_costs_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("t.xlsx");
+    let (code, _, e) = run(&[
+        "template",
+        "--catalog",
+        "itss-om",
+        "--format",
+        "xlsx",
+        "-o",
+        template.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{e}");
+    // About 60 KB on disk, about 300 KB inflated: the budget counts the inflated size.
+    let size = std::fs::metadata(&template).unwrap().len();
+    let (code, _, stderr) = run(&[
+        "assess",
+        template.to_str().unwrap(),
+        "--max-file-size",
+        &(size * 2).to_string(),
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("[xlsx-archive]"), "{stderr}");
+    assert!(stderr.contains("counted uncompressed"), "{stderr}");
+
+    // A sheet whose cells span a million rows and the last column is read sparsely.
+    use rust_xlsxwriter::Workbook;
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, k) in ["label", "value", "help", "pointer", "type"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *k).unwrap();
+    }
+    sheet.write_string(2, 3, "/catalog").unwrap();
+    sheet.write_string(2, 1, "itss-om").unwrap();
+    sheet.write_string(1_048_575, 16_383, "far").unwrap();
+    sheet.write_string(1_048_575, 200, "far").unwrap();
+    let far = dir.path().join("far.xlsx");
+    book.save(&far).unwrap();
+    let started = std::time::Instant::now();
+    let (code, _, stderr) = run(&["assess", far.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("organization"), "{stderr}");
+    assert!(started.elapsed().as_secs() < 20);
 }

@@ -360,9 +360,6 @@ fn build(
     if let Some(value) = value {
         for field in &mut fields {
             field.value = lookup(value, &field.pointer).cloned();
-            if field.pointer == "/assessed_on" && field.value.is_none() {
-                field.value = None;
-            }
         }
         let known: BTreeSet<String> = fields.iter().map(|f| f.pointer.clone()).collect();
         let mut rest = Vec::new();
@@ -763,9 +760,9 @@ fn general_sheet(
             (Some(v), FieldType::Json) => {
                 sheet.write_string_with_format(row, 1, v.to_string(), plain)?
             }
-            (Some(Value::String(s)), FieldType::Date) => match s.parse::<Date>() {
-                Ok(d) => sheet.write_datetime_with_format(row, 1, excel_date(d)?, date)?,
-                Err(_) => sheet.write_string_with_format(row, 1, s, plain)?,
+            (Some(Value::String(s)), FieldType::Date) => match date_cell(s) {
+                Some(d) => sheet.write_datetime_with_format(row, 1, d, date)?,
+                None => sheet.write_string_with_format(row, 1, s, plain)?,
             },
             (Some(Value::Bool(b)), _) => {
                 sheet.write_string_with_format(row, 1, super::yes_no(*b, lang), plain)?
@@ -820,10 +817,17 @@ fn number_round_trips(n: &serde_json::Number) -> bool {
     super::json_number(f).as_ref().and_then(Value::as_number) == Some(n)
 }
 
-fn excel_date(d: Date) -> Result<ExcelDateTime, XlsxError> {
+/// A calendar day as a date cell; `None` for a text that is not one, or a day before 1900
+/// (a spreadsheet's first day), which is then written as text.
+fn date_cell(s: &str) -> Option<ExcelDateTime> {
+    let d: Date = s.parse().ok()?;
     let s = d.to_string();
-    let part = |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse().ok()).unwrap_or(1);
-    ExcelDateTime::from_ymd(part(0..4), part(5..7) as u8, part(8..10) as u8)
+    let part = |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u16>().ok());
+    let (y, m, day) = (part(0..4)?, part(5..7)?, part(8..10)?);
+    if y < 1900 {
+        return None;
+    }
+    ExcelDateTime::from_ymd(y, u8::try_from(m).ok()?, u8::try_from(day).ok()?).ok()
 }
 
 fn certificates_sheet(
@@ -884,14 +888,14 @@ fn certificates_sheet(
                     sheet.write_string_with_format(row, 2, s, &f.fill_code)?;
                     true
                 }
-                ("issued_on" | "expires_on", Value::String(s)) if is_date(s) => {
-                    let col = if k == "issued_on" { 3 } else { 4 };
-                    let d: Date = s
-                        .parse()
-                        .map_err(|_| XlsxError::ParameterError(s.clone()))?;
-                    sheet.write_datetime_with_format(row, col, excel_date(d)?, &f.fill_date)?;
-                    true
-                }
+                ("issued_on" | "expires_on", Value::String(s)) => match date_cell(s) {
+                    Some(d) => {
+                        let col = if k == "issued_on" { 3 } else { 4 };
+                        sheet.write_datetime_with_format(row, col, d, &f.fill_date)?;
+                        true
+                    }
+                    None => false,
+                },
                 _ => false,
             };
             if !written {
@@ -1268,13 +1272,13 @@ fn evidence_sheet(
                     sheet.write_string_with_format(row, 2, s, &f.fill)?;
                     true
                 }
-                ("dated", Value::String(s)) if is_date(s) => {
-                    let d: Date = s
-                        .parse()
-                        .map_err(|_| XlsxError::ParameterError(s.clone()))?;
-                    sheet.write_datetime_with_format(row, 3, excel_date(d)?, &f.fill_date)?;
-                    true
-                }
+                ("dated", Value::String(s)) => match date_cell(s) {
+                    Some(d) => {
+                        sheet.write_datetime_with_format(row, 3, d, &f.fill_date)?;
+                        true
+                    }
+                    None => false,
+                },
                 ("sha256", Value::String(s)) if !s.is_empty() && super::normalize(s) == *s => {
                     sheet.write_string_with_format(row, 4, s, &f.fill)?;
                     true
