@@ -931,3 +931,57 @@ fn a_workbook_over_the_input_budget_is_refused_and_a_far_cell_costs_nothing() {
     assert!(stderr.contains("organization"), "{stderr}");
     assert!(started.elapsed().as_secs() < 20);
 }
+
+#[test]
+fn the_english_template_shows_no_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    for catalog in catalogs() {
+        let path = dir.path().join(format!("{catalog}-en.xlsx"));
+        let (code, _, e) = run(&[
+            "template",
+            "--catalog",
+            &catalog,
+            "--format",
+            "xlsx",
+            "--lang",
+            "en",
+            "-o",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{e}");
+        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(std::fs::read(&path).unwrap())).unwrap();
+        let mut chinese = Vec::new();
+        for name in book.sheet_names() {
+            assert!(!name.chars().any(is_cjk), "sheet {name}");
+            let range = book.worksheet_range(&name).unwrap();
+            // Catalog text (a translation may quote Chinese names) is the catalog tests' job.
+            let catalog_text: Vec<u32> = (0..range.width() as u32)
+                .filter(|&c| {
+                    matches!(range.get_value((0, c)), Some(Data::String(k))
+                        if ["hints", "indicators", "requirement", "title"].contains(&k.as_str())
+                            && name != "Evidence")
+                })
+                .collect();
+            for (r, c, d) in range.used_cells() {
+                let Data::String(s) = d else { continue };
+                if r > 1 && catalog_text.contains(&(c as u32)) {
+                    continue;
+                }
+                // The catalog's `standard`: the document's own (Chinese) title.
+                if name == "Instructions" && r == 2 {
+                    continue;
+                }
+                // The instructions show a date typed the Chinese way, on purpose.
+                let s = s.replace("2026年3月1日", "");
+                if s.chars().any(is_cjk) {
+                    chinese.push(format!("{name}!{}: {s}", a1(r as u32, c as u32)));
+                }
+            }
+        }
+        assert!(chinese.is_empty(), "{catalog}: {chinese:#?}");
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{4E00}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}')
+}

@@ -81,6 +81,10 @@ struct Words {
     cert_issued: &'static str,
     cert_expires: &'static str,
     derived: &'static str,
+    colon: &'static str,
+    sep: &'static str,
+    open: &'static str,
+    close: &'static str,
 }
 
 const ZH: Words = Words {
@@ -153,6 +157,10 @@ const ZH: Words = Words {
     cert_issued: "发证日期",
     cert_expires: "有效期至",
     derived: "注意：此评估目录由本项目衍生，不是 ITSS 官方评估方案。",
+    colon: "：",
+    sep: "；",
+    open: "（",
+    close: "）",
 };
 
 const EN: Words = Words {
@@ -237,6 +245,10 @@ const EN: Words = Words {
     cert_issued: "Issued on",
     cert_expires: "Expires on",
     derived: "Note: this catalog is derived by this project, not an official ITSS scheme.",
+    colon: ": ",
+    sep: "; ",
+    open: " (",
+    close: ")",
 };
 
 /// A level as a cell shows it: `3 拓展级` for a numbered level, else its name alone.
@@ -397,7 +409,12 @@ fn build(
             if known.contains(&pointer) {
                 continue;
             }
-            let label = format!("{}：{}", w.other_field, pointer.trim_start_matches('/'));
+            let label = format!(
+                "{}{}{}",
+                w.other_field,
+                w.colon,
+                pointer.trim_start_matches('/')
+            );
             fields.push(Field {
                 label,
                 help: String::new(),
@@ -545,7 +562,13 @@ fn standard_fields(catalog: &Catalog, last: usize, lang: Lang, as_of: Date) -> V
         Field {
             locked: true,
             value: Some(Value::String(catalog.id.clone())),
-            help: format!("{}（{}）", catalog.title.get(lang), w.catalog.1),
+            help: format!(
+                "{}{}{}{}",
+                catalog.title.get(lang),
+                w.open,
+                w.catalog.1,
+                w.close
+            ),
             ..field(w.catalog, "/catalog", FieldType::Code)
         },
         Field {
@@ -558,7 +581,7 @@ fn standard_fields(catalog: &Catalog, last: usize, lang: Lang, as_of: Date) -> V
             ..field(w.assessed_on, "/assessed_on", FieldType::Date)
         },
         Field {
-            help: format!("{}：{}", w.target.1, levels.join(" · ")),
+            help: format!("{}{}{}", w.target.1, w.colon, levels.join(" · ")),
             list: Some(
                 catalog.levels[..=last]
                     .iter()
@@ -574,9 +597,10 @@ fn standard_fields(catalog: &Catalog, last: usize, lang: Lang, as_of: Date) -> V
     for p in catalog.prerequisites.iter().filter(|p| p.level <= last) {
         let level = &catalog.levels[p.level];
         let why = format!(
-            "{} {}：{}",
+            "{} {}{}{}",
             w.prerequisite,
             level_label(level, lang),
+            w.colon,
             p.title.get(lang)
         );
         let (name, kind) = match &p.kind {
@@ -590,9 +614,9 @@ fn standard_fields(catalog: &Catalog, last: usize, lang: Lang, as_of: Date) -> V
         let label = crate::submission::field_label(name).get(lang).to_owned();
         // The YAML questionnaire's help says `true or false`; a cell takes 是/否.
         let help = match kind {
-            FieldType::Bool => format!("{}；{why}", w.yes_no_help),
+            FieldType::Bool => format!("{}{}{why}", w.yes_no_help, w.sep),
             _ => crate::submission::field_help(name)
-                .map(|(_, h)| format!("{}；{why}", h.get(lang)))
+                .map(|(_, h)| format!("{}{}{why}", h.get(lang), w.sep))
                 .unwrap_or(why),
         };
         let list = (kind == FieldType::Bool).then(|| {
@@ -613,7 +637,7 @@ fn standard_fields(catalog: &Catalog, last: usize, lang: Lang, as_of: Date) -> V
     }
     for fact in crate::questionnaire::facts_used(catalog) {
         fields.push(Field {
-            label: format!("{}：{fact}", w.fact),
+            label: format!("{}{}{fact}", w.fact, w.colon),
             help: w.fact_help.to_owned(),
             pointer: format!("/organization/facts/{}", token(&fact)),
             kind: FieldType::Bool,
@@ -1190,14 +1214,16 @@ fn metric_label(m: &crate::catalog::Metric, w: &Words, lang: Lang) -> String {
     let mut label = title;
     if let Some(r) = m.range {
         label.push_str(&format!(
-            "（{} {}–{}）",
+            "{}{} {}–{}{}",
+            w.open,
             w.range,
             crate::report::number(r.min),
-            crate::report::number(r.max)
+            crate::report::number(r.max),
+            w.close
         ));
     }
     if m.advisory {
-        label.push_str(&format!("（{}）", w.advisory));
+        label.push_str(&format!("{}{}{}", w.open, w.advisory, w.close));
     }
     label
 }
@@ -1209,11 +1235,11 @@ fn evidence_hint(c: &Criterion, w: &Words, lang: Lang) -> String {
         w.no_minimum.to_owned()
     }];
     if let Some(days) = c.evidence.max_age_days {
-        parts.push(format!("{}：{days}", w.max_age));
+        parts.push(format!("{}{}{days}", w.max_age, w.colon));
     }
     if !c.evidence.hints.is_empty() {
         let hints: Vec<&str> = c.evidence.hints.iter().map(|h| h.get(lang)).collect();
-        parts.push(format!("{}：{}", w.hints, hints.join("；")));
+        parts.push(format!("{}{}{}", w.hints, w.colon, hints.join(w.sep)));
     }
     parts.join("\n")
 }
