@@ -602,6 +602,51 @@ fn diagnostics_name_the_sheet_and_cell_in_the_chosen_language() {
     assert!(stderr.contains("s.xlsx: 人员!L"), "{stderr}");
     assert!(stderr.contains("write 0.92, not 92"), "{stderr}");
     assert!(stderr.contains("cell content"), "{stderr}");
+    // A rating and a date nobody can read are explained in the form's words.
+    use rust_xlsxwriter::Workbook;
+    let mut book = Workbook::new();
+    let general = book.add_worksheet();
+    general.set_name("基本信息").unwrap();
+    for (c, k) in ["label", "value", "help", "pointer", "type"]
+        .iter()
+        .enumerate()
+    {
+        general.write_string(0, c as u16, *k).unwrap();
+    }
+    for (r, (pointer, value)) in [
+        ("/catalog", "itss-om"),
+        ("/assessed_on", "2026-10-01"),
+        ("/organization/name", "某某"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        general.write_string(2 + r as u32, 3, *pointer).unwrap();
+        general.write_string(2 + r as u32, 1, *value).unwrap();
+    }
+    let sheet = book.add_worksheet();
+    sheet.set_name("人员").unwrap();
+    for (c, k) in ["id", "rating"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *k).unwrap();
+    }
+    sheet.write_string(2, 0, "OM.L4.PPL.TRAIN").unwrap();
+    sheet.write_string(2, 1, "好").unwrap();
+    let ev = book.add_worksheet();
+    ev.set_name("证据").unwrap();
+    for (c, k) in ["criterion", "path", "title", "dated"].iter().enumerate() {
+        ev.write_string(0, c as u16, *k).unwrap();
+    }
+    ev.write_string(2, 0, "OM.L4.PPL.TRAIN").unwrap();
+    ev.write_string(2, 1, "a.pdf").unwrap();
+    ev.write_string(2, 3, "下周").unwrap();
+    let bad_xlsx = dir.path().join("bad.xlsx");
+    book.save(&bad_xlsx).unwrap();
+    let (code, _, stderr) = run(&["assess", bad_xlsx.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("评级「好」无法识别"), "{stderr}");
+    assert!(stderr.contains("人员!B3"), "{stderr}");
+    assert!(stderr.contains("日期「下周」无法识别"), "{stderr}");
+    assert!(stderr.contains("bad.xlsx: 证据!D3"), "{stderr}");
 }
 
 #[test]

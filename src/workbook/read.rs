@@ -79,10 +79,52 @@ impl Cells {
                 continue;
             }
             if let Some(place) = d.pointer.as_deref().and_then(|p| self.find(p)) {
+                explain(d, place);
                 d.cell = Some(Box::new(place.clone()));
             }
         }
     }
+}
+
+/// Says in a form's words what a value that the schema refuses should have been, when the
+/// cell was meant to hold a rating, a date or a number (the schema speaks of YAML values).
+fn explain(d: &mut Diagnostic, place: &CellPlace) {
+    if !matches!(d.code, Code::Schema | Code::InvalidDate) || place.content.is_empty() {
+        return;
+    }
+    let pointer = d.pointer.as_deref().unwrap_or_default();
+    let last = pointer.rsplit('/').next().unwrap_or_default();
+    let parent = pointer.rsplit('/').nth(1).unwrap_or_default();
+    let typed = &place.content;
+    let (en, zh) = if last == "rating" && pointer.starts_with("/answers/") {
+        (
+            format!(
+                "the rating `{typed}` is not understood: choose 符合 / Conform, 部分符合 / Partial, 不符合 / Nonconform or 不适用 / Not applicable from the drop-down"
+            ),
+            format!("评级「{typed}」无法识别：请从下拉列表中选择 符合、部分符合、不符合 或 不适用"),
+        )
+    } else if matches!(
+        last,
+        "dated" | "issued_on" | "expires_on" | "assessed_on" | "business_since" | "system_since"
+    ) {
+        (
+            format!(
+                "the date `{typed}` is not understood: use a date cell, or type it as 2026-03-01"
+            ),
+            format!("日期「{typed}」无法识别：请使用日期单元格，或写成 2026-03-01 这样的格式"),
+        )
+    } else if parent == "metrics" {
+        (
+            format!(
+                "the value `{typed}` of metric `{last}` is not a number: type a number such as 0.92 or 92%"
+            ),
+            format!("指标 {last} 的值「{typed}」不是数字：请填写数字，如 0.92 或 92%"),
+        )
+    } else {
+        return;
+    };
+    d.message = en;
+    d.message_zh = Some(zh.into_boxed_str());
 }
 
 /// (row, column) → value and the cell it was written in (the top-left one of a merge).
