@@ -1030,3 +1030,90 @@ fn the_english_template_shows_no_chinese() {
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3000}'..='\u{303F}' | '\u{4E00}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}')
 }
+
+/// Damaged workbooks (parts truncated, bytes of the XML changed, parts dropped) end as
+/// diagnostics or as a value, never a panic.
+#[test]
+fn damaged_workbooks_never_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/om-level3/submission.yaml");
+    let xlsx = dir.path().join("s.xlsx");
+    let (code, _, e) = run(&[
+        "convert",
+        example.to_str().unwrap(),
+        "--to",
+        "xlsx",
+        "-o",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{e}");
+    let bytes = std::fs::read(&xlsx).unwrap();
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    {
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes.clone())).unwrap();
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).unwrap();
+            let mut content = Vec::new();
+            f.read_to_end(&mut content).unwrap();
+            parts.push((f.name().unwrap().into_owned(), content));
+        }
+    }
+    let mut seed: u64 = 0x1234_5678;
+    let mut next = move |n: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((seed >> 33) as usize) % n.max(1)
+    };
+    for round in 0..150 {
+        let mut damaged = parts.clone();
+        let victim = next(damaged.len());
+        match round % 4 {
+            0 => {
+                let keep = next(damaged[victim].1.len());
+                damaged[victim].1.truncate(keep);
+            }
+            1 => {
+                for _ in 0..8 {
+                    let len = damaged[victim].1.len();
+                    if len > 0 {
+                        let at = next(len);
+                        damaged[victim].1[at] = b"<>\"'&/=x9 \xff"[next(11)];
+                    }
+                }
+            }
+            2 => {
+                damaged.remove(victim);
+            }
+            _ => {
+                let len = damaged[victim].1.len();
+                let at = next(len);
+                damaged[victim].1.splice(
+                    at..at,
+                    b"<c r=\"ZZZ0\" t=\"s\"><v>99999</v></c>".iter().copied(),
+                );
+            }
+        }
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, content) in &damaged {
+            out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            out.write_all(content).unwrap();
+        }
+        let bytes = out.finish().unwrap().into_inner();
+        match itss::workbook::read_submission(Path::new("d.xlsx"), &bytes, 16 << 20) {
+            Ok((_, cells)) => {
+                let mut d = vec![
+                    itss::diagnostic::Diagnostic::error(
+                        itss::diagnostic::Code::Schema,
+                        Path::new("d.xlsx"),
+                        "x",
+                    )
+                    .at_pointer("/answers/OM.L4.PPL.TRAIN/rating"),
+                ];
+                cells.place(&mut d);
+            }
+            Err(d) => assert!(d.is_error()),
+        }
+    }
+}
