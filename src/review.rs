@@ -904,6 +904,14 @@ pub fn skeleton(catalog: &Catalog, submission: &Submission, options: &SkeletonOp
             "rating left out = the declared rating is confirmed; declared and sample are for reference and never scored."
         )
     );
+    let _ = writeln!(
+        out,
+        "# {}",
+        c(
+            "抽样方法：每个“等级 × 要素”内，按 SHA-256(提交文件摘要、种子、条款编号、证据路径，以换行分隔) 从小到大取 max(1, ⌈比例 × 项数⌉) 项；同样的输入在任何机器上抽到同样的证据。",
+            "How the sample is drawn: within each level × element, the max(1, ceil(rate × n)) items with the lowest SHA-256 of (submission file digest, seed, criterion id, evidence path, newline-separated); the same inputs draw the same items on any machine."
+        )
+    );
     let _ = writeln!(out, "review: itss-review/1");
     let _ = writeln!(
         out,
