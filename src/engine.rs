@@ -101,7 +101,7 @@ pub enum Reviews {
     /// `itss batch --reviews DIR`: a submission with a review (by id) is assessed on it;
     /// one without is assessed on its own ratings; one whose review was rejected is
     /// invalid, with the review's diagnostics.
-    ById(BTreeMap<String, Result<Review, review::Rejected>>),
+    ById(review::ReviewsById),
 }
 
 impl Reviews {

@@ -41,6 +41,19 @@ fn not_engine_text(result: &AssessmentResult, bundled: bool) -> Vec<String> {
     if !bundled {
         out.push(result.catalog.standard.clone());
     }
+    if let Some(r) = &result.review {
+        // What the assessment body wrote is its own text.
+        out.push(r.sha256.clone());
+        out.push(r.source.clone());
+        out.push(r.body.name.clone());
+        out.extend(r.body.code.clone());
+        out.extend(r.team.iter().map(|m| m.name.clone()));
+        for nc in &r.nonconformities {
+            out.push(nc.id.clone());
+            out.extend(nc.owner.clone());
+            out.extend(nc.verified_by.clone());
+        }
+    }
     out.extend(result.submission.credit_code.clone());
     for l in &result.levels {
         out.push(l.id.to_string());
@@ -259,5 +272,39 @@ fn zh_reports_of_every_bundled_catalog_hold_no_english() {
         .unwrap();
         let result = assessed(&engine, &path).unwrap();
         check(catalog, &result, true, &renderer);
+    }
+}
+
+#[test]
+fn zh_documents_of_a_reviewed_result_hold_no_english() {
+    let renderer = Renderer::bundled().unwrap();
+    let mut engine = Engine::new(Catalogs::bundled().unwrap());
+    engine.options.skip_evidence_files = false;
+    let review = Path::new("examples/om-level3/review.yaml");
+    engine.reviews = itss::engine::Reviews::One(Box::new(
+        itss::review::Review::load(review, MAX_SIZE)
+            .unwrap_or_else(|r| panic!("{:?}", r.diagnostics)),
+    ));
+    let result = assessed(&engine, Path::new("examples/om-level3/submission.yaml")).unwrap();
+    assert!(result.review.is_some());
+    check("om-level3 reviewed", &result, true, &renderer);
+    let allowed = not_engine_text(&result, true);
+    let cx = Context {
+        lang: Lang::Zh,
+        renderer: Some(&renderer),
+        pretty: false,
+    };
+    for name in ["nc-html", "nc-md", "ca-html", "ca-md"] {
+        let format = itss::format::submission_format(name).unwrap();
+        let mut out = Vec::new();
+        format
+            .render(&result, &cx, &mut Scratch::default(), &mut out)
+            .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let words = english_words(&text, &allowed);
+        assert!(
+            words.is_empty(),
+            "{name}: English in the zh document: {words:?}"
+        );
     }
 }

@@ -1,5 +1,7 @@
 //! Reviews (README, "Reviews"): an assessment body's verification of a submission.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -53,7 +55,8 @@ fn assess(engine: &Engine, path: &Path) -> AssessmentResult {
 fn reviewed(submission: &Path, review: &Path) -> AssessmentResult {
     let mut engine = engine();
     engine.reviews = Reviews::One(Box::new(
-        Review::load(review, DEFAULT_MAX_FILE_SIZE).unwrap_or_else(|r| panic!("{:#?}", r.diagnostics)),
+        Review::load(review, DEFAULT_MAX_FILE_SIZE)
+            .unwrap_or_else(|r| panic!("{:#?}", r.diagnostics)),
     ));
     assess(&engine, submission)
 }
@@ -98,18 +101,32 @@ fn the_example_review_gives_a_provisional_level_4_beside_the_self_assessed_level
     let a = review.agreement.overall;
     assert_eq!((a.compared, a.confirmed, a.lowered, a.raised), (6, 4, 1, 1));
     assert_eq!((a.agreement, a.kappa), (Some(0.6667), Some(0.4)));
-    let change = r.criteria.iter().find(|c| &*c.id == "OM.L3.PRC.CHANGE").unwrap();
+    let change = r
+        .criteria
+        .iter()
+        .find(|c| &*c.id == "OM.L3.PRC.CHANGE")
+        .unwrap();
     assert_eq!(change.rating.map(|x| x.as_str()), Some("partial"));
     let cr = change.review.as_ref().unwrap();
     assert_eq!(cr.declared_rating.map(|x| x.as_str()), Some("conform"));
     assert!(cr.viewed);
     assert_eq!(cr.seen, ["现场查看运维平台变更工单 12 单"]);
-    let turnover = r.criteria.iter().find(|c| &*c.id == "OM.L3.KI.TURNOVER").unwrap();
-    assert_eq!(turnover.metrics["key_post_turnover"], serde_json::json!(0.148));
+    let turnover = r
+        .criteria
+        .iter()
+        .find(|c| &*c.id == "OM.L3.KI.TURNOVER")
+        .unwrap();
+    assert_eq!(
+        turnover.metrics["key_post_turnover"],
+        serde_json::json!(0.148)
+    );
     // The document is a valid itss-result/2.
     let json = serde_json::to_value(&r).unwrap();
     let validator = itss::schema::SchemaKind::Result.validator();
-    let errors: Vec<String> = validator.iter_errors(&json).map(|e| e.to_string()).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
@@ -172,7 +189,11 @@ fn a_team_rating_scores_an_unanswered_criterion_and_team_files_count_as_evidence
     )
     .unwrap();
     let r = reviewed(&submission, &review);
-    let c = r.criteria.iter().find(|c| &*c.id == "OM.L2.DLV.ASSESS").unwrap();
+    let c = r
+        .criteria
+        .iter()
+        .find(|c| &*c.id == "OM.L2.DLV.ASSESS")
+        .unwrap();
     assert_eq!(c.status.as_str(), "conform", "{:#?}", c.findings);
     assert_eq!(c.evidence.len(), 1, "the seen record is not a file");
     assert_eq!(c.review.as_ref().unwrap().declared_rating, None);
@@ -185,10 +206,8 @@ fn a_review_of_another_file_or_naming_unknown_criteria_is_refused() {
     let dir = example_copy();
     let submission = dir.path().join("submission.yaml");
     let wrong = dir.path().join("wrong.yaml");
-    let text = review_text(&submission, "shuan-yunwei-2026", "").replace(
-        &sha256(&submission),
-        &"0".repeat(64),
-    );
+    let text = review_text(&submission, "shuan-yunwei-2026", "")
+        .replace(&sha256(&submission), &"0".repeat(64));
     fs::write(&wrong, text).unwrap();
     let out = itss()
         .args(["assess", "--lang", "en"])
@@ -229,8 +248,7 @@ fn a_review_of_another_file_or_naming_unknown_criteria_is_refused() {
     let two_leads = dir.path().join("leads.yaml");
     fs::write(
         &two_leads,
-        review_text(&submission, "shuan-yunwei-2026", "")
-            .replace("role: member", "role: lead"),
+        review_text(&submission, "shuan-yunwei-2026", "").replace("role: member", "role: lead"),
     )
     .unwrap();
     let out = itss()
@@ -269,7 +287,11 @@ fn final_only_when_every_nonconformity_is_closed_and_verified_by_the_as_of_date(
     use NonconformityState::*;
     use ReviewStatus::*;
     assert_eq!(with("", "2026-10-20"), (Provisional, Open, false));
-    assert_eq!(with("", "2026-11-02"), (Provisional, Open, true), "past due");
+    assert_eq!(
+        with("", "2026-11-02"),
+        (Provisional, Open, true),
+        "past due"
+    );
     assert_eq!(
         with(", closed_on: 2026-10-25", "2026-11-02"),
         (Provisional, Unverified, false)
@@ -301,7 +323,16 @@ fn review_init_writes_the_documented_sample_golden() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("review.yaml");
     itss()
-        .args(["review", "init", "--seed", "20261102", "--rate", "0.25", "--up-to-level", "3"])
+        .args([
+            "review",
+            "init",
+            "--seed",
+            "20261102",
+            "--rate",
+            "0.25",
+            "--up-to-level",
+            "3",
+        ])
         .args(["--body", "示例信息技术服务评估中心", "--lead", "张三", "-o"])
         .arg(&out)
         .arg(Path::new(EXAMPLE).join("submission.yaml"))
@@ -315,7 +346,8 @@ fn review_init_writes_the_documented_sample_golden() {
     let golden = fs::read_to_string(&golden_path).unwrap();
     assert_eq!(written, golden, "UPDATE_GOLDEN=1 rewrites the golden file");
     // The skeleton is a valid review of the example: loaded, checked, nothing viewed yet.
-    let review = Review::load(&out, DEFAULT_MAX_FILE_SIZE).unwrap_or_else(|r| panic!("{:#?}", r.diagnostics));
+    let review = Review::load(&out, DEFAULT_MAX_FILE_SIZE)
+        .unwrap_or_else(|r| panic!("{:#?}", r.diagnostics));
     let r = reviewed(&Path::new(EXAMPLE).join("submission.yaml"), &out);
     assert_eq!(r.achieved_level.as_deref(), Some("3"), "nothing changed");
     assert_eq!(r.review.unwrap().agreement.overall.compared, 0);
@@ -323,7 +355,12 @@ fn review_init_writes_the_documented_sample_golden() {
     let catalog = itss::catalog::bundled("itss-om").unwrap().catalog.unwrap();
     let up_to_3 = catalog.criteria.iter().filter(|c| c.level <= 1).count();
     assert_eq!(review.verdicts.len(), up_to_3);
-    assert!(review.verdicts.keys().all(|id| id.starts_with("OM.L4.") || id.starts_with("OM.L3.")));
+    assert!(
+        review
+            .verdicts
+            .keys()
+            .all(|id| id.starts_with("OM.L4.") || id.starts_with("OM.L3."))
+    );
     let sampled: Vec<&str> = review
         .verdicts
         .iter()
@@ -359,9 +396,19 @@ fn review_status_lists_open_items_per_owner() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("王五"), "{text}");
     assert!(text.contains("已逾期"), "{text}");
-    assert!(!text.contains("赵六"), "closed and verified items are not listed: {text}");
+    assert!(
+        !text.contains("赵六"),
+        "closed and verified items are not listed: {text}"
+    );
     let out = itss()
-        .args(["review", "status", "--format", "json", "--as-of", "2026-11-10"])
+        .args([
+            "review",
+            "status",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-10",
+        ])
         .arg(Path::new(EXAMPLE).join("review.yaml"))
         .output()
         .unwrap();
@@ -403,7 +450,11 @@ fn agree_compares_two_reviews_of_one_submission() {
         .arg(&submission)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     // CHANGE p/p, RELEASE c/p, QMS nc/nc, AUTOMATION p (declared, confirmed)/c.
     let o = &doc["overall"];
@@ -443,15 +494,17 @@ fn a_batch_assesses_reviewed_submissions_on_their_reviews_and_sums_up_agreement(
     fs::remove_file(inputs.join("shuan/review.yaml")).unwrap();
     fs::remove_file(inputs.join("shuan/README.md")).unwrap();
     copy_dir(Path::new("examples/om-level4"), &inputs.join("l4"));
-    for f in ["README.md"] {
-        let _ = fs::remove_file(inputs.join("l4").join(f));
-    }
+    fs::remove_file(inputs.join("l4/README.md")).unwrap();
     let reviews = dir.path().join("reviews");
     fs::create_dir(&reviews).unwrap();
-    fs::copy(Path::new(EXAMPLE).join("review.yaml"), reviews.join("shuan.yaml")).unwrap();
+    fs::copy(
+        Path::new(EXAMPLE).join("review.yaml"),
+        reviews.join("shuan.yaml"),
+    )
+    .unwrap();
     let out_dir = dir.path().join("out");
     let out = itss()
-        .args(["batch", "--formats", "json,html"])
+        .args(["batch", "--formats", "json,html,nc-html,ca-md"])
         .arg(&inputs)
         .arg("--out")
         .arg(&out_dir)
@@ -459,7 +512,12 @@ fn a_batch_assesses_reviewed_submissions_on_their_reviews_and_sums_up_agreement(
         .arg(&reviews)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let summary: Value =
         serde_json::from_slice(&fs::read(out_dir.join("summary.json")).unwrap()).unwrap();
     let om = summary["catalogs"]
@@ -474,14 +532,43 @@ fn a_batch_assesses_reviewed_submissions_on_their_reviews_and_sums_up_agreement(
     assert_eq!(r["level_lowered"], 1);
     assert_eq!(r["compared"], 6);
     assert_eq!(r["kappa_bands"], serde_json::json!([0, 0, 1, 0, 0, 0]));
-    let result: Value = serde_json::from_slice(
-        &fs::read(out_dir.join("results/shuan-yunwei-2026.json")).unwrap(),
-    )
-    .unwrap();
+    let result: Value =
+        serde_json::from_slice(&fs::read(out_dir.join("results/shuan-yunwei-2026.json")).unwrap())
+            .unwrap();
     assert_eq!(result["achieved_level"], "4");
     assert_eq!(result["review"]["self_assessed"]["achieved_level"], "3");
     let html = fs::read_to_string(out_dir.join("summary.html")).unwrap();
-    assert!(html.contains("评审"), "the summary page shows the reviewed part");
+    assert!(
+        html.contains("评估机构评审"),
+        "the summary page shows the reviewed part"
+    );
+    assert!(html.contains("按评审评估"));
+    let csv = fs::read_to_string(out_dir.join("summary.csv")).unwrap();
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .contains("review_status,self_assessed_level,review_agreement,review_kappa")
+    );
+    assert!(csv.contains(",provisional,3,0.6667,0.4000"), "{csv}");
+    // The review documents are written for the reviewed submission only.
+    let reports = out_dir.join("reports");
+    let nc = fs::read_to_string(reports.join("shuan-yunwei-2026.nc.html")).unwrap();
+    assert!(nc.contains("不符合项报告") && nc.contains("NC-01"));
+    let ca = fs::read_to_string(reports.join("shuan-yunwei-2026.ca.md")).unwrap();
+    assert!(ca.contains("整改计划") && ca.contains("王五"));
+    let written: Vec<String> = fs::read_dir(&reports)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        written
+            .iter()
+            .filter(|n| n.ends_with(".nc.html") || n.ends_with(".ca.md"))
+            .count(),
+        2,
+        "{written:?}"
+    );
 
     // A review of a changed file makes that submission invalid, never silently applied.
     let text = fs::read_to_string(inputs.join("shuan/submission.yaml")).unwrap();

@@ -142,6 +142,10 @@ pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
         renderer: renderer.as_ref(),
         pretty: true,
     };
+    if results.iter().any(|r| !format.applies(r)) {
+        eprintln!("{}", super::report::not_reviewed(format.name()));
+        return Ok(Exit::Usage);
+    }
     let mut scratch = Scratch::default();
     let mut bytes = Vec::new();
     if one_each {
