@@ -19,7 +19,7 @@ pub(crate) fn digest128(bytes: &[u8]) -> u128 {
 }
 
 /// The submission ids and file stems given out so far, so that no two results share an id
-/// or a file name. What is remembered of each is a 16-byte digest ([`digest128`]) and, for
+/// or a file name. What is remembered of each is a 16-byte digest (`digest128`) and, for
 /// ids, the position of the input that has it (to name it when another claims the id).
 #[derive(Debug, Default)]
 pub struct Names {

@@ -7,7 +7,7 @@
 //!
 //! # Templates see the view as objects
 //!
-//! Every struct of the view is a minijinja [`Object`]: templates read its fields by name
+//! Every struct of the view is a minijinja [`Object`](minijinja::value::Object): templates read its fields by name
 //! (`report.cover.organization`) straight from the Rust value, with no conversion of the
 //! whole view up front. Strings are shared ([`Str`]), nested structs and lists are behind
 //! [`Arc`]s, so reading a field costs a reference count. A struct iterates over its field

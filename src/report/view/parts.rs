@@ -30,7 +30,7 @@ pub struct View {
     /// Findings about the submission as a whole.
     pub findings: Arc<List<Arc<TopFindingView>>>,
     /// Finding codes that occur in the result: criterion codes in the order of
-    /// [`FindingCode::ALL`], then the codes of top-level findings, sorted.
+    /// [`FindingCode::ALL`](crate::finding::FindingCode::ALL), then the codes of top-level findings, sorted.
     pub legend: Arc<List<Str>>,
     /// Criteria per status over the whole catalog.
     pub totals: Arc<Counts>,
