@@ -28,7 +28,7 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
     let renderer = match super::report::renderer(args.templates.as_deref(), args.expand) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("{}", super::error_line(&e));
             return Ok(Exit::Usage);
         }
     };

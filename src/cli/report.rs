@@ -18,10 +18,14 @@ use super::{DiffArgs, DiffFormat, Exit, RenderArgs, print_diagnostics};
 /// The bundled templates, or a `--templates` directory.
 pub(super) fn renderer(templates: Option<&Path>, expand: bool) -> anyhow::Result<Renderer> {
     let renderer = match templates {
-        Some(dir) => {
-            Renderer::from_dir(dir).with_context(|| format!("templates in {}", dir.display()))
-        }
-        None => Renderer::bundled().context("bundled templates"),
+        Some(dir) => Renderer::from_dir(dir).with_context(|| {
+            super::say(
+                &format!("无法加载模板目录 {}", dir.display()),
+                &format!("templates in {}", dir.display()),
+            )
+            .to_owned()
+        }),
+        None => Renderer::bundled().context(super::say("内置模板", "bundled templates")),
     }?;
     Ok(renderer.expanded(expand))
 }
@@ -98,7 +102,7 @@ pub(super) fn renderer_for(
         return Ok(None);
     }
     renderer(templates, expand).map(Some).map_err(|e| {
-        eprintln!("error: {e:#}");
+        eprintln!("{}", super::error_line(&e));
         Exit::Usage
     })
 }
@@ -168,8 +172,7 @@ pub(super) fn emit(
     bytes: &[u8],
 ) -> anyhow::Result<()> {
     match output_path {
-        Some(path) => output::write_atomic(path, bytes)
-            .with_context(|| format!("cannot write {}", path.display())),
+        Some(path) => output::write_atomic(path, bytes).with_context(|| super::writing_to(path)),
         None => {
             if format.is_binary() && std::io::stdout().is_terminal() {
                 anyhow::bail!(

@@ -53,8 +53,7 @@ pub(super) fn run(args: TemplateArgs) -> anyhow::Result<Exit> {
             Ok(Exit::Usage)
         }
         Some(path) => {
-            output::write_atomic(path, text.as_bytes())
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            output::write_atomic(path, text.as_bytes()).with_context(|| super::writing_to(path))?;
             eprintln!("wrote {}", path.display());
             Ok(Exit::Ok)
         }
