@@ -252,7 +252,11 @@ fn kind_message(kind: &ValidationErrorKind, value: Msg) -> Msg {
                     set.iter().map(|t| messages::type_zh(t.as_str())).collect()
                 }
             };
-            value.variant("type").text("expected", "", names.join("或"))
+            let expected = match names.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{}或{last}", rest.join("、")),
+                _ => names.concat(),
+            };
+            value.variant("type").text("expected", "", expected)
         }
         K::Constant { expected_value } => {
             value

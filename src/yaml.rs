@@ -222,7 +222,7 @@ fn syntax_zh(kind: &granit_parser::ErrorKind) -> String {
         | K::TabInBlockIndentation
         | K::TabInIndentation
         | K::TabAtBlockScalarStart
-        | K::TabInPlainScalar => "缩进中不能使用制表符（Tab），请改用空格".to_owned(),
+        | K::TabInPlainScalar => "缩进中不能使用制表符，请改用空格".to_owned(),
         K::UnexpectedCharacter { character } => format!("此处不能出现字符 {character:?}"),
         K::CommentInterceptedScalar | K::CommentNotSeparated => "注释符号 # 前须有空格".to_owned(),
         K::ExpectedWhitespace | K::InvalidMappingValueWhitespace => "此处应有空格".to_owned(),

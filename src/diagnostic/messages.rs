@@ -928,7 +928,18 @@ pub fn field_label_zh(pointer: &str) -> String {
             continue;
         }
         let Some(label) = key_label(parent, token) else {
-            return format!("位置 {pointer}");
+            // A key without a label (one the document made up, or of a format this module
+            // does not describe): the rest of the path as written.
+            let at = tokens
+                .iter()
+                .position(|t| std::ptr::eq(t, token))
+                .unwrap_or(0);
+            let rest = tokens[at..].join("/");
+            if parts.is_empty() {
+                return format!("位置 /{rest}");
+            }
+            parts.push(format!("字段 {rest}"));
+            break;
         };
         parts.push(label.to_owned());
         match (parent, token.as_str()) {
@@ -1048,7 +1059,7 @@ pub fn type_zh(name: &str) -> &'static str {
         "string" => "文本",
         "integer" => "整数",
         "number" => "数字",
-        "boolean" => "true 或 false",
+        "boolean" => "布尔值（true 或 false）",
         "null" => "空值",
         _ => "其他类型",
     }
@@ -1162,5 +1173,6 @@ mod tests {
         );
         assert_eq!(field_label_zh(""), "文件");
         assert_eq!(field_label_zh("/zzz/q"), "位置 /zzz/q");
+        assert_eq!(field_label_zh("/organization/x/y"), "组织信息 › 字段 x/y");
     }
 }
