@@ -99,7 +99,7 @@ pub fn check(
                     let place = if pointer.is_empty() {
                         "本文件".to_owned()
                     } else {
-                        field_label_zh(&pointer)
+                        messages::spaced(field_label_zh(&pointer))
                     };
                     out.push(
                         Diagnostic::error(
@@ -120,7 +120,10 @@ pub fn check(
                 let (place_en, place_zh) = if pointer.is_empty() {
                     ("the document".to_owned(), "本文件".to_owned())
                 } else {
-                    (format!("`{pointer}`"), field_label_zh(&pointer))
+                    (
+                        format!("`{pointer}`"),
+                        messages::spaced(field_label_zh(&pointer)),
+                    )
                 };
                 let child = format!("{pointer}/{}", name.replace('~', "~0").replace('/', "~1"));
                 let label = field_label_zh(&child);

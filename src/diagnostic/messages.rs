@@ -732,7 +732,11 @@ impl Msg {
 
     /// The field at a JSON pointer: `` `/a/b` `` in English, its Chinese label.
     pub fn field(self, name: &'static str, pointer: &str) -> Msg {
-        self.text(name, format!("`{pointer}`"), field_label_zh(pointer))
+        self.text(
+            name,
+            format!("`{pointer}`"),
+            spaced(field_label_zh(pointer)),
+        )
     }
 
     /// A "did you mean" hint (nothing when there is no suggestion).
@@ -898,6 +902,15 @@ fn key_label(parent: Option<&str>, key: &str) -> Option<&'static str> {
     })
 }
 
+/// A label that ends in Latin letters or digits (an id) with a space, so that the Chinese
+/// words after it stand apart: `条款 A.1 中…`, not `条款 A.1中…`.
+pub fn spaced(mut label: String) -> String {
+    if label.ends_with(|c: char| c.is_ascii_alphanumeric()) {
+        label.push(' ');
+    }
+    label
+}
+
 /// The Chinese label of the field at a JSON pointer: `组织信息 › 组织名称`, with list items
 /// as `第 N 项` and the ids a document chooses (criterion, metric and fact names) as written.
 /// A pointer with a key this module has no label for is shown whole, as a position.
@@ -917,6 +930,13 @@ pub fn field_label_zh(pointer: &str) -> String {
     let mut id_of: Option<&'static str> = None;
     for token in &tokens {
         if let Some(kind) = id_of.take() {
+            // `指标 › 指标 x` says `指标 x`.
+            if parts
+                .last()
+                .is_some_and(|p| kind.starts_with(p.as_str()) || p.starts_with(kind))
+            {
+                parts.pop();
+            }
             parts.push(format!("{kind} {token}"));
             if kind == "条款" {
                 parent = Some("answers");
@@ -1161,7 +1181,7 @@ mod tests {
         );
         assert_eq!(
             field_label_zh("/answers/A~1B/metrics/avail"),
-            "条款 A/B › 指标 › 指标 avail"
+            "条款 A/B › 指标 avail"
         );
         assert_eq!(
             field_label_zh("/organization/certificates/0/level"),
