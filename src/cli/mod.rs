@@ -401,9 +401,19 @@ fn catalog_by_id_or_path(id: &str) -> Result<itss::catalog::Catalog, Exit> {
     } else if let Some(load) = catalog::bundled(id) {
         load
     } else {
+        let bundled = catalog::bundled_ids();
         eprintln!(
-            "error: no bundled catalog `{id}` (bundled: {})",
-            catalog::bundled_ids().join(", ")
+            "{}",
+            say(
+                &format!(
+                    "错误：没有名为 {id} 的内置评估目录，也没有这个文件（内置：{}）",
+                    bundled.join("、")
+                ),
+                &format!(
+                    "error: no bundled catalog `{id}` (bundled: {})",
+                    bundled.join(", ")
+                ),
+            )
         );
         return Err(Exit::Usage);
     };

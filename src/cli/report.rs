@@ -195,7 +195,7 @@ pub(super) fn render(args: RenderArgs) -> anyhow::Result<Exit> {
     let format = match chosen_format(args.format, args.output.as_deref(), &format::Html) {
         Ok(f) => f,
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("{}{message}", super::say("错误：", "error: "));
             return Ok(Exit::Usage);
         }
     };
