@@ -266,7 +266,17 @@ fn kind_message(kind: &ValidationErrorKind, value: Msg) -> Msg {
                 .variant("const")
                 .text("expected", "", expected_value.to_string())
         }
-        K::Pattern { .. } => value.variant("pattern"),
+        K::Pattern { pattern } => {
+            let rule = match pattern.as_str() {
+                "^[0-9a-fA-F]{64}$" | "^[0-9a-f]{64}$" => "：应为 64 位十六进制数字",
+                "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" => "：应写作 YYYY-MM-DD",
+                "^[A-Za-z0-9._-]+$" => "：只能包含英文字母、数字和 . _ -",
+                "^[A-Za-z_][A-Za-z0-9_]*$" => "：只能包含英文字母、数字和下划线，且不以数字开头",
+                "^[a-z0-9-]+$" => "：只能包含小写英文字母、数字和连字符",
+                _ => "",
+            };
+            value.variant("pattern").text("rule", "", rule)
+        }
         K::Minimum { limit } => value.variant("minimum").text("limit", "", number(limit)),
         K::Maximum { limit } => value.variant("maximum").text("limit", "", number(limit)),
         K::ExclusiveMinimum { limit } => {

@@ -265,7 +265,7 @@ pub const TEMPLATES: &[Row] = &[
         Code::Schema,
         "pattern",
         "{detail}{at}",
-        "{field}的值 {value} 不符合规定的写法",
+        "{field}的值 {value} 不符合规定的写法{rule}",
     ),
     (
         Code::Schema,
