@@ -1121,7 +1121,7 @@ mod tests {
             "value",
             "expected",
             "limit",
-            "length",
+            "rule",
             "format",
             "place",
             "expression",
