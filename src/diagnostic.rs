@@ -200,7 +200,8 @@ impl Diagnostic {
         }
     }
 
-    /// A diagnostic whose message reads `en` in English and `zh` in Chinese.
+    /// Sets the Chinese message directly. Prefer a template of [`messages`] (a [`Msg`]),
+    /// which makes both texts from the same parameters.
     pub fn localized(mut self, zh: impl Into<String>) -> Diagnostic {
         self.message_zh = Some(zh.into().into_boxed_str());
         self
