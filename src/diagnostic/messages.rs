@@ -1150,6 +1150,50 @@ mod tests {
         }
     }
 
+    /// Every variant the sources name (`msg("x")`, `.variant("x")`) has a template: a
+    /// misspelt one would fall back to the code's main message.
+    #[test]
+    fn every_variant_used_has_a_template() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !path.ends_with("messages.rs")
+                {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let mut used = 0;
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            for opener in ["msg(\"", ".variant(\""] {
+                for (i, _) in text.match_indices(opener) {
+                    let rest = &text[i + opener.len()..];
+                    let Some(end) = rest.find('"') else { continue };
+                    let variant = &rest[..end];
+                    if variant.contains('\\') {
+                        continue;
+                    }
+                    used += 1;
+                    assert!(
+                        TEMPLATES.iter().any(|r| r.1 == variant),
+                        "{}: no template has variant {variant:?}",
+                        file.display()
+                    );
+                }
+            }
+        }
+        assert!(used > 50, "{used}");
+    }
+
     #[test]
     fn fills_parameters_per_language() {
         let m = msg("level").arg("id", "L3");
