@@ -430,6 +430,21 @@ impl Renderer {
             .map(drop)
     }
 
+    /// Renders another document of a result through the template `name` of the set (the
+    /// nonconformity report, the corrective-action plan) with the same context as the
+    /// report, appending to `out`.
+    pub fn render_document_into(
+        &self,
+        result: &AssessmentResult,
+        name: &str,
+        lang: Lang,
+        out: &mut Vec<u8>,
+    ) -> Result<(), ReportError> {
+        let context = self.report_context(result, lang)?;
+        self.render_bounded(name, context, json_len(result), out)
+            .map(drop)
+    }
+
     /// Renders `name` within the bounds for `input` bytes of data ([`limits::template_fuel`],
     /// [`limits::output_cap`]), appending to `out`; on failure `out` is left as it was.
     /// Returns the fuel used.

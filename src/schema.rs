@@ -23,6 +23,8 @@ pub enum SchemaKind {
     Waivers,
     /// `schemas/result.schema.json`
     Result,
+    /// `schemas/review.schema.json`
+    Review,
 }
 
 impl SchemaKind {
@@ -33,6 +35,7 @@ impl SchemaKind {
             SchemaKind::Submission => include_str!("../schemas/submission.schema.json"),
             SchemaKind::Waivers => include_str!("../schemas/waivers.schema.json"),
             SchemaKind::Result => include_str!("../schemas/result.schema.json"),
+            SchemaKind::Review => include_str!("../schemas/review.schema.json"),
         }
     }
 
@@ -42,11 +45,13 @@ impl SchemaKind {
         static SUBMISSION: LazyLock<Validator> = LazyLock::new(|| compile(SchemaKind::Submission));
         static WAIVERS: LazyLock<Validator> = LazyLock::new(|| compile(SchemaKind::Waivers));
         static RESULT: LazyLock<Validator> = LazyLock::new(|| compile(SchemaKind::Result));
+        static REVIEW: LazyLock<Validator> = LazyLock::new(|| compile(SchemaKind::Review));
         match self {
             SchemaKind::Catalog => &CATALOG,
             SchemaKind::Submission => &SUBMISSION,
             SchemaKind::Waivers => &WAIVERS,
             SchemaKind::Result => &RESULT,
+            SchemaKind::Review => &REVIEW,
         }
     }
 }

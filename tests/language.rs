@@ -41,6 +41,19 @@ fn not_engine_text(result: &AssessmentResult, bundled: bool) -> Vec<String> {
     if !bundled {
         out.push(result.catalog.standard.clone());
     }
+    if let Some(r) = &result.review {
+        // What the assessment body wrote is its own text.
+        out.push(r.sha256.clone());
+        out.push(r.source.clone());
+        out.push(r.body.name.clone());
+        out.extend(r.body.code.clone());
+        out.extend(r.team.iter().map(|m| m.name.clone()));
+        for nc in &r.nonconformities {
+            out.push(nc.id.clone());
+            out.extend(nc.owner.clone());
+            out.extend(nc.verified_by.clone());
+        }
+    }
     out.extend(result.submission.credit_code.clone());
     for l in &result.levels {
         out.push(l.id.to_string());
@@ -272,17 +285,8 @@ fn zh_reports_of_every_bundled_catalog_hold_no_english() {
 // ---------------------------------------------------------------------------------------
 
 /// Codes no command-line input produces today: catalog translations are checked for the
-/// bundled catalogs only, a waiver for an unknown criterion is a finding, and reviews are
-/// not read yet.
-const NOT_FROM_THE_COMMAND_LINE: &[&str] = &[
-    "missing-translation",
-    "waiver-unknown-criterion",
-    "review-mismatch",
-    "review-unknown-criterion",
-    "review-unknown-metric",
-    "review-team",
-    "review-duplicate",
-];
+/// bundled catalogs only, and a waiver for an unknown criterion is a finding.
+const NOT_FROM_THE_COMMAND_LINE: &[&str] = &["missing-translation", "waiver-unknown-criterion"];
 
 /// What a Chinese reader of diagnostics may see in Latin letters besides ids, values and
 /// file names: the values to type (ratings, booleans), commands and options.
@@ -408,6 +412,34 @@ fn catalog_case(
         code,
         files: vec![mutated("basic.yaml", from, to)],
         args: vec!["catalog", "check", "basic.yaml"],
+        typed,
+    }
+}
+
+fn review_case(
+    code: &'static str,
+    from: &str,
+    to: &str,
+    typed: Vec<&'static str>,
+) -> DiagnosticCase {
+    let review = std::fs::read_to_string("examples/om-level3/review.yaml").unwrap();
+    assert!(review.contains(from), "{from:?} not in the review");
+    DiagnosticCase {
+        code,
+        files: vec![
+            (
+                "submission.yaml",
+                std::fs::read("examples/om-level3/submission.yaml").unwrap(),
+            ),
+            ("review.yaml", review.replacen(from, to, 1).into_bytes()),
+        ],
+        args: vec![
+            "assess",
+            "submission.yaml",
+            "--review",
+            "review.yaml",
+            "--no-evidence-files",
+        ],
         typed,
     }
 }
@@ -625,6 +657,38 @@ fn diagnostic_cases() -> Vec<DiagnosticCase> {
             "other.json",
             b"{\"x\": 1}",
             vec!["render", "other.json"],
+        ),
+        // Reviews.
+        review_case(
+            "review-team",
+            "{name: 张三, role: lead}",
+            "{name: 张三, role: member}",
+            vec![],
+        ),
+        review_case(
+            "review-unknown-criterion",
+            "  OM.L3.PRC.RELEASE:\n",
+            "  OM.L3.PRC.RELEASX:\n",
+            vec!["OM.L3.PRC.RELEASX", "itss-om"],
+        ),
+        review_case(
+            "review-unknown-metric",
+            "{key_post_turnover: 0.148}",
+            "{key_post_turnovr: 0.148}",
+            vec!["key_post_turnovr"],
+        ),
+        review_case("review-duplicate", "  - id: NC-02", "  - id: NC-01", vec![]),
+        review_case(
+            "review-mismatch",
+            "  id: shuan-yunwei-2026",
+            "  id: other-2026",
+            vec!["other-2026", "shuan-yunwei-2026"],
+        ),
+        review_case(
+            "invalid-date",
+            "onsite: {from: 2026-11-02, to: 2026-11-04}",
+            "onsite: {from: 2026-11-05, to: 2026-11-04}",
+            vec![],
         ),
         // Catalogs.
         catalog_case(
@@ -855,4 +919,38 @@ fn zh_diagnostics_of_every_code_hold_no_english() {
         .filter(|c| !seen.contains(*c) && !NOT_FROM_THE_COMMAND_LINE.contains(c))
         .collect();
     assert!(missing.is_empty(), "codes not produced: {missing:?}");
+}
+
+#[test]
+fn zh_documents_of_a_reviewed_result_hold_no_english() {
+    let renderer = Renderer::bundled().unwrap();
+    let mut engine = Engine::new(Catalogs::bundled().unwrap());
+    engine.options.skip_evidence_files = false;
+    let review = Path::new("examples/om-level3/review.yaml");
+    engine.reviews = itss::engine::Reviews::One(Box::new(
+        itss::review::Review::load(review, MAX_SIZE)
+            .unwrap_or_else(|r| panic!("{:?}", r.diagnostics)),
+    ));
+    let result = assessed(&engine, Path::new("examples/om-level3/submission.yaml")).unwrap();
+    assert!(result.review.is_some());
+    check("om-level3 reviewed", &result, true, &renderer);
+    let allowed = not_engine_text(&result, true);
+    let cx = Context {
+        lang: Lang::Zh,
+        renderer: Some(&renderer),
+        pretty: false,
+    };
+    for name in ["nc-html", "nc-md", "ca-html", "ca-md"] {
+        let format = itss::format::submission_format(name).unwrap();
+        let mut out = Vec::new();
+        format
+            .render(&result, &cx, &mut Scratch::default(), &mut out)
+            .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let words = english_words(&text, &allowed);
+        assert!(
+            words.is_empty(),
+            "{name}: English in the zh document: {words:?}"
+        );
+    }
 }

@@ -451,6 +451,9 @@ where
             let mut staged = Vec::with_capacity(config.formats.len());
             let outcome = (|| {
                 for &format in &config.formats {
+                    if !format.applies(&result) {
+                        continue;
+                    }
                     buffer.clear();
                     format
                         .render(&result, cx, scratch, buffer)

@@ -215,10 +215,23 @@ pub(super) fn render(args: RenderArgs) -> anyhow::Result<Exit> {
         renderer: renderer.as_ref(),
         pretty: true,
     };
+    if !format.applies(&result) {
+        eprintln!("{}", not_reviewed(format.name()));
+        return Ok(Exit::Usage);
+    }
     let mut bytes = Vec::new();
     format.render(&result, &cx, &mut format::Scratch::default(), &mut bytes)?;
     emit(args.output.as_deref(), format, &bytes)?;
     Ok(Exit::Ok)
+}
+
+/// Why a review document cannot be made of a self-assessment.
+pub(super) fn not_reviewed(format: &str) -> String {
+    super::say(
+        &format!("错误：{format} 是评审文件（不符合项报告或整改计划），只能由按评审评估的结果生成：请加 --review 评审记录"),
+        &format!("error: {format} is a document of a review (nonconformity report or action plan); it needs a result assessed with --review REVIEW"),
+    )
+    .to_owned()
 }
 
 pub(super) fn diff(args: DiffArgs) -> anyhow::Result<Exit> {

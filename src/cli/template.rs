@@ -9,7 +9,7 @@ use itss::{output, questionnaire};
 use super::{Exit, TemplateArgs, catalog_by_id_or_path};
 
 /// Today's date (UTC), for the questionnaire's assessed_on placeholder only.
-fn today() -> Date {
+pub(super) fn today() -> Date {
     let days = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() / 86_400);

@@ -25,6 +25,7 @@ mod criteria;
 mod labels;
 mod object;
 mod parts;
+mod review;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -174,6 +175,7 @@ pub fn build(result: &AssessmentResult, labels: &Labels, expand: bool) -> View {
     let as_of: Str = Arc::from(result.as_of.to_string());
     let generated_at = clean_opt(&result.generated_at);
     View {
+        review: review::build(result, labels, &index),
         cover: cover(result, labels, &index, &as_of, &generated_at),
         chart: Arc::new(chart::layout(
             result,

@@ -38,6 +38,8 @@ pub struct View {
     pub criteria_count: usize,
     /// Footer facts.
     pub footer: Arc<Footer>,
+    /// The review the result was assessed on (absent for a self-assessment).
+    pub review: Option<minijinja::Value>,
 }
 
 view_object!(View {
@@ -52,7 +54,8 @@ view_object!(View {
     legend,
     totals,
     criteria_count,
-    footer
+    footer,
+    review
 });
 
 /// A reference to a level.
