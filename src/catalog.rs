@@ -13,12 +13,12 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Msg, msg};
 use crate::expression::{self, Expr, ExprError};
 use crate::result::Method;
 use crate::schema::{self, SchemaKind};
 use crate::source::{self, SourceDoc};
-use crate::text::Text;
+use crate::text::{Lang, Text};
 
 /// A validated catalog.
 #[derive(Debug)]
@@ -493,14 +493,19 @@ fn validate(
     let raw: RawCatalog = match serde_json::from_value(value) {
         Ok(raw) => raw,
         Err(e) => {
-            diags.push(Diagnostic::error(Code::Schema, &doc.path, e.to_string()));
+            diags.push(Diagnostic::error(
+                Code::Schema,
+                &doc.path,
+                msg("decode").text("detail", e.to_string(), ""),
+            ));
             return (None, diags);
         }
     };
     let file = &doc.path;
-    let err = |code: Code, pointer: String, message: String| {
+    let err = |code: Code, pointer: String, message: Msg| {
         let location = doc.locate(&pointer);
         Diagnostic::error(code, file, message)
+            .shortened()
             .at_pointer(pointer)
             .at(location)
     };
@@ -512,7 +517,7 @@ fn validate(
             diags.push(err(
                 Code::DuplicateId,
                 format!("/levels/{i}/id"),
-                format!("level `{}` is defined twice", level.id),
+                msg("level").arg("id", &level.id),
             ));
         }
     }
@@ -522,7 +527,7 @@ fn validate(
             diags.push(err(
                 Code::DuplicateId,
                 format!("/elements/{i}/id"),
-                format!("element `{}` is defined twice", element.id),
+                msg("element").arg("id", &element.id),
             ));
         }
     }
@@ -534,10 +539,7 @@ fn validate(
             diags.push(err(
                 Code::ScaleOutOfRange,
                 "/scale/partial".into(),
-                format!(
-                    "scale.partial is {}; it must be 0 <= partial < 1 with at most 3 decimals",
-                    raw.scale.partial
-                ),
+                msg("").arg("partial", &raw.scale.partial),
             ));
             0
         }
@@ -548,7 +550,7 @@ fn validate(
                 diags.push(err(
                     Code::PolicyMismatch,
                     "/policy/partial_is_met".into(),
-                    "partial_is_met only applies to method all-conform".into(),
+                    msg(""),
                 ));
             }
             let t = raw.policy.element_threshold.as_ref().and_then(thousandths);
@@ -560,7 +562,7 @@ fn validate(
                     diags.push(err(
                         Code::ThresholdOutOfRange,
                         "/policy/element_threshold".into(),
-                        "element_threshold must be in (0, 1] with at most 3 decimals".into(),
+                        msg(""),
                     ));
                     Policy::Threshold {
                         element_threshold: 1000,
@@ -573,7 +575,7 @@ fn validate(
                 diags.push(err(
                     Code::PolicyMismatch,
                     "/policy/element_threshold".into(),
-                    "element_threshold only applies to method threshold".into(),
+                    msg("element-threshold"),
                 ));
             }
             Policy::AllConform {
@@ -590,17 +592,14 @@ fn validate(
             diags.push(err(
                 Code::DuplicateId,
                 format!("/prerequisites/{i}/id"),
-                format!("prerequisite `{}` is defined twice", p.id),
+                msg("prerequisite").arg("id", &p.id),
             ));
         }
         let Some(&level) = level_ids.get(p.level.as_str()) else {
             diags.push(err(
                 Code::UnknownLevel,
                 format!("/prerequisites/{i}/level"),
-                format!(
-                    "prerequisite `{}` names level `{}`, which the catalog does not define",
-                    p.id, p.level
-                ),
+                msg("prerequisite").arg("id", &p.id).arg("level", &p.level),
             ));
             continue;
         };
@@ -618,7 +617,7 @@ fn validate(
                     diags.push(err(
                         Code::UnknownLevel,
                         format!("/prerequisites/{i}/certificate_level"),
-                        format!("certificate_level `{name}` is not a level of this catalog"),
+                        msg("certificate").arg("level", &name),
                     ));
                     continue;
                 };
@@ -652,7 +651,7 @@ fn validate(
             diags.push(err(
                 Code::DuplicateId,
                 at("id"),
-                format!("criterion `{}` is defined twice", c.id),
+                msg("criterion").arg("id", &c.id),
             ));
         }
         let level = level_ids.get(c.level.as_str()).copied();
@@ -660,10 +659,7 @@ fn validate(
             diags.push(err(
                 Code::UnknownLevel,
                 at("level"),
-                format!(
-                    "criterion `{}` names level `{}`, which the catalog does not define",
-                    c.id, c.level
-                ),
+                msg("criterion").arg("id", &c.id).arg("level", &c.level),
             ));
         }
         let element = element_ids.get(c.element.as_str()).copied();
@@ -671,10 +667,7 @@ fn validate(
             diags.push(err(
                 Code::UnknownElement,
                 at("element"),
-                format!(
-                    "criterion `{}` names element `{}`, which the catalog does not define",
-                    c.id, c.element
-                ),
+                msg("").arg("id", &c.id).arg("element", &c.element),
             ));
         }
         let weight = match c.weight {
@@ -684,7 +677,7 @@ fn validate(
                 diags.push(err(
                     Code::WeightOutOfRange,
                     at("weight"),
-                    format!("weight {w} is not an integer >= 1"),
+                    msg("").arg("weight", w),
                 ));
                 1
             }
@@ -693,8 +686,8 @@ fn validate(
             None => None,
             Some(src) => match Expr::compile(src) {
                 Ok(e) => {
-                    if let Some((en, zh)) = beyond_limits(&e, None, Subject::AppliesIf) {
-                        diags.push(err(Code::ExpressionLimit, at("applies_if"), en).localized(zh));
+                    if let Some(message) = beyond_limits(&e, None, Subject::AppliesIf) {
+                        diags.push(err(Code::ExpressionLimit, at("applies_if"), message));
                     }
                     Some(e)
                 }
@@ -702,7 +695,7 @@ fn validate(
                     diags.push(err(
                         Code::ExpressionSyntax,
                         at("applies_if"),
-                        format!("applies_if does not compile: {e}"),
+                        msg("").text("error", e, "").arg("expression", src),
                     ));
                     None
                 }
@@ -714,7 +707,7 @@ fn validate(
                 diags.push(err(
                     Code::DuplicateId,
                     format!("/criteria/{i}/metrics/{j}/id"),
-                    format!("metric `{}` is defined twice in `{}`", m.id, c.id),
+                    msg("metric").arg("id", &m.id).arg("criterion", &c.id),
                 ));
             }
             let range = m.range.map(|(min, max)| Range { min, max });
@@ -722,17 +715,14 @@ fn validate(
                 && (r.min > r.max || r.min.is_nan() || r.max.is_nan())
             {
                 diags.push(err(
-                        Code::MetricRange,
-                        format!("/criteria/{i}/metrics/{j}/range"),
-                        format!(
-                            "metric `{}` of `{}` has range [{}, {}]: the first bound must not exceed the second",
-                            m.id, c.id, r.min, r.max
-                        ),
-                    )
-                    .localized(format!(
-                        "{} 的指标 {} 的取值范围为 [{}, {}]：下限不能大于上限",
-                        c.id, m.id, r.min, r.max
-                    )));
+                    Code::MetricRange,
+                    format!("/criteria/{i}/metrics/{j}/range"),
+                    msg("")
+                        .arg("metric", &m.id)
+                        .arg("id", &c.id)
+                        .arg("min", r.min)
+                        .arg("max", r.max),
+                ));
             }
             if raw.official && !m.advisory {
                 let pointer = format!("/criteria/{i}/metrics/{j}");
@@ -741,15 +731,11 @@ fn validate(
                     Diagnostic::warning(
                         Code::MetricNotAdvisory,
                         file,
-                        format!(
-                            "metric `{}` of `{}` decides a status in an official catalog; unless the standard's text states its target `{}`, mark it `advisory: true`",
-                            m.id, c.id, m.check
-                        ),
+                        msg("")
+                            .arg("metric", &m.id)
+                            .arg("id", &c.id)
+                            .arg("check", &m.check),
                     )
-                    .localized(format!(
-                        "官方评估目录中 {} 的指标 {} 会决定条款状态；除非标准原文规定了目标 {}，请标为 advisory: true（参考目标）",
-                        c.id, m.id, m.check
-                    ))
                     .at_pointer(pointer)
                     .at(location),
                 );
@@ -758,15 +744,12 @@ fn validate(
             match Expr::compile(&m.check) {
                 Ok(check) => {
                     let value = neutral_value(range);
-                    if let Some((en, zh)) = beyond_limits(&check, Some(value), subject) {
-                        diags.push(
-                            err(
-                                Code::ExpressionLimit,
-                                format!("/criteria/{i}/metrics/{j}/check"),
-                                en,
-                            )
-                            .localized(zh),
-                        );
+                    if let Some(message) = beyond_limits(&check, Some(value), subject) {
+                        diags.push(err(
+                            Code::ExpressionLimit,
+                            format!("/criteria/{i}/metrics/{j}/check"),
+                            message,
+                        ));
                     }
                     metrics.push(Metric {
                         id: m.id.clone(),
@@ -780,7 +763,9 @@ fn validate(
                 Err(e) => diags.push(err(
                     Code::ExpressionSyntax,
                     format!("/criteria/{i}/metrics/{j}/check"),
-                    format!("metric check does not compile: {e}"),
+                    msg("check")
+                        .text("error", e, "")
+                        .arg("expression", &m.check),
                 )),
             }
         }
@@ -816,16 +801,12 @@ fn validate(
             diags.push(err(
                 Code::LevelWithoutCriteria,
                 format!("/levels/{i}"),
-                format!("level `{}` has no criteria", raw.levels[i].id),
+                msg("").arg("level", &raw.levels[i].id),
             ));
         }
     }
     if shipped && raw.title.en.is_none() {
-        diags.push(err(
-            Code::MissingTranslation,
-            "/title".into(),
-            "the catalog title has no `en` text".into(),
-        ));
+        diags.push(err(Code::MissingTranslation, "/title".into(), msg("")));
     }
 
     diags.sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0)));
@@ -886,13 +867,9 @@ fn neutral_value(range: Option<Range>) -> f64 {
 }
 
 /// Whether an expression exceeds a limit evaluated in the neutral context (SPEC §5.6, issue
-/// #16): its messages in English and Chinese when it does. Only a limit counts: any other
-/// run-time error depends on facts the neutral context lacks (`facts.contract.monitoring`).
-fn beyond_limits(
-    expr: &Expr,
-    value: Option<f64>,
-    subject: Subject<'_>,
-) -> Option<(String, String)> {
+/// #16): its message when it does. Only a limit counts: any other run-time error depends on
+/// facts the neutral context lacks (`facts.contract.monitoring`).
+fn beyond_limits(expr: &Expr, value: Option<f64>, subject: Subject<'_>) -> Option<Msg> {
     let metric = match subject {
         Subject::Check(id) => Some((id, value.unwrap_or(0.5))),
         Subject::AppliesIf => None,
@@ -903,45 +880,42 @@ fn beyond_limits(
     }
 }
 
-/// The messages of an expression that exceeds a limit evaluated in the neutral context
+/// The message of an expression that exceeds a limit evaluated in the neutral context
 /// (`value`: what a metric check was tried with).
-fn limit_messages(e: &ExprError, subject: Subject<'_>, value: Option<f64>) -> (String, String) {
-    use crate::text::Lang;
+fn limit_messages(e: &ExprError, subject: Subject<'_>, value: Option<f64>) -> Msg {
     let (name_en, name_zh) = match subject {
-        Subject::AppliesIf => ("applies_if".to_owned(), "适用条件 applies_if".to_owned()),
+        Subject::AppliesIf => ("applies_if".to_owned(), "适用条件".to_owned()),
         Subject::Check(id) => (
             format!("the check of metric `{id}`"),
-            format!("指标 `{id}` 的检查式"),
+            format!("指标 {id} 的检查式"),
         ),
     };
-    let (en, zh) = (e.message(Lang::En), e.message(Lang::Zh));
-    let when_en = match value {
-        Some(v) => format!("evaluated with value {v} for a submission without facts"),
-        None => "evaluated for a submission without facts".to_owned(),
+    let m = match value {
+        Some(v) => msg("value").arg("value", v),
+        None => msg(""),
     };
-    let when_zh = match value {
-        Some(v) => format!("以取值 {v} 在没有 facts 的提交上求值时"),
-        None => "在没有 facts 的提交上求值时".to_owned(),
-    };
-    (
-        format!("{name_en}, {when_en}, {en}"),
-        format!("{name_zh}{when_zh}{zh}"),
-    )
+    m.text("subject", name_en, name_zh)
+        .text("error", e.message(Lang::En), e.message(Lang::Zh))
 }
 
 fn check_translations(
     c: &RawCriterion,
     at: &dyn Fn(&str) -> String,
     diags: &mut Vec<Diagnostic>,
-    err: &dyn Fn(Code, String, String) -> Diagnostic,
+    err: &dyn Fn(Code, String, Msg) -> Diagnostic,
 ) {
-    let texts = [("title", &c.title), ("requirement", &c.requirement)];
-    for (field, text) in texts {
+    let texts = [
+        ("title", "标题", &c.title),
+        ("requirement", "要求", &c.requirement),
+    ];
+    for (field, label, text) in texts {
         if text.en.is_none() {
             diags.push(err(
                 Code::MissingTranslation,
                 at(field),
-                format!("`{}` {field} has no `en` text", c.id),
+                msg("criterion")
+                    .arg("id", &c.id)
+                    .text("field", field, label),
             ));
         }
     }

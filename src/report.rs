@@ -229,27 +229,73 @@ fn at_line(line: Option<usize>) -> String {
 }
 
 impl ReportError {
-    /// The message in `lang`. Only [`ReportError::Limit`] has a Chinese text; the others are
-    /// English whatever the language.
+    /// The message in `lang`. In Chinese, the words of minijinja and of YAML parsers (English)
+    /// are left out: the English message (`--lang en`) carries them.
     pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (
-                ReportError::Limit {
-                    template,
-                    line,
-                    limit,
-                    detail,
-                },
-                Lang::Zh,
-            ) => {
-                let line = line.map(|l| format!("第 {l} 行")).unwrap_or_default();
-                format!(
-                    "模板 `{template}` {line}超出{}：{detail}",
-                    limit.describe(Lang::Zh)
-                )
-            }
-            _ => self.to_string(),
+        if lang == Lang::En {
+            return self.to_string();
         }
+        let at = |line: Option<usize>| line.map(|l| format!("第 {l} 行")).unwrap_or_default();
+        let more = "（详情可用 --lang en 查看）";
+        match self {
+            ReportError::Syntax { template, line, .. } if template.is_empty() => {
+                format!("模板环境无法建立{more}")
+            }
+            ReportError::Syntax { template, line, .. } => {
+                format!("模板 {template} {}有语法错误{more}", at(*line))
+            }
+            ReportError::Render { template, line, .. } => {
+                format!("渲染模板 {template} {}时出错{more}", at(*line))
+            }
+            ReportError::MissingLocaleKey {
+                key,
+                lang,
+                template,
+                line,
+            } => format!(
+                "模板 {template} {}使用的文本键 {key} 在 locales/{lang}.yaml 中不存在",
+                at(*line)
+            ),
+            ReportError::Limit {
+                template,
+                line,
+                limit,
+                detail,
+            } => format!(
+                "模板 {template} {}超出{}：{detail}",
+                at(*line),
+                limit.describe(Lang::Zh)
+            ),
+            ReportError::MissingTemplate(name) => format!("模板集中没有模板 {name}"),
+            ReportError::MissingLocale(lang) => format!("模板集中没有 locales/{lang}.yaml"),
+            ReportError::Locale { file, line, .. } => format!(
+                "语言文件 {file} {}有误：须为“键: 文本”的映射，且是格式正确的 YAML{more}",
+                at(line.and_then(|l| usize::try_from(l).ok()))
+            ),
+            ReportError::LocaleKeysDiffer {
+                lang,
+                reference,
+                missing,
+                extra,
+            } => format!(
+                "locales/{lang}.yaml 与 locales/{reference}.yaml 的键不一致：缺少 {}，多出 {}",
+                list_zh(missing),
+                list_zh(extra)
+            ),
+            ReportError::Io { path, source } => format!(
+                "{}：{}",
+                path.display(),
+                crate::diagnostic::messages::io_reason_zh(source)
+            ),
+        }
+    }
+}
+
+fn list_zh(items: &[String]) -> String {
+    if items.is_empty() {
+        "无".to_owned()
+    } else {
+        items.join("、")
     }
 }
 

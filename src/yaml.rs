@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use crate::diagnostic::{Code, Diagnostic, Msg, msg};
+use crate::text::Lang;
 use serde_json::{Map, Number, Value};
 use serde_saphyr::granit_parser;
 
@@ -83,15 +85,37 @@ pub enum ParseErrorKind {
     Unsupported,
 }
 
+impl ParseErrorKind {
+    /// The diagnostic code of this kind of failure.
+    pub fn code(self) -> Code {
+        match self {
+            ParseErrorKind::Syntax => Code::YamlSyntax,
+            ParseErrorKind::DuplicateKey => Code::DuplicateKey,
+            ParseErrorKind::Limit => Code::InputLimit,
+            ParseErrorKind::Unsupported => Code::UnsupportedYaml,
+        }
+    }
+}
+
 /// A parse failure: the parser's message and where it happened.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParseError {
     /// What kind of failure.
     pub kind: ParseErrorKind,
-    /// What went wrong, in the parser's words (first line only).
+    /// What went wrong, in English (the parser's words, first line only, for its own
+    /// syntax errors).
     pub message: String,
+    /// What went wrong, as a diagnostic message in both languages.
+    pub words: Msg,
     /// Where, when the parser knows.
     pub location: Location,
+}
+
+impl ParseError {
+    /// The failure as a diagnostic about `path`.
+    pub fn diagnostic(&self, path: &std::path::Path) -> Diagnostic {
+        Diagnostic::error(self.kind.code(), path, self.words.clone()).at(self.location)
+    }
 }
 
 /// How deeply values may nest.
@@ -128,7 +152,7 @@ fn options(budget_bytes: usize) -> serde_saphyr::Options {
 /// Resolves a plain scalar under strict rules: `null`, `~` and the empty scalar are null;
 /// only `true` and `false` are booleans; only numbers written as JSON writes them are
 /// numbers (`0755`, `1_000`, `+1`, `0x1F`, `.5`, `.nan` stay text, SPEC §2).
-fn resolve_plain(text: &str) -> Result<NodeKind, String> {
+fn resolve_plain(text: &str) -> Result<NodeKind, Msg> {
     Ok(match text {
         "" | "~" | "null" | "Null" | "NULL" => NodeKind::Null,
         "true" => NodeKind::Bool(true),
@@ -141,7 +165,7 @@ fn resolve_plain(text: &str) -> Result<NodeKind, String> {
             } else {
                 match text.parse::<f64>().ok().and_then(Number::from_f64) {
                     Some(n) if n.as_f64().is_some_and(f64::is_finite) => NodeKind::Number(n),
-                    _ => return Err(format!("the number {text} is out of range")),
+                    _ => return Err(msg("number-range").arg("number", text)),
                 }
             }
         }
@@ -156,19 +180,113 @@ fn location(marker: &granit_parser::Marker) -> Location {
     }
 }
 
-fn fail(message: impl Into<String>, at: Location) -> ParseError {
+fn fail(words: Msg, at: Location) -> ParseError {
+    failure(ParseErrorKind::Syntax, words, at)
+}
+
+fn failure(kind: ParseErrorKind, words: Msg, at: Location) -> ParseError {
     ParseError {
-        kind: ParseErrorKind::Syntax,
-        message: message.into(),
+        kind,
+        message: words.render(kind.code(), Lang::En),
+        words,
         location: at,
     }
 }
 
-fn failure(kind: ParseErrorKind, message: impl Into<String>, at: Location) -> ParseError {
-    ParseError {
-        kind,
-        message: message.into(),
-        location: at,
+/// The Chinese words for a syntax error of the YAML parser, by its kind.
+fn syntax_zh(kind: &granit_parser::ErrorKind) -> String {
+    use granit_parser::ErrorKind as K;
+    match kind {
+        K::UnexpectedEofFlowSequence => "列表（[ ]）未结束，文件就结束了".to_owned(),
+        K::UnexpectedEofFlowMapping | K::UnexpectedEofImplicitFlowMapping => {
+            "映射（{ }）未结束，文件就结束了".to_owned()
+        }
+        K::UnexpectedEofBlockSequence | K::UnexpectedEofBlockMapping | K::UnexpectedEof => {
+            "文件意外结束".to_owned()
+        }
+        K::UnknownAnchor => "别名（*）引用了未定义的锚点（&）".to_owned(),
+        K::ExpectedNodeContent => "此处缺少值".to_owned(),
+        K::ExpectedBlockMappingKey | K::SimpleKeyExpected | K::InvalidSimpleKey => {
+            "此处应为“键: 值”：可能缺少冒号，或缩进与上下文不一致".to_owned()
+        }
+        K::ExpectedFlowMappingSeparator => "映射（{ }）中此处应为逗号或右花括号".to_owned(),
+        K::ExpectedFlowSequenceSeparator => "列表（[ ]）中此处应为逗号或右方括号".to_owned(),
+        K::ExpectedBlockSequenceEntry
+        | K::BlockSequenceEntryNotAllowed
+        | K::BlockEntryInFlowCollection
+        | K::InvalidBlockEntryWhitespace => "此处不能出现列表项（- ），或其缩进不对".to_owned(),
+        K::InvalidIndentation | K::InvalidFlowScalarIndent | K::InvalidQuotedScalarIndent => {
+            "缩进与上下文不一致".to_owned()
+        }
+        K::TabNotAllowed
+        | K::TabInBlockIndentation
+        | K::TabInIndentation
+        | K::TabAtBlockScalarStart
+        | K::TabInPlainScalar => "缩进中不能使用制表符，请改用空格".to_owned(),
+        K::UnexpectedCharacter { character } => format!("此处不能出现字符 {character:?}"),
+        K::CommentInterceptedScalar | K::CommentNotSeparated => "注释符号 # 前须有空格".to_owned(),
+        K::ExpectedWhitespace | K::InvalidMappingValueWhitespace => "此处应有空格".to_owned(),
+        K::MisplacedFlowCollectionEnd => "多余的右括号".to_owned(),
+        K::MismatchedFlowCollectionEnd { open, close } => {
+            format!("括号不配对：以 {open} 开始，却以 {close} 结束")
+        }
+        K::UnclosedFlowCollection { open } => format!("括号 {open} 没有闭合"),
+        K::UnclosedQuotedScalar
+        | K::InvalidTrailingSingleQuotedScalar
+        | K::InvalidTrailingDoubleQuotedScalar
+        | K::DocumentIndicatorInQuotedScalar => "引号没有正确闭合".to_owned(),
+        K::UnknownQuotedScalarEscape
+        | K::InvalidQuotedScalarHexEscape
+        | K::InvalidLowSurrogateHexEscape
+        | K::InvalidLowSurrogate
+        | K::MissingLowSurrogate
+        | K::UnpairedLowSurrogate
+        | K::InvalidUnicodeEscape => "双引号字符串中的转义序列（\\）无效".to_owned(),
+        K::MappingKeyNotAllowed
+        | K::MappingValueNotAllowed
+        | K::InvalidColonPlacement
+        | K::FlowMappingValueAdjacentCollection => {
+            "此处不能出现“键: 值”：冒号的位置或缩进不对（值中含冒号时请加引号）".to_owned()
+        }
+        K::PlainScalarStartsWithDashFlowIndicator | K::UnexpectedEndOfPlainScalar => {
+            "值的写法无效：含特殊字符的值请加引号".to_owned()
+        }
+        K::InvalidDocumentEnd
+        | K::MultipleDocumentsUnsupported
+        | K::MissingDocumentEndBeforeDirective
+        | K::ExpectedDocumentStart => "文档的开始或结束标记（--- 或 ...）位置不对".to_owned(),
+        K::ZeroBlockScalarIndent | K::InvalidBlockScalarHeader | K::InvalidBlockScalarIndent => {
+            "多行文本（| 或 >）的写法或缩进无效".to_owned()
+        }
+        K::BomInsideDocument => "文档中间出现了字节顺序标记（BOM）".to_owned(),
+        K::RecursionLimitExceeded => format!("值的嵌套超过 {MAX_DEPTH} 层"),
+        K::InputByteLimitExceeded { limit } => format!("文档超过 {limit} 字节"),
+        K::DuplicateVersionDirective
+        | K::UnsupportedYamlMajorVersion
+        | K::DuplicateTagDirective
+        | K::InvalidDirectiveTerminator
+        | K::DirectiveDisallowed
+        | K::MissingYamlVersionSeparator
+        | K::MissingDirectiveName
+        | K::InvalidDirectiveName
+        | K::DirectiveByteLimitExceeded { .. }
+        | K::TooManyReservedDirectiveParams { .. }
+        | K::YamlVersionTooLong
+        | K::MissingYamlVersion
+        | K::InvalidTagDirectiveTerminator => "YAML 指令（以 % 开头的行）无效".to_owned(),
+        K::UndeclaredTagHandle
+        | K::ExpectedTagBang
+        | K::ExpectedTagDirectiveBang
+        | K::InvalidGlobalTagCharacter
+        | K::InvalidTagTerminator
+        | K::MissingTagUri
+        | K::UnclosedVerbatimTag
+        | K::InvalidTagEscape
+        | K::InvalidTagUtf8LeadingByte
+        | K::InvalidTagUtf8TrailingByte
+        | K::InvalidTagUtf8 => "YAML 标签（以 ! 开头）无效".to_owned(),
+        K::MissingAnchorOrAliasName => "锚点（&）或别名（*）缺少名称".to_owned(),
+        _ => "此处无法按 YAML 解析".to_owned(),
     }
 }
 
@@ -248,7 +366,7 @@ fn within_budget(text: &str, budget_bytes: usize) -> Result<&str, ParseError> {
     if text.len() > budget_bytes {
         return Err(failure(
             ParseErrorKind::Limit,
-            format!("the document is larger than {budget_bytes} bytes"),
+            msg("").arg("bytes", budget_bytes),
             Location::default(),
         ));
     }
@@ -295,11 +413,14 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                 // The parser's own nesting guard: a limit, not a syntax error.
                 failure(
                     ParseErrorKind::Limit,
-                    format!("values nest deeper than {MAX_DEPTH} levels"),
+                    msg("depth").arg("depth", MAX_DEPTH),
                     location(e.marker()),
                 )
             } else {
-                fail(e.info(), location(e.marker()))
+                fail(
+                    msg("").text("reason", e.info(), syntax_zh(e.kind())),
+                    location(e.marker()),
+                )
             }
         })?;
         let at = location(&span.start);
@@ -310,33 +431,21 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
             Event::DocumentStart(..) => {
                 documents += 1;
                 if documents > 1 {
-                    return Err(failure(
-                        ParseErrorKind::Unsupported,
-                        "only one YAML document is allowed per file",
-                        at,
-                    ));
+                    return Err(failure(ParseErrorKind::Unsupported, msg(""), at));
                 }
                 continue;
             }
             Event::Alias(id) => {
                 let Some((node, size, bytes)) = anchors.get(&id) else {
-                    return Err(fail("alias to an unknown anchor", at));
+                    return Err(fail(msg("unknown-anchor"), at));
                 };
                 nodes += size;
                 if nodes > MAX_NODES {
-                    return Err(failure(
-                        ParseErrorKind::Limit,
-                        "aliases expand the document beyond the node limit",
-                        at,
-                    ));
+                    return Err(failure(ParseErrorKind::Limit, msg("alias-nodes"), at));
                 }
                 scalar_bytes = scalar_bytes.saturating_add(*bytes);
                 if scalar_bytes > budget_bytes {
-                    return Err(failure(
-                        ParseErrorKind::Limit,
-                        "the document's text (with aliases expanded) exceeds the size budget",
-                        at,
-                    ));
+                    return Err(failure(ParseErrorKind::Limit, msg("alias-bytes"), at));
                 }
                 let mut copy = node.clone();
                 copy.location = at;
@@ -346,11 +455,7 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                 nodes += 1;
                 scalar_bytes += value.len();
                 if scalar_bytes > budget_bytes {
-                    return Err(failure(
-                        ParseErrorKind::Limit,
-                        "the document's text (with aliases expanded) exceeds the size budget",
-                        at,
-                    ));
+                    return Err(failure(ParseErrorKind::Limit, msg("alias-bytes"), at));
                 }
                 let forced_string = match &tag {
                     None => false,
@@ -358,10 +463,9 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                     Some(tag) => {
                         return Err(failure(
                             ParseErrorKind::Unsupported,
-                            format!(
-                                "unsupported tag `{}{}`",
-                                tag.original_handle(),
-                                tag.suffix()
+                            msg("tag").arg(
+                                "tag",
+                                format_args!("{}{}", tag.original_handle(), tag.suffix()),
                             ),
                             at,
                         ));
@@ -383,7 +487,7 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                     .unwrap_or_default();
                 return Err(failure(
                     ParseErrorKind::Unsupported,
-                    format!("unsupported tag `{tag}`"),
+                    msg("tag").arg("tag", tag),
                     at,
                 ));
             }
@@ -391,7 +495,7 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(failure(
                         ParseErrorKind::Limit,
-                        format!("values nest deeper than {MAX_DEPTH} levels"),
+                        msg("depth").arg("depth", MAX_DEPTH),
                         at,
                     ));
                 }
@@ -406,7 +510,7 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(failure(
                         ParseErrorKind::Limit,
-                        format!("values nest deeper than {MAX_DEPTH} levels"),
+                        msg("depth").arg("depth", MAX_DEPTH),
                         at,
                     ));
                 }
@@ -449,16 +553,12 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                         anchor,
                     )
                 }
-                None => return Err(fail("unbalanced collection end", at)),
+                None => return Err(fail(msg("unbalanced"), at)),
             },
             _ => continue,
         };
         if nodes > MAX_NODES {
-            return Err(failure(
-                ParseErrorKind::Limit,
-                "the document has too many values",
-                at,
-            ));
+            return Err(failure(ParseErrorKind::Limit, msg("nodes"), at));
         }
         if anchor != 0 {
             let size = count_nodes(&node);
@@ -475,12 +575,12 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                     if node.kind == NodeKind::String("<<".to_owned()) {
                         return Err(failure(
                             ParseErrorKind::Unsupported,
-                            "merge keys (`<<`) are not supported",
+                            msg("merge-key"),
                             node.location,
                         ));
                     }
                     let Some(name) = key_name(&node) else {
-                        return Err(fail("mapping keys must be scalars", node.location));
+                        return Err(fail(msg("complex-key"), node.location));
                     };
                     let duplicate = match seen {
                         Some(set) => !set.insert(name.clone()),
@@ -501,7 +601,7 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                     if duplicate {
                         return Err(failure(
                             ParseErrorKind::DuplicateKey,
-                            format!("duplicate key `{name}`"),
+                            msg("").arg("key", &name),
                             node.location,
                         ));
                     }
@@ -541,15 +641,17 @@ pub fn parse_plain(text: &str, budget_bytes: usize) -> Result<Value, ParseError>
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut options = options(budget_bytes);
     options.alias_limits.max_total_replayed_events = 0;
-    serde_saphyr::from_str_with_options::<Value>(text, options).map_err(|e| ParseError {
-        kind: ParseErrorKind::Syntax,
-        message: e
+    serde_saphyr::from_str_with_options::<Value>(text, options).map_err(|e| {
+        let en = e
             .to_string()
             .lines()
             .next()
             .unwrap_or("invalid YAML")
-            .to_owned(),
-        location: Location::default(),
+            .to_owned();
+        fail(
+            msg("").text("reason", en, "此处无法按 YAML 解析"),
+            Location::default(),
+        )
     })
 }
 

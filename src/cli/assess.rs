@@ -158,8 +158,7 @@ pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
             format.render(r, &cx, &mut scratch, &mut bytes)?;
             let stem = stems.stem(&r.submission.id);
             let path = dir.join(format!("{stem}.{}", format.extension()));
-            output::write_atomic(&path, &bytes)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            output::write_atomic(&path, &bytes).with_context(|| super::writing_to(&path))?;
         }
         return Ok(exit);
     }

@@ -52,7 +52,7 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
     let renderer = match super::report::renderer(args.templates.as_deref(), args.expand) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("{}", super::error_line(&e));
             return Ok(Exit::Usage);
         }
     };
@@ -148,9 +148,17 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
         0.0
     };
     if config.parse_only {
+        let (parsed, invalid) = (summary.parsed, summary.invalid);
         eprintln!(
-            "parsed {} file(s) ({} unparsable) in {elapsed:.2}s — {rate:.0} files/s on {threads} thread(s)",
-            summary.parsed, summary.invalid
+            "{}",
+            super::say(
+                &format!(
+                    "已解析 {parsed} 个文件（{invalid} 个无法解析），用时 {elapsed:.2} 秒 · 每秒 {rate:.0} 个（{threads} 个线程）"
+                ),
+                &format!(
+                    "parsed {parsed} file(s) ({invalid} unparsable) in {elapsed:.2}s — {rate:.0} files/s on {threads} thread(s)"
+                ),
+            )
         );
         return Ok(Exit::Ok);
     }

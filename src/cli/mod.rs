@@ -399,6 +399,43 @@ enum CatalogCommand {
 static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
 
 /// The language set for this run (Chinese unless the command said otherwise).
+/// The context of a failed write: `无法写入 PATH` or `cannot write PATH`.
+pub(crate) fn writing_to(path: &Path) -> String {
+    let path = path.display();
+    say(&format!("无法写入 {path}"), &format!("cannot write {path}")).to_owned()
+}
+
+/// An error and its causes in the command's language, after `错误：` or `error: `: report
+/// template errors give their Chinese text ([`itss::report::ReportError::message`]).
+pub(crate) fn error_line(e: &anyhow::Error) -> String {
+    use itss::format::FormatError;
+    use itss::report::ReportError;
+    let text = |cause: &(dyn std::error::Error + 'static)| {
+        let report = match cause.downcast_ref::<FormatError>() {
+            Some(FormatError::Report(r)) => Some(r),
+            _ => cause.downcast_ref::<ReportError>(),
+        };
+        match (report, cause.downcast_ref::<std::io::Error>(), lang()) {
+            (Some(r), _, _) => r.message(lang()),
+            (None, Some(io), Lang::Zh) => itss::diagnostic::messages::io_reason_zh(io),
+            _ => cause.to_string(),
+        }
+    };
+    let mut message = text(e.as_ref());
+    for cause in e.chain().skip(1) {
+        let cause = text(cause);
+        if !message.contains(&cause) {
+            message.push_str(say("：", ": "));
+            message.push_str(&cause);
+        }
+    }
+    format!(
+        "{}{}",
+        say("错误：", "error: "),
+        itss::report::escape::clean(&message)
+    )
+}
+
 pub(crate) fn lang() -> Lang {
     LANG.get().copied().unwrap_or_default()
 }
@@ -480,9 +517,19 @@ fn catalog_by_id_or_path(id: &str) -> Result<itss::catalog::Catalog, Exit> {
     } else if let Some(load) = catalog::bundled(id) {
         load
     } else {
+        let bundled = catalog::bundled_ids();
         eprintln!(
-            "error: no bundled catalog `{id}` (bundled: {})",
-            catalog::bundled_ids().join(", ")
+            "{}",
+            say(
+                &format!(
+                    "错误：没有名为 {id} 的内置评估目录，也没有这个文件（内置：{}）",
+                    bundled.join("、")
+                ),
+                &format!(
+                    "error: no bundled catalog `{id}` (bundled: {})",
+                    bundled.join(", ")
+                ),
+            )
         );
         return Err(Exit::Usage);
     };

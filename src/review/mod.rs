@@ -219,7 +219,11 @@ impl Review {
             Ok(raw) => raw,
             Err(e) => {
                 return Err(Rejected {
-                    diagnostics: vec![Diagnostic::error(Code::Schema, path, e.to_string())],
+                    diagnostics: vec![Diagnostic::error(
+                        Code::Schema,
+                        path,
+                        crate::diagnostic::msg("decode").text("detail", e.to_string(), ""),
+                    )],
                     text: Some(doc.text),
                     submission_id,
                 });
