@@ -20,6 +20,9 @@
 //!    parser's or an operating system's) are translated by kind ([`io_reason_zh`],
 //!    [`json_reason_zh`]) and only kept in the English message.
 //!
+//! The file is long by design: [`TEMPLATES`] is one table (over a hundred rows, both
+//! languages side by side) that translators and reviewers read in one place.
+//!
 //! Codes that refine a schema problem by where it is (`scale-out-of-range`,
 //! `invalid-date`, …) use the schema's variants: a variant missing under a code is looked
 //! up under [`Code::Schema`].
