@@ -11,6 +11,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use crate::result::review::{AgreementStats, NonconformityState, ReviewStatus};
 use crate::result::{AssessmentResult, GapKind};
 use crate::score::Tally;
 use crate::text::Text;
@@ -63,6 +64,93 @@ pub struct CohortRow {
     /// The submission's HTML report, relative to the batch's output directory, when one is
     /// written (set by the batch as it places the file).
     pub report: Option<String>,
+    /// When assessed on a review: what the review adds.
+    pub review: Option<RowReview>,
+}
+
+/// What a reviewed submission's row carries of its review.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowReview {
+    /// Final or provisional.
+    pub status: ReviewStatus,
+    /// The level the declared ratings give.
+    pub self_assessed_level: Option<String>,
+    /// Agreement of the team with the declared ratings, over every criterion compared.
+    pub agreement: AgreementStats,
+    /// Nonconformities not closed and verified as of the as-of date.
+    pub open_nonconformities: u32,
+}
+
+/// The reviewed part of a cohort: how far assessors' views were from self-assessments.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReviewCohort {
+    /// Results assessed on a review.
+    pub reviewed: u64,
+    /// Of those, final (every nonconformity closed and verified).
+    pub final_count: u64,
+    /// Of those, provisional.
+    pub provisional: u64,
+    /// Reviewed level below the self-assessed one.
+    pub level_lowered: u64,
+    /// Reviewed level the same as the self-assessed one.
+    pub level_same: u64,
+    /// Reviewed level above the self-assessed one.
+    pub level_raised: u64,
+    /// Criteria compared, pooled over the cohort.
+    pub compared: u64,
+    /// Confirmed, pooled.
+    pub confirmed: u64,
+    /// Lowered by the team, pooled.
+    pub lowered: u64,
+    /// Raised by the team, pooled.
+    pub raised: u64,
+    /// confirmed / compared, pooled (4 decimals).
+    pub agreement: Option<f64>,
+    /// Results per κ band (Landis & Koch): below 0, 0–0.20, 0.21–0.40, 0.41–0.60,
+    /// 0.61–0.80, 0.81–1.
+    pub kappa_bands: [u64; 6],
+    /// Results whose κ is undefined (nothing compared, or no expected disagreement).
+    pub kappa_undefined: u64,
+    /// Nonconformities not closed and verified, over the cohort.
+    pub open_nonconformities: u64,
+}
+
+impl ReviewCohort {
+    fn add(
+        &mut self,
+        review: &RowReview,
+        reviewed_position: Option<usize>,
+        self_position: Option<usize>,
+    ) {
+        self.reviewed += 1;
+        match review.status {
+            ReviewStatus::Final => self.final_count += 1,
+            ReviewStatus::Provisional => self.provisional += 1,
+        }
+        // Positions are catalog order (entry first); no level ranks below every level.
+        let rank = |p: Option<usize>| p.map_or(0, |p| p + 1);
+        match rank(reviewed_position).cmp(&rank(self_position)) {
+            std::cmp::Ordering::Less => self.level_lowered += 1,
+            std::cmp::Ordering::Equal => self.level_same += 1,
+            std::cmp::Ordering::Greater => self.level_raised += 1,
+        }
+        let a = &review.agreement;
+        self.compared += u64::from(a.compared);
+        self.confirmed += u64::from(a.confirmed);
+        self.lowered += u64::from(a.lowered);
+        self.raised += u64::from(a.raised);
+        match a.kappa {
+            None => self.kappa_undefined += 1,
+            Some(k) => {
+                let band = [0.0, 0.2, 0.4, 0.6, 0.8]
+                    .iter()
+                    .take_while(|&&edge| if edge == 0.0 { k >= 0.0 } else { k > edge })
+                    .count();
+                self.kappa_bands[band] += 1;
+            }
+        }
+        self.open_nonconformities += u64::from(review.open_nonconformities);
+    }
 }
 
 impl CohortRow {
@@ -108,6 +196,18 @@ impl CohortRow {
                 .and_then(|g| g.earliest)
                 .map(|d| d.to_string()),
             report: None,
+            review: r.review.as_ref().map(|v| RowReview {
+                status: v.status,
+                self_assessed_level: v.self_assessed.achieved_level.clone(),
+                agreement: v.agreement.overall,
+                open_nonconformities: u32::try_from(
+                    v.nonconformities
+                        .iter()
+                        .filter(|n| n.state != NonconformityState::Closed)
+                        .count(),
+                )
+                .unwrap_or(u32::MAX),
+            }),
         }
     }
 }
@@ -165,6 +265,8 @@ pub struct CatalogCohort {
     pub matrix: Vec<Vec<u64>>,
     /// Why the results that reached no level reached none.
     pub no_level: NoLevel,
+    /// Results assessed on a review, and their agreement with the self-assessments.
+    pub reviews: ReviewCohort,
     /// Sum of the index in ten-thousandths, and how many had one (for the mean).
     #[serde(skip)]
     index_sum: u64,
@@ -367,6 +469,17 @@ impl CatalogCohort {
         {
             *cell += 1;
         }
+        if let Some(review) = &row.review {
+            let reviewed = row
+                .achieved_level
+                .as_deref()
+                .and_then(|a| self.level_position(a));
+            let declared = review
+                .self_assessed_level
+                .as_deref()
+                .and_then(|a| self.level_position(a));
+            self.reviews.add(review, reviewed, declared);
+        }
         if row.achieved_level.is_none() {
             let prerequisites = row.next_prerequisites > 0;
             let criteria = row.next_blocking > 0 || row.next_below > 0;
@@ -423,6 +536,8 @@ impl CatalogCohort {
             stats.mean = ratio(stats.sum, stats.count * 10);
         }
         self.mean_index = ratio(self.index_sum, self.index_count * 10);
+        let r = &mut self.reviews;
+        r.agreement = ratio(r.confirmed * 1000, r.compared);
     }
 }
 

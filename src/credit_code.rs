@@ -29,6 +29,21 @@ pub enum CreditCodeError {
     },
 }
 
+impl CreditCodeError {
+    /// The same in Chinese.
+    pub fn message_zh(&self) -> String {
+        match self {
+            CreditCodeError::Length(n) => format!("统一社会信用代码应为 18 位，此处为 {n} 位"),
+            CreditCodeError::Symbol { position, found } => format!(
+                "第 {position} 位字符 {found:?} 不可用：只能是数字 0-9 和除 I、O、S、V、Z 以外的大写字母"
+            ),
+            CreditCodeError::Check { found, expected } => {
+                format!("校验码为 {found}，但按前 17 位计算应为 {expected}")
+            }
+        }
+    }
+}
+
 fn value(c: char) -> Option<u32> {
     let byte = u8::try_from(c).ok()?;
     ALPHABET

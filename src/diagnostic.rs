@@ -1,9 +1,18 @@
 //! Diagnostics: what is wrong with an input file, where, under a stable code.
 //!
 //! Loaders push [`Diagnostic`]s instead of stopping at the first problem. Each carries a
-//! [`Code`] (stable, kebab-case, documented by [`Code::description`]), a message, the file,
-//! and where known a JSON pointer and a `line:col`. Rendering for people (with a source
-//! snippet) and for machines (JSON lines) happens only here.
+//! [`Code`] (stable, kebab-case, documented by [`Code::description`]), a message in English
+//! and in Chinese, the file, and where known a JSON pointer and a `line:col`. Rendering for
+//! people (with a source snippet, in the reader's language) and for machines (JSON lines,
+//! English message plus an additive `message_zh`) happens only here.
+//!
+//! Messages are written once per language as templates keyed by code in [`messages`]; a
+//! loader passes a [`Msg`] (the template variant and its parameters) and both texts are
+//! made from it. See [`messages`] for how to add a message.
+
+pub mod messages;
+
+pub use messages::{Msg, msg};
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -120,7 +129,7 @@ pub struct Diagnostic {
     /// What is wrong, for a person, in English (what machines and logs get).
     pub message: String,
     /// The same in Chinese, where the message has been translated.
-    #[serde(skip)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_zh: Option<Box<str>>,
     /// The file it is about.
     pub file: PathBuf,
@@ -149,14 +158,49 @@ pub struct SheetCell {
     pub content: String,
 }
 
+/// What a diagnostic says: a template message ([`Msg`]: both languages), or a text in
+/// English only (not yet translated; shown in English whatever the language).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    /// Made from the code's template.
+    Template(Msg),
+    /// English words only.
+    English(String),
+}
+
+impl From<Msg> for Message {
+    fn from(m: Msg) -> Message {
+        Message::Template(m)
+    }
+}
+
+impl From<String> for Message {
+    fn from(s: String) -> Message {
+        Message::English(s)
+    }
+}
+
+impl From<&str> for Message {
+    fn from(s: &str) -> Message {
+        Message::English(s.to_owned())
+    }
+}
+
 impl Diagnostic {
     /// An error about `file`.
-    pub fn error(code: Code, file: &Path, message: impl Into<String>) -> Diagnostic {
+    pub fn error(code: Code, file: &Path, message: impl Into<Message>) -> Diagnostic {
+        let (message, message_zh) = match message.into() {
+            Message::Template(m) => (
+                m.render(code, Lang::En),
+                Some(m.render(code, Lang::Zh).into_boxed_str()),
+            ),
+            Message::English(s) => (s, None),
+        };
         Diagnostic {
             severity: Severity::Error,
             code,
-            message: message.into(),
-            message_zh: None,
+            message,
+            message_zh,
             file: file.to_path_buf(),
             pointer: None,
             line: None,
@@ -166,14 +210,15 @@ impl Diagnostic {
     }
 
     /// A warning about `file`.
-    pub fn warning(code: Code, file: &Path, message: impl Into<String>) -> Diagnostic {
+    pub fn warning(code: Code, file: &Path, message: impl Into<Message>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, file, message)
         }
     }
 
-    /// A diagnostic whose message reads `en` in English and `zh` in Chinese.
+    /// Sets the Chinese message directly. Prefer a template of [`messages`] (a [`Msg`]),
+    /// which makes both texts from the same parameters.
     pub fn localized(mut self, zh: impl Into<String>) -> Diagnostic {
         self.message_zh = Some(zh.into().into_boxed_str());
         self
@@ -185,6 +230,22 @@ impl Diagnostic {
             (Lang::Zh, Some(zh)) => zh,
             _ => &self.message,
         }
+    }
+
+    /// The messages cut to a readable length (they quote values, which may be huge).
+    pub fn shortened(mut self) -> Diagnostic {
+        fn cut(message: &str) -> Option<String> {
+            const MAX: usize = 300;
+            let (end, _) = message.char_indices().nth(MAX)?;
+            Some(format!("{}…", &message[..end]))
+        }
+        if let Some(m) = cut(&self.message) {
+            self.message = m;
+        }
+        if let Some(m) = self.message_zh.as_deref().and_then(cut) {
+            self.message_zh = Some(m.into_boxed_str());
+        }
+        self
     }
 
     /// Attaches a JSON pointer.
@@ -239,17 +300,33 @@ impl Diagnostic {
     fn render_source(&self, source: Option<&str>, color: bool, lang: Lang) -> String {
         use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 
-        let level = match self.severity {
-            Severity::Error => Level::ERROR,
-            Severity::Warning => Level::WARNING,
+        let level = match (self.severity, lang) {
+            (Severity::Error, Lang::En) => Level::ERROR,
+            (Severity::Warning, Lang::En) => Level::WARNING,
+            (Severity::Error, Lang::Zh) => Level::ERROR.with_name("错误"),
+            (Severity::Warning, Lang::Zh) => Level::WARNING.with_name("警告"),
         };
         // Messages and pointers quote enterprise text: control and bidi characters are shown,
-        // never sent to the terminal.
-        let title = format!(
-            "{} [{}]",
-            crate::report::escape::clean(self.message_in(lang)),
-            self.code
-        );
+        // never sent to the terminal. In Chinese the code stands as a code, `错误[schema]`.
+        let title = match lang {
+            Lang::En => format!(
+                "{} [{}]",
+                crate::report::escape::clean(self.message_in(lang)),
+                self.code
+            ),
+            Lang::Zh => crate::report::escape::clean(self.message_in(lang)).into_owned(),
+        };
+        let code_id = match lang {
+            Lang::Zh => Some(self.code.as_str()),
+            Lang::En => None,
+        };
+        let titled = |level: Level<'static>, title: String| {
+            let title = level.primary_title(title);
+            match code_id {
+                Some(id) => title.id(id),
+                None => title,
+            }
+        };
         let path = crate::report::escape::clean(&self.position()).into_owned();
         let renderer = if color {
             Renderer::styled()
@@ -296,13 +373,15 @@ impl Diagnostic {
                 let shown = format!("{before}{token}{after}");
                 let span = before.len()..before.len() + token.len();
                 let line_no = usize::try_from(self.line.unwrap_or(1)).unwrap_or(1);
-                let pointer_label = clean(self.pointer.as_deref().unwrap_or_default());
+                let pointer_label = match (lang, self.pointer.as_deref()) {
+                    (Lang::Zh, Some(_)) if self.code == Code::UnknownField => "未知字段".to_owned(),
+                    (Lang::Zh, Some(p)) => clean(&messages::field_label_zh(p)),
+                    (_, p) => clean(p.unwrap_or_default()),
+                };
                 // The position is the one in the file, stated by the header: the snippet may
                 // be a window of the line, with characters shown escaped.
                 let snippet_level = level.clone();
-                let header = level
-                    .primary_title(title)
-                    .element(annotate_snippets::Origin::path(path));
+                let header = titled(level, title).element(annotate_snippets::Origin::path(path));
                 let snippet = annotate_snippets::Group::with_level(snippet_level).element(
                     Snippet::source(shown.as_str())
                         .line_start(line_no)
@@ -311,9 +390,7 @@ impl Diagnostic {
                 collapse_separators(&renderer.render(&[header, snippet]))
             }
             None => {
-                let group = level
-                    .primary_title(title)
-                    .element(annotate_snippets::Origin::path(path));
+                let group = titled(level, title).element(annotate_snippets::Origin::path(path));
                 renderer.render(&[group])
             }
         }

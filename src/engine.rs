@@ -8,6 +8,7 @@ use crate::assess::{self, Options};
 use crate::catalog::{self, Catalog};
 use crate::diagnostic::Diagnostic;
 use crate::result::AssessmentResult;
+use crate::review::{self, Review};
 use crate::source::DEFAULT_MAX_FILE_SIZE;
 use crate::submission;
 use crate::waiver::Waiver;
@@ -85,6 +86,33 @@ pub struct Engine {
     pub options: Options,
     /// Input size limit in bytes.
     pub max_file_size: u64,
+    /// Reviews to assess submissions on (`--review`, `--reviews`).
+    pub reviews: Reviews,
+}
+
+/// The reviews of a run.
+#[derive(Debug, Default)]
+pub enum Reviews {
+    /// Submissions are assessed on their own ratings.
+    #[default]
+    None,
+    /// `itss assess --review R`: every submission of the run must be the one reviewed.
+    One(Box<Review>),
+    /// `itss batch --reviews DIR`: a submission with a review (by id) is assessed on it;
+    /// one without is assessed on its own ratings; one whose review was rejected is
+    /// invalid, with the review's diagnostics.
+    ById(review::ReviewsById),
+}
+
+impl Reviews {
+    /// The review a submission is to be assessed on, if any.
+    pub fn for_submission(&self, id: &str) -> Option<Result<&Review, &review::Rejected>> {
+        match self {
+            Reviews::None => None,
+            Reviews::One(r) => Some(Ok(r)),
+            Reviews::ById(map) => map.get(id).map(Result::as_ref),
+        }
+    }
 }
 
 /// What became of one input file.
@@ -116,6 +144,7 @@ impl Engine {
             waivers: Vec::new(),
             options: Options::default(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            reviews: Reviews::None,
         }
     }
 
@@ -142,10 +171,38 @@ impl Engine {
         };
         let load = submission::validate(parsed, catalog);
         match load.submission {
-            Some(s) => FileOutcome::Assessed {
-                result: Box::new(assess::assess(catalog, &s, &self.waivers, &self.options)),
-                warnings: load.diagnostics,
-                text: load.text,
+            Some(s) => match self.reviews.for_submission(&s.id) {
+                None => FileOutcome::Assessed {
+                    result: Box::new(assess::assess(catalog, &s, &self.waivers, &self.options)),
+                    warnings: load.diagnostics,
+                    text: load.text,
+                },
+                Some(Err(rejected)) => FileOutcome::Invalid {
+                    diagnostics: rejected.diagnostics.clone(),
+                    text: rejected.text.clone(),
+                },
+                Some(Ok(review)) => {
+                    let problems = review.check(&s, catalog);
+                    if problems.is_empty() {
+                        FileOutcome::Assessed {
+                            result: Box::new(review::assess_reviewed(
+                                catalog,
+                                &s,
+                                review,
+                                &self.waivers,
+                                &self.options,
+                            )),
+                            warnings: load.diagnostics,
+                            text: load.text,
+                        }
+                    } else {
+                        // The problems are the review's: its text is the one to quote.
+                        FileOutcome::Invalid {
+                            diagnostics: problems,
+                            text: Some(review.text().to_owned()),
+                        }
+                    }
+                }
             },
             None => FileOutcome::Invalid {
                 diagnostics: load.diagnostics,

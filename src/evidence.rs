@@ -2,7 +2,7 @@
 //! symlinks), existence, size, sha256 and the date rules. Every item is checked against every
 //! rule it can be checked against and reports every rule it fails.
 //!
-//! Files are looked at through [`folder`]: walked from the submission's folder without
+//! Files are looked at through `folder`: walked from the submission's folder without
 //! following symlinks and judged on the handle that is read, so the file hashed is the file
 //! judged. A path through a symlink is resolved to decide whether it stays inside, and the
 //! resolved path is then walked the same way. A file over the size limit is never read, and a

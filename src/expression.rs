@@ -65,7 +65,7 @@ impl ExprError {
                 let fuel = match limit {
                     Limit::Work => match lang {
                         Lang::En => format!(" ({} fuel)", limits::EXPRESSION_FUEL),
-                        Lang::Zh => format!("（{} fuel）", limits::EXPRESSION_FUEL),
+                        Lang::Zh => format!("（{} 个计算步）", limits::EXPRESSION_FUEL),
                     },
                     _ => String::new(),
                 };
@@ -74,7 +74,8 @@ impl ExprError {
                         "exceeds the {} of an expression{fuel}: {detail}",
                         limit.describe(lang)
                     ),
-                    Lang::Zh => format!("超出表达式的{}{fuel}：{detail}", limit.describe(lang)),
+                    // minijinja's own words are English: the English message carries them.
+                    Lang::Zh => format!("超出表达式的{}{fuel}", limit.describe(lang)),
                 }
             }
         }

@@ -38,6 +38,7 @@ pub mod output;
 pub mod questionnaire;
 pub mod report;
 pub mod result;
+pub mod review;
 pub mod sample;
 pub mod schema;
 pub mod score;

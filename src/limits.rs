@@ -14,7 +14,7 @@
 //!   them (`PATCHED.md`). Expressions get [`EXPRESSION_FUEL`] per evaluation, templates
 //!   [`template_fuel`] per render: proportional to the data rendered, so that a template
 //!   doing work linear in its input never runs out, whatever the input's size.
-//! - **The output cap** ([`Capped`]): a render stops after [`output_cap`] bytes — a plainer
+//! - **The output cap** (`Capped`): a render stops after [`output_cap`] bytes — a plainer
 //!   bound on what fuel already prices, with a message a reader understands.
 //!
 //! minijinja's own caps stay: `range` refuses more than 100 000 items, a repeated string more

@@ -35,34 +35,10 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            // The cause chain, without repeating a cause a message already quotes
-            // (`cannot write x: No space left on device` once, not twice).
-            let mut message = localized(err.as_ref());
-            for cause in err.chain().skip(1) {
-                let cause = localized(cause);
-                if !message.contains(&cause) {
-                    message.push_str(": ");
-                    message.push_str(&cause);
-                }
-            }
-            let message = itss::report::escape::clean(&message);
-            eprintln!("{}{message}", cli::say("错误：", "error: "));
+            // The cause chain in the command's language, without repeating a cause a
+            // message already quotes (`cannot write x: No space left on device` once).
+            eprintln!("{}", cli::error_line(&err));
             ExitCode::from(cli::Exit::Usage as u8)
         }
-    }
-}
-
-/// An error's message in the command's language: template errors that have a Chinese text
-/// ([`itss::report::ReportError::message`]) give it, the others their English one.
-fn localized(e: &(dyn std::error::Error + 'static)) -> String {
-    use itss::format::FormatError;
-    use itss::report::ReportError;
-    let report = match e.downcast_ref::<FormatError>() {
-        Some(FormatError::Report(r)) => Some(r),
-        _ => e.downcast_ref::<ReportError>(),
-    };
-    match report {
-        Some(r) => r.message(cli::lang()),
-        None => e.to_string(),
     }
 }

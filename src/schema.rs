@@ -8,7 +8,8 @@ use jsonschema::Validator;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::messages::{self, field_label_zh};
+use crate::diagnostic::{Code, Diagnostic, Msg, msg};
 use crate::source::SourceDoc;
 
 /// Which schema.
@@ -22,6 +23,8 @@ pub enum SchemaKind {
     Waivers,
     /// `schemas/result.schema.json`
     Result,
+    /// `schemas/review.schema.json`
+    Review,
 }
 
 impl SchemaKind {
@@ -32,6 +35,7 @@ impl SchemaKind {
             SchemaKind::Submission => include_str!("../schemas/submission.schema.json"),
             SchemaKind::Waivers => include_str!("../schemas/waivers.schema.json"),
             SchemaKind::Result => include_str!("../schemas/result.schema.json"),
+            SchemaKind::Review => include_str!("../schemas/review.schema.json"),
         }
     }
 
@@ -41,11 +45,13 @@ impl SchemaKind {
         static SUBMISSION: LazyLock<Validator> = LazyLock::new(|| compile(SchemaKind::Submission));
         static WAIVERS: LazyLock<Validator> = LazyLock::new(|| compile(SchemaKind::Waivers));
         static RESULT: LazyLock<Validator> = LazyLock::new(|| compile(SchemaKind::Result));
+        static REVIEW: LazyLock<Validator> = LazyLock::new(|| compile(SchemaKind::Review));
         match self {
             SchemaKind::Catalog => &CATALOG,
             SchemaKind::Submission => &SUBMISSION,
             SchemaKind::Waivers => &WAIVERS,
             SchemaKind::Result => &RESULT,
+            SchemaKind::Review => &REVIEW,
         }
     }
 }
@@ -77,12 +83,8 @@ pub fn check(
     }
     if value.is_null() {
         return vec![
-            Diagnostic::error(
-                Code::Schema,
-                &doc.path,
-                "the file is empty (or holds only comments)",
-            )
-            .at(crate::yaml::Location { line: 1, column: 1 }),
+            Diagnostic::error(Code::Schema, &doc.path, msg("empty"))
+                .at(crate::yaml::Location { line: 1, column: 1 }),
         ];
     }
     let mut out: Vec<Diagnostic> = Vec::new();
@@ -99,11 +101,16 @@ pub fn check(
                 for name in unexpected {
                     let location = doc.locate_key(&pointer, name);
                     let escaped = name.replace('~', "~0").replace('/', "~1");
+                    let place = if pointer.is_empty() {
+                        "本文件".to_owned()
+                    } else {
+                        messages::spaced(field_label_zh(&pointer))
+                    };
                     out.push(
                         Diagnostic::error(
                             Code::UnknownField,
                             &doc.path,
-                            format!("unknown field `{name}`"),
+                            msg("").arg("name", name).text("place", "", place),
                         )
                         .at_pointer(format!("{pointer}/{escaped}"))
                         .at(location),
@@ -115,16 +122,25 @@ pub fn check(
                 let name = property
                     .as_str()
                     .map_or_else(|| property.to_string(), str::to_owned);
-                let place = if pointer.is_empty() {
-                    "the document".to_owned()
+                let (place_en, place_zh) = if pointer.is_empty() {
+                    ("the document".to_owned(), "本文件".to_owned())
                 } else {
-                    format!("`{pointer}`")
+                    (
+                        format!("`{pointer}`"),
+                        messages::spaced(field_label_zh(&pointer)),
+                    )
                 };
+                let child = format!("{pointer}/{}", name.replace('~', "~0").replace('/', "~1"));
+                let label = field_label_zh(&child);
+                // The label of the field itself, without its parents' (said by `place`).
+                let label = label.rsplit(" › ").next().unwrap_or(&label).to_owned();
                 out.push(
                     Diagnostic::error(
                         Code::MissingField,
                         &doc.path,
-                        format!("missing required field `{name}` in {place}"),
+                        msg("")
+                            .text("name", &name, label)
+                            .text("place", place_en, place_zh),
                     )
                     .at_pointer(pointer.clone())
                     .at(doc.locate(&pointer)),
@@ -140,7 +156,22 @@ pub fn check(
         } else {
             code_for(&pointer).unwrap_or(Code::Schema)
         };
-        let mut zh: Option<String> = None;
+        if !seen.insert((pointer.clone(), code)) {
+            continue;
+        }
+        let shown = error.instance().to_string();
+        let long = shown.chars().count() > 80;
+        // Never echo a huge value: its start and its size.
+        let value = if long {
+            let start: String = shown.chars().take(40).collect();
+            Msg::default().text(
+                "value",
+                format!("{start}… ({} characters)", shown.chars().count()),
+                format!("{start}…（共 {} 个字符）", shown.chars().count()),
+            )
+        } else {
+            Msg::default().arg("value", &shown)
+        };
         let message = if let ValidationErrorKind::Enum { options } = error.kind() {
             let allowed: Vec<String> = options
                 .as_array()
@@ -150,41 +181,19 @@ pub fn check(
                         .collect()
                 })
                 .unwrap_or_default();
-            let typed = error.instance();
             let names: Vec<&str> = allowed.iter().map(String::as_str).collect();
-            let hint = typed
+            let hint = error
+                .instance()
                 .as_str()
-                .and_then(|t| crate::suggest::did_you_mean(t, &names))
-                .map(str::to_owned);
-            let en = format!(
-                "{typed} is not allowed here; use one of: {}{}",
-                allowed.join(", "),
-                hint.as_deref()
-                    .map(|h| format!(" (did you mean `{h}`?)"))
-                    .unwrap_or_default()
-            );
-            zh = Some(format!(
-                "{typed} 不是可用的值；可用：{}{}",
-                allowed.join("、"),
-                hint.as_deref()
-                    .map(|h| format!("（是否应为 {h}？）"))
-                    .unwrap_or_default()
-            ));
-            en
+                .and_then(|t| crate::suggest::did_you_mean(t, &names));
+            msg("enum")
+                .arg("value", error.instance())
+                .list("allowed", &allowed)
+                .hint(hint)
         } else if is_date {
-            format!(
-                "{} is not a date written YYYY-MM-DD (a real calendar day)",
-                error.instance()
-            )
+            msg("").arg("value", error.instance())
         } else {
-            let place = if pointer.is_empty() {
-                String::new()
-            } else {
-                format!(" at `{pointer}`")
-            };
-            let shown = error.instance().to_string();
-            if shown.chars().count() > 80 {
-                // Never echo a huge value: its start, its size, and the rule it breaks.
+            let detail = if long {
                 let start: String = shown.chars().take(40).collect();
                 let rule = match error.kind() {
                     ValidationErrorKind::MaxLength { limit } => {
@@ -192,24 +201,26 @@ pub fn check(
                     }
                     kind => format!("fails the schema's `{}` rule", kind.keyword()),
                 };
-                format!(
-                    "{start}… ({} characters) {rule}{place}",
-                    shown.chars().count()
-                )
+                format!("{start}… ({} characters) {rule}", shown.chars().count())
             } else {
-                format!("{error}{place}")
-            }
+                error.to_string()
+            };
+            let at = if pointer.is_empty() {
+                String::new()
+            } else {
+                format!(" at `{pointer}`")
+            };
+            kind_message(error.kind(), value)
+                .text("detail", detail, "")
+                .text("at", at, "")
         };
-        if !seen.insert((pointer.clone(), code)) {
-            continue;
-        }
-        let mut d = Diagnostic::error(code, &doc.path, shorten(&message))
-            .at_pointer(pointer.clone())
-            .at(doc.locate(&pointer));
-        if let Some(zh) = zh {
-            d = d.localized(shorten(&zh));
-        }
-        out.push(d);
+        let message = message.field("field", &pointer);
+        out.push(
+            Diagnostic::error(code, &doc.path, message)
+                .shortened()
+                .at_pointer(pointer.clone())
+                .at(doc.locate(&pointer)),
+        );
     }
     // A full-width colon or comma typed for an ASCII one is the likely cause: said first.
     let mut slips = crate::suggest::keyboard_slips(&doc.path, &doc.text);
@@ -226,7 +237,7 @@ pub fn check(
         out.push(Diagnostic::error(
             Code::Schema,
             &doc.path,
-            format!("… and {more} more problem(s) of this file not shown"),
+            msg("more").arg("count", more),
         ));
     }
     out
@@ -236,12 +247,90 @@ pub fn check(
 /// thousands of errors costs linear time and a bounded report.
 pub const MAX_DIAGNOSTICS: usize = 100;
 
-/// A message cut to a readable length (values are quoted in them, and may be huge).
-fn shorten(message: &str) -> String {
-    const MAX: usize = 300;
-    if message.chars().count() <= MAX {
-        return message.to_owned();
+/// The message of a schema error other than an unknown or missing field, an enum or a
+/// date: a template variant by kind, with what it needs besides the value.
+fn kind_message(kind: &ValidationErrorKind, value: Msg) -> Msg {
+    use ValidationErrorKind as K;
+    let number = |v: &Value| v.to_string();
+    match kind {
+        K::Type { kind } => {
+            let names: Vec<&'static str> = match kind {
+                jsonschema::error::TypeKind::Single(t) => vec![messages::type_zh(t.as_str())],
+                jsonschema::error::TypeKind::Multiple(set) => {
+                    set.iter().map(|t| messages::type_zh(t.as_str())).collect()
+                }
+            };
+            let expected = match names.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{}或{last}", rest.join("、")),
+                _ => names.concat(),
+            };
+            value.variant("type").text("expected", "", expected)
+        }
+        K::Constant { expected_value } => {
+            value
+                .variant("const")
+                .text("expected", "", expected_value.to_string())
+        }
+        K::Pattern { pattern } => {
+            let rule = match pattern.as_str() {
+                "^[0-9a-fA-F]{64}$" | "^[0-9a-f]{64}$" => "：应为 64 位十六进制数字",
+                "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" => "：应写作 YYYY-MM-DD",
+                "^[A-Za-z0-9._-]+$" => "：只能包含英文字母、数字和 . _ -",
+                "^[A-Za-z_][A-Za-z0-9_]*$" => "：只能包含英文字母、数字和下划线，且不以数字开头",
+                "^[a-z0-9-]+$" => "：只能包含小写英文字母、数字和连字符",
+                _ => "",
+            };
+            value.variant("pattern").text("rule", "", rule)
+        }
+        K::Minimum { limit } => value.variant("minimum").text("limit", "", number(limit)),
+        K::Maximum { limit } => value.variant("maximum").text("limit", "", number(limit)),
+        K::ExclusiveMinimum { limit } => {
+            value
+                .variant("exclusive-minimum")
+                .text("limit", "", number(limit))
+        }
+        K::ExclusiveMaximum { limit } => {
+            value
+                .variant("exclusive-maximum")
+                .text("limit", "", number(limit))
+        }
+        K::MultipleOf { multiple_of } => {
+            value
+                .variant("multiple-of")
+                .text("limit", "", multiple_of.to_string())
+        }
+        K::MinLength { limit } => value
+            .variant("min-length")
+            .text("limit", "", limit.to_string()),
+        K::MaxLength { limit } => value
+            .variant("max-length")
+            .text("limit", "", limit.to_string()),
+        K::MinItems { limit } => value
+            .variant("min-items")
+            .text("limit", "", limit.to_string()),
+        K::MaxItems { limit } => value
+            .variant("max-items")
+            .text("limit", "", limit.to_string()),
+        K::UniqueItems => value.variant("unique-items"),
+        K::MinProperties { limit } => {
+            value
+                .variant("min-properties")
+                .text("limit", "", limit.to_string())
+        }
+        K::MaxProperties { limit } => {
+            value
+                .variant("max-properties")
+                .text("limit", "", limit.to_string())
+        }
+        K::Format { format } => {
+            value
+                .variant("format")
+                .text("format", "", messages::format_zh(format))
+        }
+        K::AnyOf { .. } | K::OneOfNotValid { .. } | K::OneOfMultipleValid { .. } => {
+            value.variant("one-of")
+        }
+        K::Not { .. } | K::FalseSchema | K::AdditionalItems { .. } => value.variant("not-allowed"),
+        _ => value.variant("other"),
     }
-    let cut: String = message.chars().take(MAX).collect();
-    format!("{cut}…")
 }

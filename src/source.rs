@@ -8,8 +8,9 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::diagnostic::{Code, Diagnostic};
-use crate::yaml::{self, Location, Node, ParseErrorKind};
+use crate::diagnostic::messages::{io_reason_en, io_reason_zh, json_reason_zh};
+use crate::diagnostic::{Code, Diagnostic, msg};
+use crate::yaml::{self, Location, Node};
 
 /// Default input size limit (SPEC §10): 16 MiB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
@@ -103,34 +104,16 @@ pub fn is_xlsx(path: &Path) -> bool {
 /// Reads `path`'s bytes with the size limit, refusing directories, FIFOs and oversized files.
 pub fn read_bytes(path: &Path, max_size: u64) -> Result<Vec<u8>, Diagnostic> {
     let _span = tracing::debug_span!("read", path = %path.display()).entered();
-    let file = open_nonblocking(path).map_err(|e| {
-        Diagnostic::error(
-            Code::Io,
-            path,
-            format!("cannot open the file: {}", io_reason(&e)),
-        )
-    })?;
-    let meta = file.metadata().map_err(|e| {
-        Diagnostic::error(
-            Code::Io,
-            path,
-            format!("cannot read the file: {}", io_reason(&e)),
-        )
-    })?;
+    let file = open_nonblocking(path)
+        .map_err(|e| Diagnostic::error(Code::Io, path, io_reason(msg("open"), &e)))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| Diagnostic::error(Code::Io, path, io_reason(msg(""), &e)))?;
     if meta.is_dir() {
-        return Err(Diagnostic::error(
-            Code::Io,
-            path,
-            "this is a directory, not a file",
-        ));
+        return Err(Diagnostic::error(Code::Io, path, msg("directory")));
     }
     if !meta.is_file() {
-        return Err(Diagnostic::error(
-            Code::NotAFile,
-            path,
-            "not a regular file (a FIFO, socket or device); it is not read",
-        )
-        .localized("不是普通文件（管道、套接字或设备），不读取"));
+        return Err(Diagnostic::error(Code::NotAFile, path, msg("")));
     }
     if meta.len() > max_size {
         return Err(too_large(path, meta.len(), max_size));
@@ -139,13 +122,8 @@ pub fn read_bytes(path: &Path, max_size: u64) -> Result<Vec<u8>, Diagnostic> {
     // sees its end; reading stops one byte past the limit, so a file that grows while read
     // is still refused.
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).map_or(0, |n| n + 1));
-    read_up_to(&file, max_size.saturating_add(1), &mut bytes).map_err(|e| {
-        Diagnostic::error(
-            Code::Io,
-            path,
-            format!("cannot read the file: {}", io_reason(&e)),
-        )
-    })?;
+    read_up_to(&file, max_size.saturating_add(1), &mut bytes)
+        .map_err(|e| Diagnostic::error(Code::Io, path, io_reason(msg(""), &e)))?;
     if bytes.len() as u64 > max_size {
         return Err(too_large(path, bytes.len() as u64, max_size));
     }
@@ -193,9 +171,7 @@ fn too_large(path: &Path, size: u64, max: u64) -> Diagnostic {
     Diagnostic::error(
         Code::FileTooLarge,
         path,
-        format!(
-            "the file has {size} bytes, more than the limit of {max} bytes (see --max-file-size)"
-        ),
+        msg("").arg("size", size).arg("max", max),
     )
 }
 
@@ -217,24 +193,17 @@ pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic
                 .chars()
                 .count() as u64
                 + 1;
-            Err(Diagnostic::error(
-                Code::NotUtf8,
-                path,
-                format!(
-                    "the file is not UTF-8 text (invalid byte at offset {valid}); save it as UTF-8"
-                ),
+            Err(
+                Diagnostic::error(Code::NotUtf8, path, msg("").arg("offset", valid))
+                    .at(Location { line, column }),
             )
-            .at(Location { line, column }))
         }
     }
 }
 
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        _ => e.to_string(),
-    }
+/// A message with the operating system's reason, in each language.
+fn io_reason(m: crate::diagnostic::Msg, e: &std::io::Error) -> crate::diagnostic::Msg {
+    m.text("reason", io_reason_en(e), io_reason_zh(e))
 }
 
 /// Whether a path names a JSON file (by extension).
@@ -271,7 +240,7 @@ pub fn parse(
     if is_json(path)
         && let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&text)
     {
-        let diagnostic = Diagnostic::error(Code::JsonSyntax, path, json_reason(&e)).at(Location {
+        let diagnostic = Diagnostic::error(Code::JsonSyntax, path, json_message(&e)).at(Location {
             line: e.line() as u64,
             column: e.column() as u64,
         });
@@ -291,13 +260,7 @@ pub fn parse(
             root.into_json(),
         )),
         Err(e) => {
-            let code = match e.kind {
-                ParseErrorKind::Syntax => Code::YamlSyntax,
-                ParseErrorKind::DuplicateKey => Code::DuplicateKey,
-                ParseErrorKind::Limit => Code::InputLimit,
-                ParseErrorKind::Unsupported => Code::UnsupportedYaml,
-            };
-            let diagnostic = Diagnostic::error(code, path, e.message).at(e.location);
+            let diagnostic = e.diagnostic(path);
             Err(Box::new(Unparsable { diagnostic, text }))
         }
     }
@@ -332,7 +295,7 @@ pub fn parse_json(
         )),
         Err(e) => {
             let diagnostic =
-                Diagnostic::error(Code::JsonSyntax, path, json_reason(&e)).at(Location {
+                Diagnostic::error(Code::JsonSyntax, path, json_message(&e)).at(Location {
                     line: e.line() as u64,
                     column: e.column() as u64,
                 });
@@ -341,12 +304,13 @@ pub fn parse_json(
     }
 }
 
-fn json_reason(e: &serde_json::Error) -> String {
+fn json_message(e: &serde_json::Error) -> crate::diagnostic::Msg {
     let text = e.to_string();
-    match text.rfind(" at line ") {
+    let en = match text.rfind(" at line ") {
         Some(i) => text[..i].to_owned(),
         None => text,
-    }
+    };
+    msg("").text("reason", en, json_reason_zh(e))
 }
 
 /// A file that could not be read or parsed: the diagnostic and, when it was read, its text.

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use crate::catalog::{Catalog, code_string};
 use crate::credit_code;
 use crate::date::Date;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Msg, msg};
 use crate::schema::{self, SchemaKind};
 use crate::source::{self, SourceDoc};
 use crate::text::Text;
@@ -299,7 +299,7 @@ impl ParsedSubmission {
                 Diagnostic::error(
                     Code::UnknownCatalog,
                     &doc.path,
-                    format!("no bundled catalog `{id}` (bundled: {known}); use --catalog PATH"),
+                    msg("").arg("id", id).arg("known", known),
                 )
                 .at_pointer("/catalog")
                 .at(doc.locate("/catalog")),
@@ -334,7 +334,7 @@ fn check_ranges(
     answers: &BTreeMap<String, Answer>,
     catalog: &Catalog,
     diags: &mut Vec<Diagnostic>,
-    err: &dyn Fn(Code, &str, String) -> Diagnostic,
+    err: &dyn Fn(Code, &str, Msg) -> Diagnostic,
 ) {
     for (id, answer) in answers {
         let Some(i) = catalog.criterion_index(id) else {
@@ -359,27 +359,28 @@ fn check_ranges(
                 .title
                 .as_ref()
                 .map_or_else(|| metric.id.clone(), |t| t.zh.to_string());
-            let mut message = format!(
-                "metric `{}` of `{id}` is {shown}, outside its range [{min}, {max}]",
-                metric.id,
-            );
-            let mut zh = format!(
-                "{id} 的{title}（{}）为 {shown}，超出取值范围 [{min}, {max}]",
-                metric.id
-            );
-            if range.min >= 0.0 && range.max <= 1.0 && value > 1.0 && value <= 100.0 {
+            let mut message = msg("")
+                .text("metric", &metric.id, format!("{title}（{}）", metric.id))
+                .arg("id", id)
+                .arg("value", shown)
+                .arg("min", min)
+                .arg("max", max);
+            message = if range.min >= 0.0 && range.max <= 1.0 && value > 1.0 && value <= 100.0 {
                 let decimal = crate::report::number(value / 100.0);
-                message.push_str(&format!(
-                    "; a ratio is written as a decimal: write {decimal}, not {shown}"
-                ));
-                zh.push_str(&format!("；比率请写成小数：写 {decimal}，不要写 {shown}"));
-            }
+                message.text(
+                    "ratio",
+                    format!("; a ratio is written as a decimal: write {decimal}, not {shown}"),
+                    format!("；比率请写成小数：写 {decimal}，不要写 {shown}"),
+                )
+            } else {
+                message.text("ratio", "", "")
+            };
             let pointer = format!(
                 "/answers/{}/metrics/{}",
                 escape_pointer(id),
                 escape_pointer(&metric.id)
             );
-            diags.push(err(Code::MetricOutOfRange, &pointer, message).localized(zh));
+            diags.push(err(Code::MetricOutOfRange, &pointer, message));
         }
     }
 }
@@ -446,12 +447,16 @@ fn validate_located(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLo
     let raw: RawSubmission = match serde_json::from_value(value) {
         Ok(raw) => raw,
         Err(e) => {
-            diags.push(Diagnostic::error(Code::Schema, &doc.path, e.to_string()));
+            diags.push(Diagnostic::error(
+                Code::Schema,
+                &doc.path,
+                msg("decode").text("detail", e.to_string(), ""),
+            ));
             return SubmissionLoad::failed(diags, Some(doc.text));
         }
     };
     let path = &doc.path;
-    let err = |code: Code, pointer: &str, message: String| {
+    let err = |code: Code, pointer: &str, message: Msg| {
         Diagnostic::error(code, path, message)
             .at_pointer(pointer)
             .at(doc.locate(pointer))
@@ -461,10 +466,9 @@ fn validate_located(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLo
         diags.push(err(
             Code::CatalogMismatch,
             "/catalog",
-            format!(
-                "the submission answers catalog `{}`, but it is assessed against `{}`",
-                raw.catalog, catalog.id
-            ),
+            msg("")
+                .arg("named", &raw.catalog)
+                .arg("catalog", &catalog.id),
         ));
     }
     if let Some(version) = &raw.catalog_version
@@ -473,10 +477,10 @@ fn validate_located(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLo
         diags.push(err(
             Code::CatalogVersion,
             "/catalog_version",
-            format!(
-                "catalog_version is `{version}`, but catalog `{}` is version `{}`",
-                catalog.id, catalog.version
-            ),
+            msg("")
+                .arg("version", version)
+                .arg("catalog", &catalog.id)
+                .arg("expected", &catalog.version),
         ));
     }
     if let Some(target) = &raw.target_level
@@ -486,11 +490,10 @@ fn validate_located(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLo
         diags.push(err(
             Code::UnknownTargetLevel,
             "/target_level",
-            format!(
-                "target_level `{target}` is not a level of `{}` (levels: {})",
-                catalog.id,
-                ids.join(", ")
-            ),
+            msg("")
+                .arg("target", target)
+                .arg("catalog", &catalog.id)
+                .list("levels", ids),
         ));
     }
     let credit_code = match raw.organization.get("credit_code") {
@@ -501,7 +504,9 @@ fn validate_located(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLo
                 diags.push(err(
                     Code::CreditCode,
                     "/organization/credit_code",
-                    format!("credit code `{code}`: {e}"),
+                    msg("")
+                        .arg("code", &code)
+                        .text("reason", e.to_string(), e.message_zh()),
                 ));
             }
             Some(code)
@@ -514,7 +519,7 @@ fn validate_located(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLo
                 diags.push(err(
                     Code::Schema,
                     "/organization/certificates",
-                    e.to_string(),
+                    msg("decode").text("detail", e.to_string(), ""),
                 ));
                 Vec::new()
             }
@@ -539,19 +544,8 @@ fn validate_located(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLo
                 Diagnostic::warning(
                     Code::UnknownAnswer,
                     path,
-                    format!(
-                        "`{id}` is not a criterion of `{}`; the answer is ignored{}",
-                        catalog.id,
-                        hint.map(|h| format!(" (did you mean `{h}`?)"))
-                            .unwrap_or_default()
-                    ),
+                    msg("").arg("id", id).arg("catalog", &catalog.id).hint(hint),
                 )
-                .localized(format!(
-                    "{id} 不是评估目录 {} 的条款，该回答不计入{}",
-                    catalog.id,
-                    hint.map(|h| format!("（是否应为 {h}？）"))
-                        .unwrap_or_default()
-                ))
                 .at_pointer(pointer.clone())
                 .at(doc.locate_entry(&pointer)),
             );
@@ -561,10 +555,7 @@ fn validate_located(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLo
         diags.push(Diagnostic::warning(
             Code::UnknownAnswer,
             path,
-            format!(
-                "… and {} more answers to unknown ids",
-                unknown.len() - crate::schema::MAX_DIAGNOSTICS
-            ),
+            msg("more").arg("count", unknown.len() - crate::schema::MAX_DIAGNOSTICS),
         ));
     }
     check_ranges(&raw.answers, catalog, &mut diags, &err);

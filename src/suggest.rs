@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Msg, msg};
 use crate::yaml::Location;
 
 /// The candidate closest to `typed`, when one is close enough to suggest: the same ignoring
@@ -101,12 +101,7 @@ pub fn keyboard_slips(path: &Path, text: &str) -> Vec<Diagnostic> {
             .find(|(_, c)| *c != ' ' && *c != '\u{3000}')
             .map_or(line.len(), |(i, _)| i);
         if let Some(i) = line[..indent_end].find('\u{3000}') {
-            out.push(slip(
-                path,
-                at(i),
-                "an ideographic space (U+3000, full-width) in the indentation; indent with ASCII spaces",
-                "缩进中有全角空格（U+3000）；请用半角空格缩进",
-            ));
+            out.push(slip(path, at(i), msg("indent-space")));
             continue;
         }
         let body = &line[indent_end..];
@@ -124,8 +119,7 @@ pub fn keyboard_slips(path: &Path, text: &str) -> Vec<Diagnostic> {
             out.push(slip(
                 path,
                 at(offset + key_end),
-                &format!("a full-width colon '：' (U+FF1A) after `{key}`; type an ASCII colon ':' followed by a space"),
-                &format!("{key} 后面是全角冒号“：”（U+FF1A）；请改为半角冒号 ':'，再加一个空格"),
+                msg("colon-after-key").arg("key", key),
             ));
             continue;
         }
@@ -134,8 +128,7 @@ pub fn keyboard_slips(path: &Path, text: &str) -> Vec<Diagnostic> {
             out.push(slip(
                 path,
                 at(offset + key_end + 1),
-                "an ideographic space (U+3000, full-width) after ':'; type an ASCII space",
-                "冒号后是全角空格（U+3000）；请改为半角空格",
+                msg("space-after-colon"),
             ));
             continue;
         }
@@ -156,21 +149,11 @@ pub fn keyboard_slips(path: &Path, text: &str) -> Vec<Diagnostic> {
                 }
                 (None, '}' | ']') => depth = depth.saturating_sub(1),
                 (None, '：') if depth > 0 && is_key(body[item_start..j].trim()) => {
-                    out.push(slip(
-                        path,
-                        at(offset + j),
-                        "a full-width colon '：' (U+FF1A) after a key; type an ASCII colon ':' followed by a space",
-                        "键后是全角冒号“：”（U+FF1A）；请改为半角冒号 ':'，再加一个空格",
-                    ));
+                    out.push(slip(path, at(offset + j), msg("colon-in-flow")));
                     break;
                 }
                 (None, '，') if depth > 0 && starts_with_key(&body[j + '，'.len_utf8()..]) => {
-                    out.push(slip(
-                        path,
-                        at(offset + j),
-                        "a full-width comma '，' (U+FF0C) between items; type an ASCII comma ','",
-                        "条目之间是全角逗号“，”（U+FF0C）；请改为半角逗号 ','",
-                    ));
+                    out.push(slip(path, at(offset + j), msg("comma-in-flow")));
                     break;
                 }
                 _ => {}
@@ -196,10 +179,8 @@ fn starts_with_key(s: &str) -> bool {
     end > 0 && matches!(s[end..].trim_start().chars().next(), Some(':' | '：'))
 }
 
-fn slip(path: &Path, at: Location, en: &str, zh: &str) -> Diagnostic {
-    Diagnostic::error(Code::FullWidthCharacter, path, en)
-        .localized(zh)
-        .at(at)
+fn slip(path: &Path, at: Location, message: Msg) -> Diagnostic {
+    Diagnostic::error(Code::FullWidthCharacter, path, message).at(at)
 }
 
 #[cfg(test)]

@@ -4,7 +4,10 @@
 
 use std::fmt::Write;
 
-use crate::result::{AssessmentResult, GapKind, Status};
+use crate::result::review::{
+    AgreementStats, NonconformityResult, NonconformityState, ReviewStatus, Role, Severity,
+};
+use crate::result::{AssessmentResult, GapKind, ReviewResult, Status};
 use crate::text::{Lang, display_width, pad};
 
 struct Labels {
@@ -106,6 +109,93 @@ pub fn level_label(id: &str, name: &str, lang: Lang) -> String {
     }
 }
 
+/// What a reviewed result is: the body, the lead, final or provisional.
+fn review_kind(r: &ReviewResult, lang: Lang) -> String {
+    let lead = r
+        .team
+        .iter()
+        .find(|m| m.role == Role::Lead)
+        .map_or("", |m| m.name.as_str());
+    let open = r
+        .nonconformities
+        .iter()
+        .filter(|n| n.state != NonconformityState::Closed)
+        .count();
+    match (lang, r.status) {
+        (Lang::Zh, ReviewStatus::Final) => format!(
+            "评估机构评审（{}，评估组长 {lead}）· 最终：不符合项均已关闭并经验证。评审结果不是 ITSS 认定结论",
+            r.body.name
+        ),
+        (Lang::Zh, ReviewStatus::Provisional) => format!(
+            "评估机构评审（{}，评估组长 {lead}）· 暂定：{open} 项不符合项尚未关闭或未经验证。评审结果不是 ITSS 认定结论",
+            r.body.name
+        ),
+        (Lang::En, ReviewStatus::Final) => format!(
+            "Review by an assessment body ({}, team lead {lead}) · final: every nonconformity closed and verified. A review is not an ITSS confirmation",
+            r.body.name
+        ),
+        (Lang::En, ReviewStatus::Provisional) => format!(
+            "Review by an assessment body ({}, team lead {lead}) · provisional: {open} nonconformity(ies) open or not verified. A review is not an ITSS confirmation",
+            r.body.name
+        ),
+    }
+}
+
+/// The agreement of a team with the declared ratings, in one line.
+pub fn agreement_line(s: &AgreementStats, lang: Lang) -> String {
+    let share = s
+        .agreement
+        .map_or_else(|| "—".to_owned(), crate::report::percent);
+    let kappa = s.kappa.map_or_else(
+        || match lang {
+            Lang::Zh => "无法计算".to_owned(),
+            Lang::En => "undefined".to_owned(),
+        },
+        |k| format!("{k:.4}"),
+    );
+    match lang {
+        Lang::Zh => format!(
+            "评估组与自评的一致性：比较 {} 条，确认 {}，下调 {}，上调 {}；一致率 {share}；线性加权 κ {kappa}",
+            s.compared, s.confirmed, s.lowered, s.raised
+        ),
+        Lang::En => format!(
+            "Team vs self-assessment: {} compared, {} confirmed, {} lowered, {} raised; agreement {share}; linear-weighted κ {kappa}",
+            s.compared, s.confirmed, s.lowered, s.raised
+        ),
+    }
+}
+
+/// One nonconformity in a line: id, criterion, severity, owner, due date, state.
+pub fn nonconformity_line(nc: &NonconformityResult, lang: Lang) -> String {
+    let severity = match (lang, nc.severity) {
+        (Lang::Zh, Severity::Minor) => "一般",
+        (Lang::Zh, Severity::Major) => "严重",
+        (Lang::En, s) => s.as_str(),
+    };
+    let owner = nc.owner.as_deref().unwrap_or("—");
+    let due = nc.due.map_or_else(|| "—".to_owned(), |d| d.to_string());
+    let state = match (lang, nc.state, nc.overdue) {
+        (Lang::Zh, NonconformityState::Open, true) => "已逾期",
+        (Lang::Zh, NonconformityState::Open, false) => "未关闭",
+        (Lang::Zh, NonconformityState::Unverified, _) => "已关闭，待验证",
+        (Lang::Zh, NonconformityState::Closed, _) => "已关闭并验证",
+        (Lang::En, NonconformityState::Open, true) => "overdue",
+        (Lang::En, NonconformityState::Open, false) => "open",
+        (Lang::En, NonconformityState::Unverified, _) => "closed, not verified",
+        (Lang::En, NonconformityState::Closed, _) => "closed and verified",
+    };
+    match lang {
+        Lang::Zh => format!(
+            "{} {}（{severity}）负责人 {owner}，期限 {due}，{state}",
+            nc.id, nc.criterion
+        ),
+        Lang::En => format!(
+            "{} {} ({severity}) owner {owner}, due {due}, {state}",
+            nc.id, nc.criterion
+        ),
+    }
+}
+
 /// Renders the summary; `top` bounds the gaps listed per gap.
 pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
     let l = match lang {
@@ -131,7 +221,15 @@ pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
         "{} — {}",
         result.submission.organization, result.submission.id
     );
-    let _ = writeln!(out, "{}", l.kind);
+    let review = result.review.as_ref();
+    match review {
+        None => {
+            let _ = writeln!(out, "{}", l.kind);
+        }
+        Some(r) => {
+            let _ = writeln!(out, "{}", review_kind(r, lang));
+        }
+    }
     let _ = writeln!(
         out,
         "{} {} ({}) · {} {}",
@@ -151,7 +249,12 @@ pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
         .achieved_level
         .as_deref()
         .map_or_else(|| l.none.to_owned(), level_name);
-    let _ = write!(out, "{}{}{achieved}", l.achieved, l.colon);
+    let achieved_label = match (review, lang) {
+        (None, _) => l.achieved,
+        (Some(_), Lang::Zh) => "评审等级",
+        (Some(_), Lang::En) => "Reviewed level",
+    };
+    let _ = write!(out, "{achieved_label}{}{achieved}", l.colon);
     if result.achieved_level_without_waivers != result.achieved_level {
         let without = result
             .achieved_level_without_waivers
@@ -160,6 +263,15 @@ pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
         let _ = write!(out, "  ({}{}{without})", l.without_waivers, l.colon);
     }
     out.push('\n');
+    if let Some(r) = review {
+        let declared = r
+            .self_assessed
+            .achieved_level
+            .as_deref()
+            .map_or_else(|| l.none.to_owned(), level_name);
+        let _ = writeln!(out, "{}{}{declared}", l.achieved, l.colon);
+        let _ = writeln!(out, "{}", agreement_line(&r.agreement.overall, lang));
+    }
     if let Some(target) = &result.target_level {
         let verdict = if result.target_met == Some(true) {
             l.met
@@ -175,6 +287,26 @@ pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
         );
     }
     let _ = writeln!(out, "{}{}{}", l.index, l.colon, pct(result.index));
+    if let Some(r) = review {
+        let open: Vec<_> = r
+            .nonconformities
+            .iter()
+            .filter(|n| n.state != NonconformityState::Closed)
+            .collect();
+        if !open.is_empty() {
+            let _ = writeln!(
+                out,
+                "{}",
+                match lang {
+                    Lang::Zh => "未关闭或未验证的不符合项：",
+                    Lang::En => "Nonconformities open or not verified:",
+                }
+            );
+            for nc in open {
+                let _ = writeln!(out, "  • {}", nonconformity_line(nc, lang));
+            }
+        }
+    }
     out.push('\n');
     let labels: Vec<String> = result
         .levels

@@ -56,7 +56,11 @@ pub fn load(path: &Path, max_size: u64) -> Result<Vec<Waiver>, (Vec<Diagnostic>,
         .map(|r| r.waivers)
         .map_err(|e| {
             (
-                vec![Diagnostic::error(Code::Schema, path, e.to_string())],
+                vec![Diagnostic::error(
+                    Code::Schema,
+                    path,
+                    crate::diagnostic::msg("decode").text("detail", e.to_string(), ""),
+                )],
                 Some(doc.text),
             )
         })

@@ -8,10 +8,15 @@
 
 use std::fmt;
 
+use crate::diagnostic::{Code, Diagnostic, Msg, msg};
+use crate::text::Lang;
 use serde_json::{Map, Number, Value};
 use serde_saphyr::granit_parser;
 
 mod fast;
+mod zh;
+
+use zh::syntax_zh;
 
 /// A position in a source file: 1-based line and column (in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -83,15 +88,37 @@ pub enum ParseErrorKind {
     Unsupported,
 }
 
+impl ParseErrorKind {
+    /// The diagnostic code of this kind of failure.
+    pub fn code(self) -> Code {
+        match self {
+            ParseErrorKind::Syntax => Code::YamlSyntax,
+            ParseErrorKind::DuplicateKey => Code::DuplicateKey,
+            ParseErrorKind::Limit => Code::InputLimit,
+            ParseErrorKind::Unsupported => Code::UnsupportedYaml,
+        }
+    }
+}
+
 /// A parse failure: the parser's message and where it happened.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParseError {
     /// What kind of failure.
     pub kind: ParseErrorKind,
-    /// What went wrong, in the parser's words (first line only).
+    /// What went wrong, in English (the parser's words, first line only, for its own
+    /// syntax errors).
     pub message: String,
+    /// What went wrong, as a diagnostic message in both languages.
+    pub words: Msg,
     /// Where, when the parser knows.
     pub location: Location,
+}
+
+impl ParseError {
+    /// The failure as a diagnostic about `path`.
+    pub fn diagnostic(&self, path: &std::path::Path) -> Diagnostic {
+        Diagnostic::error(self.kind.code(), path, self.words.clone()).at(self.location)
+    }
 }
 
 /// How deeply values may nest.
@@ -128,7 +155,7 @@ fn options(budget_bytes: usize) -> serde_saphyr::Options {
 /// Resolves a plain scalar under strict rules: `null`, `~` and the empty scalar are null;
 /// only `true` and `false` are booleans; only numbers written as JSON writes them are
 /// numbers (`0755`, `1_000`, `+1`, `0x1F`, `.5`, `.nan` stay text, SPEC §2).
-fn resolve_plain(text: &str) -> Result<NodeKind, String> {
+fn resolve_plain(text: &str) -> Result<NodeKind, Msg> {
     Ok(match text {
         "" | "~" | "null" | "Null" | "NULL" => NodeKind::Null,
         "true" => NodeKind::Bool(true),
@@ -141,7 +168,7 @@ fn resolve_plain(text: &str) -> Result<NodeKind, String> {
             } else {
                 match text.parse::<f64>().ok().and_then(Number::from_f64) {
                     Some(n) if n.as_f64().is_some_and(f64::is_finite) => NodeKind::Number(n),
-                    _ => return Err(format!("the number {text} is out of range")),
+                    _ => return Err(msg("number-range").arg("number", text)),
                 }
             }
         }
@@ -156,18 +183,15 @@ fn location(marker: &granit_parser::Marker) -> Location {
     }
 }
 
-fn fail(message: impl Into<String>, at: Location) -> ParseError {
-    ParseError {
-        kind: ParseErrorKind::Syntax,
-        message: message.into(),
-        location: at,
-    }
+fn fail(words: Msg, at: Location) -> ParseError {
+    failure(ParseErrorKind::Syntax, words, at)
 }
 
-fn failure(kind: ParseErrorKind, message: impl Into<String>, at: Location) -> ParseError {
+fn failure(kind: ParseErrorKind, words: Msg, at: Location) -> ParseError {
     ParseError {
         kind,
-        message: message.into(),
+        message: words.render(kind.code(), Lang::En),
+        words,
         location: at,
     }
 }
@@ -248,7 +272,7 @@ fn within_budget(text: &str, budget_bytes: usize) -> Result<&str, ParseError> {
     if text.len() > budget_bytes {
         return Err(failure(
             ParseErrorKind::Limit,
-            format!("the document is larger than {budget_bytes} bytes"),
+            msg("").arg("bytes", budget_bytes),
             Location::default(),
         ));
     }
@@ -295,11 +319,14 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                 // The parser's own nesting guard: a limit, not a syntax error.
                 failure(
                     ParseErrorKind::Limit,
-                    format!("values nest deeper than {MAX_DEPTH} levels"),
+                    msg("depth").arg("depth", MAX_DEPTH),
                     location(e.marker()),
                 )
             } else {
-                fail(e.info(), location(e.marker()))
+                fail(
+                    msg("").text("reason", e.info(), syntax_zh(e.kind())),
+                    location(e.marker()),
+                )
             }
         })?;
         let at = location(&span.start);
@@ -310,33 +337,21 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
             Event::DocumentStart(..) => {
                 documents += 1;
                 if documents > 1 {
-                    return Err(failure(
-                        ParseErrorKind::Unsupported,
-                        "only one YAML document is allowed per file",
-                        at,
-                    ));
+                    return Err(failure(ParseErrorKind::Unsupported, msg(""), at));
                 }
                 continue;
             }
             Event::Alias(id) => {
                 let Some((node, size, bytes)) = anchors.get(&id) else {
-                    return Err(fail("alias to an unknown anchor", at));
+                    return Err(fail(msg("unknown-anchor"), at));
                 };
                 nodes += size;
                 if nodes > MAX_NODES {
-                    return Err(failure(
-                        ParseErrorKind::Limit,
-                        "aliases expand the document beyond the node limit",
-                        at,
-                    ));
+                    return Err(failure(ParseErrorKind::Limit, msg("alias-nodes"), at));
                 }
                 scalar_bytes = scalar_bytes.saturating_add(*bytes);
                 if scalar_bytes > budget_bytes {
-                    return Err(failure(
-                        ParseErrorKind::Limit,
-                        "the document's text (with aliases expanded) exceeds the size budget",
-                        at,
-                    ));
+                    return Err(failure(ParseErrorKind::Limit, msg("alias-bytes"), at));
                 }
                 let mut copy = node.clone();
                 copy.location = at;
@@ -346,11 +361,7 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                 nodes += 1;
                 scalar_bytes += value.len();
                 if scalar_bytes > budget_bytes {
-                    return Err(failure(
-                        ParseErrorKind::Limit,
-                        "the document's text (with aliases expanded) exceeds the size budget",
-                        at,
-                    ));
+                    return Err(failure(ParseErrorKind::Limit, msg("alias-bytes"), at));
                 }
                 let forced_string = match &tag {
                     None => false,
@@ -358,10 +369,9 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                     Some(tag) => {
                         return Err(failure(
                             ParseErrorKind::Unsupported,
-                            format!(
-                                "unsupported tag `{}{}`",
-                                tag.original_handle(),
-                                tag.suffix()
+                            msg("tag").arg(
+                                "tag",
+                                format_args!("{}{}", tag.original_handle(), tag.suffix()),
                             ),
                             at,
                         ));
@@ -383,7 +393,7 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                     .unwrap_or_default();
                 return Err(failure(
                     ParseErrorKind::Unsupported,
-                    format!("unsupported tag `{tag}`"),
+                    msg("tag").arg("tag", tag),
                     at,
                 ));
             }
@@ -391,7 +401,7 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(failure(
                         ParseErrorKind::Limit,
-                        format!("values nest deeper than {MAX_DEPTH} levels"),
+                        msg("depth").arg("depth", MAX_DEPTH),
                         at,
                     ));
                 }
@@ -406,7 +416,7 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(failure(
                         ParseErrorKind::Limit,
-                        format!("values nest deeper than {MAX_DEPTH} levels"),
+                        msg("depth").arg("depth", MAX_DEPTH),
                         at,
                     ));
                 }
@@ -449,16 +459,12 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                         anchor,
                     )
                 }
-                None => return Err(fail("unbalanced collection end", at)),
+                None => return Err(fail(msg("unbalanced"), at)),
             },
             _ => continue,
         };
         if nodes > MAX_NODES {
-            return Err(failure(
-                ParseErrorKind::Limit,
-                "the document has too many values",
-                at,
-            ));
+            return Err(failure(ParseErrorKind::Limit, msg("nodes"), at));
         }
         if anchor != 0 {
             let size = count_nodes(&node);
@@ -475,12 +481,12 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                     if node.kind == NodeKind::String("<<".to_owned()) {
                         return Err(failure(
                             ParseErrorKind::Unsupported,
-                            "merge keys (`<<`) are not supported",
+                            msg("merge-key"),
                             node.location,
                         ));
                     }
                     let Some(name) = key_name(&node) else {
-                        return Err(fail("mapping keys must be scalars", node.location));
+                        return Err(fail(msg("complex-key"), node.location));
                     };
                     let duplicate = match seen {
                         Some(set) => !set.insert(name.clone()),
@@ -501,7 +507,7 @@ fn full(text: &str, budget_bytes: usize) -> Result<Node, ParseError> {
                     if duplicate {
                         return Err(failure(
                             ParseErrorKind::DuplicateKey,
-                            format!("duplicate key `{name}`"),
+                            msg("").arg("key", &name),
                             node.location,
                         ));
                     }
@@ -541,15 +547,17 @@ pub fn parse_plain(text: &str, budget_bytes: usize) -> Result<Value, ParseError>
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut options = options(budget_bytes);
     options.alias_limits.max_total_replayed_events = 0;
-    serde_saphyr::from_str_with_options::<Value>(text, options).map_err(|e| ParseError {
-        kind: ParseErrorKind::Syntax,
-        message: e
+    serde_saphyr::from_str_with_options::<Value>(text, options).map_err(|e| {
+        let en = e
             .to_string()
             .lines()
             .next()
             .unwrap_or("invalid YAML")
-            .to_owned(),
-        location: Location::default(),
+            .to_owned();
+        fail(
+            msg("").text("reason", en, "此处无法按 YAML 解析"),
+            Location::default(),
+        )
     })
 }
 

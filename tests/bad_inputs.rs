@@ -135,7 +135,7 @@ fn refused(run: &Run, file: &str) -> String {
         err.contains(&format!("--> {file}")) || err.contains(&format!("{file}:")),
         "{file}: the diagnostic names the file:\n{err}"
     );
-    assert!(err.contains("error"), "{file}: {err}");
+    assert!(err.contains("错误["), "{file}: {err}");
     format!("exit: 1\n{}", run.redact(&err))
 }
 
@@ -436,7 +436,7 @@ fn unreadable_file() {
     }
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("cannot open the file: permission denied [io]"),
+        err.contains("错误[io]: 无法打开文件：没有访问权限"),
         "{err}"
     );
     assert!(err.contains("--> unreadable.yaml"), "{err}");

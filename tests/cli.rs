@@ -324,7 +324,7 @@ fn huge_and_odd_files_are_refused_clearly() {
     assert!(stderr.contains("[file-too-large]"), "{stderr}");
     fs::create_dir(dir.path().join("dir.yaml")).unwrap();
     let stderr = stderr_of(itss(dir.path()).args(["assess", "dir.yaml"]));
-    assert!(stderr.contains("directory"), "{stderr}");
+    assert!(stderr.contains("这是目录，不是文件"), "{stderr}");
     fs::write(dir.path().join("empty.yaml"), "").unwrap();
     let stderr = stderr_of(itss(dir.path()).args(["assess", "empty.yaml"]));
     assert!(stderr.contains("empty.yaml"), "{stderr}");

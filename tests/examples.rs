@@ -113,3 +113,41 @@ fn full_example_reaches_the_top_level() {
     assert_eq!(r.index, Some(1.0));
     assert!(findings(&r).is_empty());
 }
+
+/// `examples/om-level3/review.yaml`: the team lowers OM.L3.PRC.CHANGE to partial (NC-01,
+/// open), raises OM.L2.MGT.QMS to partial, re-measures the key-post turnover (NC-02, closed
+/// and verified): reviewed level 4, provisional, beside the self-assessed level 3.
+#[test]
+fn level3_example_review_gives_a_provisional_level_4() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/om-level3");
+    let mut engine = Engine::new(Catalogs::bundled().unwrap());
+    engine.reviews = itss::engine::Reviews::One(Box::new(
+        itss::review::Review::load(&dir.join("review.yaml"), 16 << 20)
+            .unwrap_or_else(|r| panic!("{:?}", r.diagnostics)),
+    ));
+    let r = match engine.assess_file(&dir.join("submission.yaml")) {
+        FileOutcome::Assessed { result, .. } => *result,
+        FileOutcome::Invalid { diagnostics, .. } => panic!("{diagnostics:?}"),
+    };
+    let review = r.review.as_ref().unwrap();
+    assert_eq!(r.achieved_level.as_deref(), Some("4"));
+    assert_eq!(review.self_assessed.achieved_level.as_deref(), Some("3"));
+    assert_eq!(review.status.as_str(), "provisional");
+    let open: Vec<&str> = review
+        .nonconformities
+        .iter()
+        .filter(|n| n.state.as_str() != "closed")
+        .map(|n| n.id.as_str())
+        .collect();
+    assert_eq!(open, ["NC-01"]);
+    let blocking: Vec<&str> = r
+        .criteria
+        .iter()
+        .filter(|c| &*c.level == "3" && c.blocking)
+        .map(|c| &*c.id)
+        .collect();
+    assert_eq!(blocking, ["OM.L3.PRC.CHANGE"]);
+    let a = review.agreement.overall;
+    assert_eq!((a.compared, a.confirmed, a.lowered, a.raised), (6, 4, 1, 1));
+    assert_eq!(a.kappa, Some(0.4));
+}

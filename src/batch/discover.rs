@@ -11,7 +11,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::{BatchError, digest128};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, msg};
 
 /// How deep below an input directory the walk goes.
 pub const MAX_WALK_DEPTH: usize = 32;
@@ -109,12 +109,7 @@ fn refused(path: &Path, diagnostic: Diagnostic) -> Input {
 }
 
 fn not_regular(path: &Path) -> Diagnostic {
-    Diagnostic::error(
-        Code::NotAFile,
-        path,
-        "not a regular file (a FIFO, socket or device named like a submission); it was not opened",
-    )
-    .localized("不是普通文件（以提交文件命名的管道、套接字或设备），未打开")
+    Diagnostic::error(Code::NotAFile, path, msg("walked"))
 }
 
 /// The recursive walk of one input directory.
@@ -140,12 +135,7 @@ impl Walk<'_> {
             return; // reached again through a link: already walked
         }
         if depth > MAX_WALK_DEPTH {
-            let d = Diagnostic::error(
-                Code::WalkLimit,
-                dir,
-                format!("the directory is nested more than {MAX_WALK_DEPTH} levels below the input; it was not searched"),
-            )
-            .localized(format!("目录嵌套超过输入目录以下 {MAX_WALK_DEPTH} 层，未搜索"));
+            let d = Diagnostic::error(Code::WalkLimit, dir, msg("").arg("depth", MAX_WALK_DEPTH));
             self.refuse(dir, d);
             return;
         }
@@ -215,12 +205,7 @@ impl Walk<'_> {
         }
         let inside = target.as_ref().is_ok_and(|t| t.starts_with(self.root));
         if !inside && self.symlinks == Symlinks::Inside {
-            let d = Diagnostic::error(
-                Code::SymlinkOutside,
-                path,
-                "a symbolic link leading out of the input directory; it was skipped (give --follow-symlinks to follow such links)",
-            )
-            .localized("指向输入目录之外的符号链接，已跳过（如需跟随，请加 --follow-symlinks）");
+            let d = Diagnostic::error(Code::SymlinkOutside, path, msg(""));
             self.refuse(path, d);
             return;
         }
@@ -238,9 +223,12 @@ fn unreadable(dir: &Path, e: &io::Error) -> Diagnostic {
     Diagnostic::error(
         Code::Io,
         dir,
-        format!("the directory cannot be read ({e}); nothing in it was assessed"),
+        msg("directory-unreadable").text(
+            "reason",
+            e.to_string(),
+            crate::diagnostic::messages::io_reason_zh(e),
+        ),
     )
-    .localized(format!("无法读取该目录（{e}），其中的文件均未评估"))
 }
 
 /// [`file_identity`], or a digest of the path itself for a file that cannot be read (it is

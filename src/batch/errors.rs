@@ -23,6 +23,9 @@ struct ErrorDiagnostic<'a> {
     code: &'static str,
     severity: &'static str,
     message: &'a str,
+    /// The message in Chinese (additive: readers of older lines see `message` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message_zh: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     line: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -53,6 +56,7 @@ impl<'a> ErrorLine<'a> {
                     code: d.code.as_str(),
                     severity: if d.is_error() { "error" } else { "warning" },
                     message: &d.message,
+                    message_zh: d.message_zh.as_deref(),
                     line: d.line,
                     column: d.column,
                     pointer: d.pointer.as_deref(),

@@ -35,7 +35,7 @@ pub use out::JOURNAL;
 
 use names::digest128;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::engine::{Engine, FileOutcome};
 use crate::format::{
     CohortContext, CohortFormat, CohortWriter, Context, FormatError, Scratch, SubmissionFormat,
@@ -433,7 +433,7 @@ where
                         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
                         crate::yaml::parse(text, budget)
                             .map(crate::yaml::Node::into_json)
-                            .map_err(|e| Diagnostic::error(Code::YamlSyntax, path, e.message))
+                            .map_err(|e| e.diagnostic(path))
                     });
                 return Ok(match parsed {
                     Ok(_) => Processed::Parsed,
@@ -451,6 +451,9 @@ where
             let mut staged = Vec::with_capacity(config.formats.len());
             let outcome = (|| {
                 for &format in &config.formats {
+                    if !format.applies(&result) {
+                        continue;
+                    }
                     buffer.clear();
                     format
                         .render(&result, cx, scratch, buffer)

@@ -19,7 +19,7 @@ pub(crate) fn digest128(bytes: &[u8]) -> u128 {
 }
 
 /// The submission ids and file stems given out so far, so that no two results share an id
-/// or a file name. What is remembered of each is a 16-byte digest ([`digest128`]) and, for
+/// or a file name. What is remembered of each is a 16-byte digest (`digest128`) and, for
 /// ids, the position of the input that has it (to name it when another claims the id).
 #[derive(Debug, Default)]
 pub struct Names {
@@ -57,17 +57,13 @@ impl Names {
 
 /// The diagnostic of a submission whose id an earlier input already has.
 pub fn duplicate_id(path: &Path, id: &str, earlier: &Path) -> Diagnostic {
-    let earlier = earlier.display();
     Diagnostic::error(
         Code::DuplicateSubmission,
         path,
-        format!(
-            "submission id `{id}` is already used by {earlier}; this file's result is not written"
-        ),
+        crate::diagnostic::msg("")
+            .arg("id", id)
+            .arg("earlier", earlier.display()),
     )
-    .localized(format!(
-        "提交编号 {id} 已被 {earlier} 使用；本文件的结果不写出"
-    ))
     .at_pointer("/id")
 }
 

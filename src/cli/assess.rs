@@ -37,10 +37,32 @@ pub(super) fn engine(options: &AssessOptions) -> Result<Engine, Exit> {
 }
 
 pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
-    let engine = match engine(&args.options) {
+    let mut engine = match engine(&args.options) {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
+    if let Some(path) = &args.review {
+        match itss::review::Review::load(path, args.options.max_file_size) {
+            Ok(review) => engine.reviews = itss::engine::Reviews::One(Box::new(review)),
+            Err(rejected) => {
+                print_diagnostics(&rejected.diagnostics, rejected.text.as_deref());
+                eprintln!(
+                    "{}",
+                    super::say(
+                        &format!(
+                            "{}：评审记录无效，未评估",
+                            clean(&path.display().to_string())
+                        ),
+                        &format!(
+                            "{}: invalid review; nothing assessed",
+                            clean(&path.display().to_string())
+                        ),
+                    )
+                );
+                return Ok(Exit::Invalid);
+            }
+        }
+    }
     if let Some(level) = &args.options.require_level
         && let Err(code) = super::check_required_level(&engine.catalogs, level)
     {
@@ -120,6 +142,10 @@ pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
         renderer: renderer.as_ref(),
         pretty: true,
     };
+    if results.iter().any(|r| !format.applies(r)) {
+        eprintln!("{}", super::report::not_reviewed(format.name()));
+        return Ok(Exit::Usage);
+    }
     let mut scratch = Scratch::default();
     let mut bytes = Vec::new();
     if one_each {
@@ -132,8 +158,7 @@ pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
             format.render(r, &cx, &mut scratch, &mut bytes)?;
             let stem = stems.stem(&r.submission.id);
             let path = dir.join(format!("{stem}.{}", format.extension()));
-            output::write_atomic(&path, &bytes)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            output::write_atomic(&path, &bytes).with_context(|| super::writing_to(&path))?;
         }
         return Ok(exit);
     }

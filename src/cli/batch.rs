@@ -15,10 +15,34 @@ use super::{BatchArgs, Exit};
 pub(super) const MAX_THREADS: usize = 256;
 
 pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
-    let engine = match engine(&args.options) {
+    let mut engine = match engine(&args.options) {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
+    let mut reviews_given = None;
+    if let Some(dir) = &args.reviews {
+        let (by_id, apart) = match itss::review::load_dir(dir, args.options.max_file_size) {
+            Ok(x) => x,
+            Err(e) => {
+                let dir = itss::report::escape::clean(&dir.display().to_string()).into_owned();
+                eprintln!(
+                    "{}",
+                    super::say(
+                        &format!("错误：无法读取评审目录 {dir}：{e}"),
+                        &format!("error: cannot read the reviews folder {dir}: {e}"),
+                    )
+                );
+                return Ok(Exit::Usage);
+            }
+        };
+        // A review whose submission cannot even be named is reported and left out; the
+        // others travel with their submission (a rejected one makes it invalid).
+        for rejected in &apart {
+            super::print_diagnostics(&rejected.diagnostics, rejected.text.as_deref());
+        }
+        reviews_given = Some(by_id.len() + apart.len());
+        engine.reviews = itss::engine::Reviews::ById(by_id);
+    }
     if let Some(level) = &args.options.require_level
         && let Err(code) = super::check_required_level(&engine.catalogs, level)
     {
@@ -28,12 +52,13 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
     let renderer = match super::report::renderer(args.templates.as_deref(), args.expand) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("{}", super::error_line(&e));
             return Ok(Exit::Usage);
         }
     };
     let mut exclude = vec![args.out.clone()];
     exclude.extend(args.options.waivers.iter().cloned());
+    exclude.extend(args.reviews.iter().cloned());
     let symlinks = if args.follow_symlinks {
         batch::Symlinks::Follow
     } else {
@@ -123,9 +148,17 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
         0.0
     };
     if config.parse_only {
+        let (parsed, invalid) = (summary.parsed, summary.invalid);
         eprintln!(
-            "parsed {} file(s) ({} unparsable) in {elapsed:.2}s — {rate:.0} files/s on {threads} thread(s)",
-            summary.parsed, summary.invalid
+            "{}",
+            super::say(
+                &format!(
+                    "已解析 {parsed} 个文件（{invalid} 个无法解析），用时 {elapsed:.2} 秒 · 每秒 {rate:.0} 个（{threads} 个线程）"
+                ),
+                &format!(
+                    "parsed {parsed} file(s) ({invalid} unparsable) in {elapsed:.2}s — {rate:.0} files/s on {threads} thread(s)"
+                ),
+            )
         );
         return Ok(Exit::Ok);
     }
@@ -181,6 +214,20 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
             ),
         )
     );
+    if let Some(given) = reviews_given {
+        let used: u64 = summary.catalogs.iter().map(|c| c.reviews.reviewed).sum();
+        eprintln!(
+            "{}",
+            super::say(
+                &format!(
+                    "评审记录 {given} 份：{used} 份提交按评审评估（其余评审未找到对应提交，或评审无效，见上文及 errors.jsonl）"
+                ),
+                &format!(
+                    "{given} review file(s): {used} submission(s) assessed on their review (the others matched no submission or were invalid: see above and errors.jsonl)"
+                ),
+            )
+        );
+    }
     let mut exit = if summary.invalid > 0 {
         Exit::Invalid
     } else {

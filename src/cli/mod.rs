@@ -5,6 +5,7 @@ mod batch;
 mod catalog;
 mod convert;
 mod report;
+mod review;
 mod sample;
 mod template;
 
@@ -61,6 +62,107 @@ enum Command {
     Convert(ConvertArgs),
     /// Compare two result documents: level, scores and per-criterion changes.
     Diff(DiffArgs),
+    /// An assessment body's review of a submission: the skeleton to fill, open
+    /// nonconformities.
+    #[command(subcommand)]
+    Review(ReviewCommand),
+    /// Agreement between two assessors' reviews of one submission (Cohen's κ).
+    Agree(AgreeArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum ReviewCommand {
+    /// Write a review skeleton with the sampling plan: every criterion up to the target (or
+    /// --up-to-level) with its declared rating, and the evidence items to inspect.
+    Init(ReviewInitArgs),
+    /// Open nonconformities of a review as of a date: due, overdue, per owner.
+    Status(ReviewStatusArgs),
+}
+
+#[derive(Debug, Args)]
+struct ReviewInitArgs {
+    /// The submission to review.
+    #[arg(value_name = "SUBMISSION")]
+    submission: PathBuf,
+    /// Sampling seed: the same submission, seed and rate draw the same items anywhere.
+    #[arg(long)]
+    seed: u64,
+    /// Share of the evidence items to draw in each level × element (0 < P ≤ 1; at least one).
+    #[arg(long, value_name = "P", value_parser = parse_rate)]
+    rate: f64,
+    /// Highest level to cover (default: the submission's target level, else the top level).
+    #[arg(long, value_name = "LEVEL")]
+    up_to_level: Option<String>,
+    /// The assessment body's name, written into the skeleton.
+    #[arg(long, value_name = "NAME")]
+    body: Option<String>,
+    /// The team lead's name, written into the skeleton.
+    #[arg(long, value_name = "NAME")]
+    lead: Option<String>,
+    /// Assess against this catalog file instead of the bundled one the submission names.
+    #[arg(long, value_name = "PATH")]
+    catalog: Option<PathBuf>,
+    /// Language of the skeleton's comments.
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    lang: LangArg,
+    /// Where to write the skeleton (never overwritten).
+    #[arg(short, long, value_name = "PATH")]
+    output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct ReviewStatusArgs {
+    /// The review file.
+    #[arg(value_name = "REVIEW")]
+    review: PathBuf,
+    /// The day to report on (default: the review's as_of, else today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<Date>,
+    /// json for scripts, text for people.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    format: TextOrJson,
+    /// Language.
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    lang: LangArg,
+}
+
+#[derive(Debug, Args)]
+struct AgreeArgs {
+    /// The first assessor's review.
+    #[arg(value_name = "REVIEW1")]
+    first: PathBuf,
+    /// The second assessor's review of the same submission.
+    #[arg(value_name = "REVIEW2")]
+    second: PathBuf,
+    /// The submission both reviewed: supplies the declared ratings that verdicts without a
+    /// rating confirm, and the catalog (per-level figures).
+    #[arg(long, value_name = "SUBMISSION")]
+    submission: Option<PathBuf>,
+    /// Catalog file (default: the bundled catalog the submission names, or the one holding
+    /// every criterion the reviews name).
+    #[arg(long, value_name = "PATH")]
+    catalog: Option<PathBuf>,
+    /// json for scripts, text for people.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    format: TextOrJson,
+    /// Language.
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    lang: LangArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TextOrJson {
+    /// For people.
+    Text,
+    /// For scripts.
+    Json,
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(p) if p > 0.0 && p <= 1.0 => Ok(p),
+        _ => Err(format!("`{s}` is not a rate in (0, 1], e.g. 0.25")),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -147,6 +249,10 @@ struct BatchArgs {
     /// Only read and parse the files (the benchmark floor); writes nothing.
     #[arg(long, hide = true)]
     parse_only: bool,
+    /// A folder of review files (*.yaml, *.yml, *.json): each submission with a review (by
+    /// its submission id) is assessed on it.
+    #[arg(long, value_name = "DIR")]
+    reviews: Option<PathBuf>,
     #[command(flatten)]
     options: AssessOptions,
 }
@@ -294,6 +400,10 @@ struct AssessArgs {
     /// both the next one and the target are collapsed).
     #[arg(long)]
     expand: bool,
+    /// An assessment body's review of the submission: assess on the team's ratings, checked
+    /// evidence and measured metrics, beside the self-assessed level (README, "Reviews").
+    #[arg(long, value_name = "REVIEW")]
+    review: Option<PathBuf>,
     #[command(flatten)]
     options: AssessOptions,
 }
@@ -342,6 +452,43 @@ enum CatalogCommand {
 static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
 
 /// The language set for this run (Chinese unless the command said otherwise).
+/// The context of a failed write: `无法写入 PATH` or `cannot write PATH`.
+pub(crate) fn writing_to(path: &Path) -> String {
+    let path = path.display();
+    say(&format!("无法写入 {path}"), &format!("cannot write {path}")).to_owned()
+}
+
+/// An error and its causes in the command's language, after `错误：` or `error: `: report
+/// template errors give their Chinese text ([`itss::report::ReportError::message`]).
+pub(crate) fn error_line(e: &anyhow::Error) -> String {
+    use itss::format::FormatError;
+    use itss::report::ReportError;
+    let text = |cause: &(dyn std::error::Error + 'static)| {
+        let report = match cause.downcast_ref::<FormatError>() {
+            Some(FormatError::Report(r)) => Some(r),
+            _ => cause.downcast_ref::<ReportError>(),
+        };
+        match (report, cause.downcast_ref::<std::io::Error>(), lang()) {
+            (Some(r), _, _) => r.message(lang()),
+            (None, Some(io), Lang::Zh) => itss::diagnostic::messages::io_reason_zh(io),
+            _ => cause.to_string(),
+        }
+    };
+    let mut message = text(e.as_ref());
+    for cause in e.chain().skip(1) {
+        let cause = text(cause);
+        if !message.contains(&cause) {
+            message.push_str(say("：", ": "));
+            message.push_str(&cause);
+        }
+    }
+    format!(
+        "{}{}",
+        say("错误：", "error: "),
+        itss::report::escape::clean(&message)
+    )
+}
+
 pub(crate) fn lang() -> Lang {
     LANG.get().copied().unwrap_or_default()
 }
@@ -366,6 +513,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Catalog(CatalogCommand::Show { lang, .. }) => (*lang).into(),
         Command::Catalog(CatalogCommand::Check { lang, .. }) => (*lang).into(),
         Command::Catalog(CatalogCommand::List) | Command::Sample(_) => Lang::default(),
+        Command::Review(ReviewCommand::Init(a)) => a.lang.into(),
+        Command::Review(ReviewCommand::Status(a)) => a.lang.into(),
+        Command::Agree(a) => a.lang.into(),
     };
     let _ = LANG.set(lang);
     match cli.command {
@@ -377,6 +527,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Render(args) => report::render(args),
         Command::Diff(args) => report::diff(args),
         Command::Convert(args) => convert::run(args),
+        Command::Review(ReviewCommand::Init(args)) => review::init(args),
+        Command::Review(ReviewCommand::Status(args)) => review::status(args),
+        Command::Agree(args) => review::agree(args),
     }
 }
 
@@ -419,9 +572,19 @@ fn catalog_by_id_or_path(id: &str) -> Result<itss::catalog::Catalog, Exit> {
     } else if let Some(load) = catalog::bundled(id) {
         load
     } else {
+        let bundled = catalog::bundled_ids();
         eprintln!(
-            "error: no bundled catalog `{id}` (bundled: {})",
-            catalog::bundled_ids().join(", ")
+            "{}",
+            say(
+                &format!(
+                    "错误：没有名为 {id} 的内置评估目录，也没有这个文件（内置：{}）",
+                    bundled.join("、")
+                ),
+                &format!(
+                    "error: no bundled catalog `{id}` (bundled: {})",
+                    bundled.join(", ")
+                ),
+            )
         );
         return Err(Exit::Usage);
     };

@@ -18,10 +18,14 @@ use super::{DiffArgs, DiffFormat, Exit, RenderArgs, print_diagnostics};
 /// The bundled templates, or a `--templates` directory.
 pub(super) fn renderer(templates: Option<&Path>, expand: bool) -> anyhow::Result<Renderer> {
     let renderer = match templates {
-        Some(dir) => {
-            Renderer::from_dir(dir).with_context(|| format!("templates in {}", dir.display()))
-        }
-        None => Renderer::bundled().context("bundled templates"),
+        Some(dir) => Renderer::from_dir(dir).with_context(|| {
+            super::say(
+                &format!("无法加载模板目录 {}", dir.display()),
+                &format!("templates in {}", dir.display()),
+            )
+            .to_owned()
+        }),
+        None => Renderer::bundled().context(super::say("内置模板", "bundled templates")),
     }?;
     Ok(renderer.expanded(expand))
 }
@@ -98,7 +102,7 @@ pub(super) fn renderer_for(
         return Ok(None);
     }
     renderer(templates, expand).map(Some).map_err(|e| {
-        eprintln!("error: {e:#}");
+        eprintln!("{}", super::error_line(&e));
         Exit::Usage
     })
 }
@@ -131,7 +135,7 @@ fn read_result(path: &Path) -> Result<AssessmentResult, (Vec<Diagnostic>, Option
             vec![Diagnostic::error(
                 itss::diagnostic::Code::Schema,
                 path,
-                e.to_string(),
+                itss::diagnostic::msg("decode").text("detail", e.to_string(), ""),
             )],
             Some(doc.text),
         )
@@ -144,32 +148,18 @@ fn not_a_current_result(path: &Path, value: &serde_json::Value) -> Option<Diagno
     use itss::diagnostic::Code;
     let schema = value.get("schema").and_then(serde_json::Value::as_str);
     let current = itss::result::SCHEMA_ID;
-    let (message, zh) = match schema {
+    let message = match schema {
         Some(version) if version == current => return None,
-        Some(version) if version.starts_with("itss-result/") => (
-            format!(
-                "this is an `{version}` result document; this itss reads `{current}`. Assess the submission again with this version of itss (`itss assess SUBMISSION --format json`) to get a current result"
-            ),
-            format!(
-                "这是 {version} 版的结果文档，本版本 itss 读取 {current}。请用本版本重新评估该提交（itss assess 提交文件 --format json）以得到新的结果文档"
-            ),
-        ),
-        _ if value.get("answers").is_some() || value.get("organization").is_some() => (
-            "this is a submission, not a result document: assess it with `itss assess FILE` (add `--format html` for a report)".to_owned(),
-            "这是提交文件，不是结果文档：请用 itss assess 文件 评估（加 --format html 得到报告）".to_owned(),
-        ),
-        _ => (
-            format!(
-                "this is not an itss result document (no `schema: {current}`); results are written by `itss assess --format json` and `itss batch`"
-            ),
-            format!(
-                "这不是 itss 结果文档（没有 schema: {current}）；结果文档由 itss assess --format json 或 itss batch 生成"
-            ),
-        ),
+        Some(version) if version.starts_with("itss-result/") => {
+            itss::diagnostic::msg("older").arg("version", version)
+        }
+        _ if value.get("answers").is_some() || value.get("organization").is_some() => {
+            itss::diagnostic::msg("submission")
+        }
+        _ => itss::diagnostic::msg(""),
     };
     Some(
-        Diagnostic::error(Code::ResultVersion, path, message)
-            .localized(zh)
+        Diagnostic::error(Code::ResultVersion, path, message.arg("current", current))
             .at_pointer("/schema"),
     )
 }
@@ -182,8 +172,7 @@ pub(super) fn emit(
     bytes: &[u8],
 ) -> anyhow::Result<()> {
     match output_path {
-        Some(path) => output::write_atomic(path, bytes)
-            .with_context(|| format!("cannot write {}", path.display())),
+        Some(path) => output::write_atomic(path, bytes).with_context(|| super::writing_to(path)),
         None => {
             if format.is_binary() && std::io::stdout().is_terminal() {
                 anyhow::bail!(
@@ -206,7 +195,7 @@ pub(super) fn render(args: RenderArgs) -> anyhow::Result<Exit> {
     let format = match chosen_format(args.format, args.output.as_deref(), &format::Html) {
         Ok(f) => f,
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("{}{message}", super::say("错误：", "error: "));
             return Ok(Exit::Usage);
         }
     };
@@ -226,10 +215,23 @@ pub(super) fn render(args: RenderArgs) -> anyhow::Result<Exit> {
         renderer: renderer.as_ref(),
         pretty: true,
     };
+    if !format.applies(&result) {
+        eprintln!("{}", not_reviewed(format.name()));
+        return Ok(Exit::Usage);
+    }
     let mut bytes = Vec::new();
     format.render(&result, &cx, &mut format::Scratch::default(), &mut bytes)?;
     emit(args.output.as_deref(), format, &bytes)?;
     Ok(Exit::Ok)
+}
+
+/// Why a review document cannot be made of a self-assessment.
+pub(super) fn not_reviewed(format: &str) -> String {
+    super::say(
+        &format!("错误：{format} 是评审文件（不符合项报告或整改计划），只能由按评审评估的结果生成：请加 --review 评审记录"),
+        &format!("error: {format} is a document of a review (nonconformity report or action plan); it needs a result assessed with --review REVIEW"),
+    )
+    .to_owned()
 }
 
 pub(super) fn diff(args: DiffArgs) -> anyhow::Result<Exit> {

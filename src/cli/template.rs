@@ -9,7 +9,7 @@ use itss::{output, questionnaire};
 use super::{Exit, TemplateArgs, catalog_by_id_or_path};
 
 /// Today's date (UTC), for the questionnaire's assessed_on placeholder only.
-fn today() -> Date {
+pub(super) fn today() -> Date {
     let days = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() / 86_400);
@@ -30,9 +30,19 @@ pub(super) fn run(args: TemplateArgs) -> anyhow::Result<Exit> {
             None => {
                 let ids: Vec<&str> = catalog.levels.iter().map(|l| &*l.id).collect();
                 eprintln!(
-                    "error: `{level}` is not a level of {} (levels: {})",
-                    catalog.id,
-                    ids.join(", ")
+                    "{}",
+                    super::say(
+                        &format!(
+                            "错误：{level} 不是评估目录 {} 的等级（可选：{}）",
+                            catalog.id,
+                            ids.join("、")
+                        ),
+                        &format!(
+                            "error: `{level}` is not a level of {} (levels: {})",
+                            catalog.id,
+                            ids.join(", ")
+                        ),
+                    )
                 );
                 return Ok(Exit::Usage);
             }
@@ -60,16 +70,25 @@ pub(super) fn run(args: TemplateArgs) -> anyhow::Result<Exit> {
     };
     match &args.output {
         Some(path) if path.exists() => {
+            let path = path.display();
             eprintln!(
-                "error: {} exists; not overwriting a questionnaire that may hold answers",
-                path.display()
+                "{}",
+                super::say(
+                    &format!("错误：{path} 已存在；不覆盖可能已填写作答的问卷"),
+                    &format!(
+                        "error: {path} exists; not overwriting a questionnaire that may hold answers"
+                    ),
+                )
             );
             Ok(Exit::Usage)
         }
         Some(path) => {
-            output::write_atomic(path, &text)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!("wrote {}", path.display());
+            output::write_atomic(path, &text).with_context(|| super::writing_to(path))?;
+            let path = path.display();
+            eprintln!(
+                "{}",
+                super::say(&format!("已写入 {path}"), &format!("wrote {path}"))
+            );
             Ok(Exit::Ok)
         }
         None => {

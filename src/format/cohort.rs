@@ -27,7 +27,7 @@ impl CohortFormat for CsvSummary {
 }
 
 /// The fixed columns of `summary.csv`, before one `score_<element>` column per element.
-const CSV_COLUMNS: [&str; 12] = [
+const CSV_COLUMNS: [&str; 16] = [
     "id",
     "file",
     "status",
@@ -40,6 +40,10 @@ const CSV_COLUMNS: [&str; 12] = [
     "target_level",
     "target_met",
     "index",
+    "review_status",
+    "self_assessed_level",
+    "review_agreement",
+    "review_kappa",
 ];
 
 struct CsvWriter<'a> {
@@ -97,6 +101,18 @@ impl CohortWriter for CsvWriter<'_> {
             csv_field(row.target_level.as_deref().unwrap_or("")),
             row.target_met.map_or_else(String::new, |m| m.to_string()),
             fmt_score(row.index),
+            row.review
+                .as_ref()
+                .map_or("", |r| r.status.as_str())
+                .to_owned(),
+            csv_field(
+                row.review
+                    .as_ref()
+                    .and_then(|r| r.self_assessed_level.as_deref())
+                    .unwrap_or(""),
+            ),
+            fmt_score(row.review.as_ref().and_then(|r| r.agreement.agreement)),
+            fmt_score(row.review.as_ref().and_then(|r| r.agreement.kappa)),
         ];
         let elements = self.elements_of(&row.catalog);
         for column in self.columns.iter().flatten() {

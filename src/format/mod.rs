@@ -22,7 +22,10 @@ use crate::result::{AssessmentResult, CompactWriter};
 use crate::text::Lang;
 
 pub use cohort::{CsvSummary, HtmlSummary, JsonSummary};
-pub use submission::{Html, Json, Markdown, Text};
+pub use submission::{
+    ACTIONS_HTML, ACTIONS_MD, Html, Json, Markdown, NONCONFORMITIES_HTML, NONCONFORMITIES_MD,
+    ReviewDocument, Text,
+};
 pub use workbook::XlsxSummary;
 
 /// What every renderer may read: the language, the report templates (when a format that
@@ -49,6 +52,9 @@ pub enum FormatError {
     /// The format renders through templates and none were loaded.
     #[error("the `{0}` format needs report templates, and none were loaded")]
     NoTemplates(&'static str),
+    /// The format is a document of a review and the result was not assessed on one.
+    #[error("the `{0}` format is a document of a review: assess with --review")]
+    NotReviewed(&'static str),
     /// The format cannot hold several results in one output.
     #[error("the `{0}` format holds one submission per file: give -o a directory")]
     OneEach(&'static str),
@@ -79,6 +85,12 @@ pub trait SubmissionFormat: fmt::Debug + Sync {
     /// Whether it renders through the report templates.
     fn needs_templates(&self) -> bool {
         false
+    }
+    /// Whether it has something to say about `result` (a batch skips it where not; the
+    /// review documents need a reviewed result).
+    fn applies(&self, result: &AssessmentResult) -> bool {
+        let _ = result;
+        true
     }
     /// Whether its bytes are not text (never written to a terminal).
     fn is_binary(&self) -> bool {
@@ -153,7 +165,16 @@ pub trait CohortWriter {
 }
 
 /// Every per-submission format.
-pub static SUBMISSION_FORMATS: &[&dyn SubmissionFormat] = &[&Text, &Json, &Html, &Markdown];
+pub static SUBMISSION_FORMATS: &[&dyn SubmissionFormat] = &[
+    &Text,
+    &Json,
+    &Html,
+    &Markdown,
+    &NONCONFORMITIES_HTML,
+    &NONCONFORMITIES_MD,
+    &ACTIONS_HTML,
+    &ACTIONS_MD,
+];
 
 /// Every cohort format: a batch writes each of them.
 pub static COHORT_FORMATS: &[&dyn CohortFormat] =

@@ -182,3 +182,80 @@ impl SubmissionFormat for Text {
         Ok(())
     }
 }
+
+/// A document of a reviewed result, rendered through its own template: the nonconformity
+/// report (不符合项报告) and the corrective-action plan (整改计划), in HTML and Markdown.
+#[derive(Debug)]
+pub struct ReviewDocument {
+    name: &'static str,
+    extension: &'static str,
+    template: &'static str,
+    description: &'static str,
+}
+
+/// The nonconformity report as HTML.
+pub static NONCONFORMITIES_HTML: ReviewDocument = ReviewDocument {
+    name: "nc-html",
+    extension: "nc.html",
+    template: "nonconformities.html.j2",
+    description: "a reviewed result's nonconformity report (不符合项报告), HTML",
+};
+
+/// The nonconformity report as Markdown.
+pub static NONCONFORMITIES_MD: ReviewDocument = ReviewDocument {
+    name: "nc-md",
+    extension: "nc.md",
+    template: "nonconformities.md.j2",
+    description: "a reviewed result's nonconformity report (不符合项报告), Markdown",
+};
+
+/// The corrective-action plan as HTML.
+pub static ACTIONS_HTML: ReviewDocument = ReviewDocument {
+    name: "ca-html",
+    extension: "ca.html",
+    template: "actions.html.j2",
+    description: "a reviewed result's corrective-action plan (整改计划), HTML",
+};
+
+/// The corrective-action plan as Markdown.
+pub static ACTIONS_MD: ReviewDocument = ReviewDocument {
+    name: "ca-md",
+    extension: "ca.md",
+    template: "actions.md.j2",
+    description: "a reviewed result's corrective-action plan (整改计划), Markdown",
+};
+
+impl SubmissionFormat for ReviewDocument {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn extension(&self) -> &'static str {
+        self.extension
+    }
+    fn description(&self) -> &'static str {
+        self.description
+    }
+    fn needs_templates(&self) -> bool {
+        true
+    }
+    fn holds_several(&self) -> bool {
+        false
+    }
+    fn applies(&self, result: &AssessmentResult) -> bool {
+        result.review.is_some()
+    }
+    fn render(
+        &self,
+        result: &AssessmentResult,
+        cx: &Context<'_>,
+        _scratch: &mut Scratch,
+        out: &mut Vec<u8>,
+    ) -> Result<(), FormatError> {
+        if result.review.is_none() {
+            return Err(FormatError::NotReviewed(self.name));
+        }
+        let renderer = cx.renderer.ok_or(FormatError::NoTemplates(self.name))?;
+        let _span = tracing::debug_span!("render", format = self.name).entered();
+        Ok(renderer.render_document_into(result, self.template, cx.lang, out)?)
+    }
+}

@@ -203,7 +203,7 @@ fn coord(v: f64) -> String {
 /// The decimal digits of `n`.
 fn itoa(n: u64) -> String {
     let mut out = String::new();
-    super::push_digits(&mut out, n);
+    super::numbers::push_digits(&mut out, n);
     out
 }
 

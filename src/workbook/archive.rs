@@ -7,48 +7,30 @@
 use std::io::Cursor;
 use std::path::Path;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Msg, msg};
 
 /// Most parts (files inside the zip) a workbook may have.
 const MAX_PARTS: usize = 10_000;
 
 /// Checks an `.xlsx` file's zip directory against the budget.
 pub fn check_archive(path: &Path, bytes: &[u8], budget: u64) -> Result<(), Diagnostic> {
-    let refuse =
-        |en: String, zh: String| Diagnostic::error(Code::XlsxArchive, path, en).localized(zh);
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-        refuse(
-            format!("not a readable .xlsx workbook (its zip container is damaged: {e}); save it again from Excel, WPS or LibreOffice"),
-            format!("不是可读取的 .xlsx 工作簿（zip 容器损坏：{e}）；请用 Excel、WPS 或 LibreOffice 重新保存"),
-        )
-    })?;
+    let refuse = |m: Msg| Diagnostic::error(Code::XlsxArchive, path, m);
+    let mut zip =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| refuse(msg("").arg("detail", e)))?;
     if zip.len() > MAX_PARTS {
         return Err(refuse(
-            format!(
-                "the workbook has {} parts, more than the limit of {MAX_PARTS}",
-                zip.len()
-            ),
-            format!("工作簿包含 {} 个部件，超过上限 {MAX_PARTS}", zip.len()),
+            msg("parts").arg("count", zip.len()).arg("max", MAX_PARTS),
         ));
     }
     let mut total: u64 = 0;
     for i in 0..zip.len() {
-        let size = zip.by_index_raw(i).map(|f| f.size()).map_err(|e| {
-            refuse(
-                format!("not a readable .xlsx workbook (part {i} of its zip container: {e})"),
-                format!("不是可读取的 .xlsx 工作簿（zip 容器第 {i} 个部件：{e}）"),
-            )
-        })?;
+        let size = zip
+            .by_index_raw(i)
+            .map(|f| f.size())
+            .map_err(|e| refuse(msg("part").arg("index", i).arg("detail", e)))?;
         total = total.saturating_add(size);
         if total > budget {
-            return Err(refuse(
-                format!(
-                    "the workbook expands to more than {budget} bytes (the input limit, counted uncompressed; see --max-file-size); it is not read"
-                ),
-                format!(
-                    "工作簿解压后超过 {budget} 字节（输入大小上限按解压后计算，见 --max-file-size），不予读取"
-                ),
-            ));
+            return Err(refuse(msg("budget").arg("budget", budget)));
         }
     }
     Ok(())

@@ -259,13 +259,8 @@ pub fn read_submission(
         Diagnostic::error(
             Code::XlsxArchive,
             path,
-            format!(
-                "not a readable .xlsx workbook ({e}); save it again from Excel, WPS or LibreOffice"
-            ),
+            crate::diagnostic::msg("workbook").arg("detail", e),
         )
-        .localized(format!(
-            "不是可读取的 .xlsx 工作簿（{e}）；请用 Excel、WPS 或 LibreOffice 重新保存"
-        ))
     };
     let has_merges = super::archive::has_merged_cells(bytes);
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(damaged)?;
@@ -347,10 +342,7 @@ pub fn read_submission(
         return Err(Diagnostic::error(
             Code::XlsxLayout,
             path,
-            "this workbook is not an itss questionnaire (no sheet of organization fields); start from `itss template --format xlsx` or `itss convert`",
-        )
-        .localized(
-            "此工作簿不是 itss 问卷（没有填写单位信息的工作表）；请从 itss template --format xlsx 或 itss convert 生成的问卷开始填写",
+            crate::diagnostic::msg(""),
         ));
     }
     let value = out.finish();

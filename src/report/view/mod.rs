@@ -7,7 +7,7 @@
 //!
 //! # Templates see the view as objects
 //!
-//! Every struct of the view is a minijinja [`Object`]: templates read its fields by name
+//! Every struct of the view is a minijinja [`Object`](minijinja::value::Object): templates read its fields by name
 //! (`report.cover.organization`) straight from the Rust value, with no conversion of the
 //! whole view up front. Strings are shared ([`Str`]), nested structs and lists are behind
 //! [`Arc`]s, so reading a field costs a reference count. A struct iterates over its field
@@ -25,6 +25,7 @@ mod criteria;
 mod labels;
 mod object;
 mod parts;
+mod review;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -174,6 +175,7 @@ pub fn build(result: &AssessmentResult, labels: &Labels, expand: bool) -> View {
     let as_of: Str = Arc::from(result.as_of.to_string());
     let generated_at = clean_opt(&result.generated_at);
     View {
+        review: review::build(result, labels, &index),
         cover: cover(result, labels, &index, &as_of, &generated_at),
         chart: Arc::new(chart::layout(
             result,

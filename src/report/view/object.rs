@@ -155,6 +155,12 @@ impl Label {
     }
 }
 
+impl ToValue for Value {
+    fn to_value(&self) -> Option<Value> {
+        Some(self.clone())
+    }
+}
+
 impl ToValue for Label {
     fn to_value(&self) -> Option<Value> {
         self.0.as_ref().map(|s| Value::from(Arc::clone(s)))

@@ -30,7 +30,7 @@ pub struct View {
     /// Findings about the submission as a whole.
     pub findings: Arc<List<Arc<TopFindingView>>>,
     /// Finding codes that occur in the result: criterion codes in the order of
-    /// [`FindingCode::ALL`], then the codes of top-level findings, sorted.
+    /// [`FindingCode::ALL`](crate::finding::FindingCode::ALL), then the codes of top-level findings, sorted.
     pub legend: Arc<List<Str>>,
     /// Criteria per status over the whole catalog.
     pub totals: Arc<Counts>,
@@ -38,6 +38,8 @@ pub struct View {
     pub criteria_count: usize,
     /// Footer facts.
     pub footer: Arc<Footer>,
+    /// The review the result was assessed on (absent for a self-assessment).
+    pub review: Option<minijinja::Value>,
 }
 
 view_object!(View {
@@ -52,7 +54,8 @@ view_object!(View {
     legend,
     totals,
     criteria_count,
-    footer
+    footer,
+    review
 });
 
 /// A reference to a level.

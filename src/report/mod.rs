@@ -65,17 +65,26 @@ pub mod escape;
 pub mod locale;
 pub mod view;
 
+mod env;
+mod error;
+mod numbers;
+
+use env::*;
+pub use error::ReportError;
+use error::*;
+pub use numbers::{number, percent};
+
 use std::collections::BTreeMap;
-use std::fmt::{self, Write as _};
-use std::path::{Path, PathBuf};
+use std::fmt;
+use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 
 use minijinja::syntax::SyntaxConfig;
-use minijinja::value::{Enumerator, Kwargs, Object, Serde, Value, ValueKind};
-use minijinja::{AutoEscape, Environment, ErrorKind, Output, State, UndefinedBehavior};
+use minijinja::value::{Enumerator, Object, Serde, Value};
+use minijinja::{Environment, ErrorKind, UndefinedBehavior};
 
-use crate::limits::{self, Capped, Limit, OutputCapped};
+use crate::limits::{self, Capped};
 use crate::result::AssessmentResult;
 use crate::text::Lang;
 
@@ -132,123 +141,6 @@ impl FromStr for ReportFormat {
             other => Err(format!(
                 "unknown report format `{other}` (expected html or md)"
             )),
-        }
-    }
-}
-
-/// Why a template set could not be loaded or a report not rendered.
-#[derive(thiserror::Error, Debug)]
-pub enum ReportError {
-    /// A template does not compile.
-    #[error("template `{template}`{}: {message}", at_line(*.line))]
-    Syntax {
-        /// Template name (path within the set).
-        template: String,
-        /// 1-based line, when known.
-        line: Option<usize>,
-        /// What is wrong.
-        message: String,
-    },
-    /// A template failed while rendering (undefined value, bad filter argument, …).
-    #[error("rendering `{template}`{}: {message}", at_line(*.line))]
-    Render {
-        /// Template name.
-        template: String,
-        /// 1-based line, when known.
-        line: Option<usize>,
-        /// What went wrong.
-        message: String,
-    },
-    /// A template asked for a locale key the language lacks.
-    #[error("missing locale key `{key}` in locales/{lang}.yaml (used by `{template}`{})", at_line(*.line))]
-    MissingLocaleKey {
-        /// The dotted key.
-        key: String,
-        /// The language.
-        lang: String,
-        /// Template that asked for it.
-        template: String,
-        /// 1-based line, when known.
-        line: Option<usize>,
-    },
-    /// A template exceeded a bound on its work, size, recursion or output (issue #16;
-    /// [`crate::limits`]).
-    #[error("template `{template}`{}: exceeds the {limit}: {detail}", at_line(*.line))]
-    Limit {
-        /// Template name.
-        template: String,
-        /// 1-based line, when known.
-        line: Option<usize>,
-        /// Which bound.
-        limit: Limit,
-        /// The bound's value and minijinja's own words, in English.
-        detail: String,
-    },
-    /// The set has no template of that name.
-    #[error("template `{0}` not found in the template set")]
-    MissingTemplate(String),
-    /// The set has no locale file for the language.
-    #[error("the template set has no locales/{0}.yaml")]
-    MissingLocale(String),
-    /// A locale file is not a mapping of keys to strings.
-    #[error("{file}{}: {message}", at_line(line.map(|l| l as usize)))]
-    Locale {
-        /// Locale file (path within the set).
-        file: String,
-        /// 1-based line, when known.
-        line: Option<u64>,
-        /// What is wrong.
-        message: String,
-    },
-    /// Locale files do not hold the same keys.
-    #[error(
-        "locales/{lang}.yaml differs from locales/{reference}.yaml: missing {missing:?}, extra {extra:?}"
-    )]
-    LocaleKeysDiffer {
-        /// The language compared.
-        lang: String,
-        /// The language compared with.
-        reference: String,
-        /// Keys the reference has and this one lacks.
-        missing: Vec<String>,
-        /// Keys this one has and the reference lacks.
-        extra: Vec<String>,
-    },
-    /// The template directory (or a file in it) could not be read.
-    #[error("{}: {source}", path.display())]
-    Io {
-        /// The path.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-}
-
-fn at_line(line: Option<usize>) -> String {
-    line.map(|l| format!(" line {l}")).unwrap_or_default()
-}
-
-impl ReportError {
-    /// The message in `lang`. Only [`ReportError::Limit`] has a Chinese text; the others are
-    /// English whatever the language.
-    pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (
-                ReportError::Limit {
-                    template,
-                    line,
-                    limit,
-                    detail,
-                },
-                Lang::Zh,
-            ) => {
-                let line = line.map(|l| format!("第 {l} 行")).unwrap_or_default();
-                format!(
-                    "模板 `{template}` {line}超出{}：{detail}",
-                    limit.describe(Lang::Zh)
-                )
-            }
-            _ => self.to_string(),
         }
     }
 }
@@ -381,6 +273,21 @@ impl Renderer {
     ) -> Result<(), ReportError> {
         let context = self.report_context(result, lang)?;
         self.render_bounded(format.template(), context, json_len(result), out)
+            .map(drop)
+    }
+
+    /// Renders another document of a result through the template `name` of the set (the
+    /// nonconformity report, the corrective-action plan) with the same context as the
+    /// report, appending to `out`.
+    pub fn render_document_into(
+        &self,
+        result: &AssessmentResult,
+        name: &str,
+        lang: Lang,
+        out: &mut Vec<u8>,
+    ) -> Result<(), ReportError> {
+        let context = self.report_context(result, lang)?;
+        self.render_bounded(name, context, json_len(result), out)
             .map(drop)
     }
 
@@ -520,132 +427,6 @@ impl Object for ReportContext {
     }
 }
 
-/// Writes a value into the output: minijinja's own formatting, with faster paths for strings
-/// (the same bytes).
-fn format_value(
-    out: &mut Output,
-    state: &mut State,
-    value: &Value,
-) -> Result<(), minijinja::Error> {
-    match (state.auto_escape(), value.as_str()) {
-        (AutoEscape::Html, Some(s)) if !value.is_safe() => {
-            escape::write_html(out, s).map_err(minijinja::Error::from)
-        }
-        // A string shows as itself without escaping (minijinja formats it through `Display`).
-        (AutoEscape::None, Some(s)) if value.kind() == ValueKind::String => {
-            out.write_str(s).map_err(minijinja::Error::from)
-        }
-        _ => minijinja::escape_formatter(out, state, value),
-    }
-}
-
-/// HTML autoescape for `*.html.j2`, `*.html`, `*.htm`, `*.svg.j2`; none otherwise.
-fn auto_escape(name: &str) -> AutoEscape {
-    let base = name.strip_suffix(".j2").unwrap_or(name);
-    if [".html", ".htm", ".svg", ".xml"]
-        .iter()
-        .any(|ext| base.ends_with(ext))
-    {
-        AutoEscape::Html
-    } else {
-        AutoEscape::None
-    }
-}
-
-fn read_dir(
-    root: &Path,
-    dir: &Path,
-    depth: usize,
-    out: &mut Vec<(String, String)>,
-) -> Result<(), ReportError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| ReportError::Io { path, source }
-    };
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(io(dir))?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(io(dir))?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let path = entry.path();
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let kind = entry.file_type().map_err(io(&path))?;
-        // Symlinked directories are not followed (no cycles); symlinked files are read.
-        if kind.is_dir() {
-            if depth < MAX_DEPTH {
-                read_dir(root, &path, depth + 1, out)?;
-            }
-            continue;
-        }
-        let metadata = std::fs::metadata(&path).map_err(io(&path))?;
-        if !metadata.is_file() {
-            continue;
-        }
-        let Ok(rel) = path.strip_prefix(root) else {
-            continue;
-        };
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let wanted = ["j2", "yaml", "html", "md", "css"]
-            .iter()
-            .any(|ext| path.extension().is_some_and(|e| e == *ext));
-        if !wanted {
-            continue;
-        }
-        if metadata.len() > MAX_TEMPLATE_FILE {
-            return Err(ReportError::Io {
-                path,
-                source: std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    "file too large for a template",
-                ),
-            });
-        }
-        let text = std::fs::read_to_string(&path).map_err(io(&path))?;
-        out.push((rel, text));
-    }
-    Ok(())
-}
-
-fn check_locale_keys(locales: &BTreeMap<String, Locale>) -> Result<(), ReportError> {
-    let reference = locales
-        .get("zh")
-        .map(|l| ("zh", l))
-        .or_else(|| locales.iter().next().map(|(k, l)| (k.as_str(), l)));
-    let Some((reference, ref_locale)) = reference else {
-        return Err(ReportError::MissingLocale(
-            Lang::default().as_str().to_owned(),
-        ));
-    };
-    for (lang, locale) in locales {
-        let missing: Vec<String> = ref_locale
-            .keys()
-            .filter(|k| locale.get(k).is_none())
-            .map(str::to_owned)
-            .collect();
-        let extra: Vec<String> = locale
-            .keys()
-            .filter(|k| ref_locale.get(k).is_none())
-            .map(str::to_owned)
-            .collect();
-        if !missing.is_empty() || !extra.is_empty() {
-            return Err(ReportError::LocaleKeysDiffer {
-                lang: lang.clone(),
-                reference: reference.to_owned(),
-                missing,
-                extra,
-            });
-        }
-    }
-    Ok(())
-}
-
 /// Cleans every string (and key) of a JSON value in place.
 fn clean_json(value: &mut serde_json::Value) {
     match value {
@@ -669,286 +450,6 @@ fn clean_json(value: &mut serde_json::Value) {
         }
         _ => {}
     }
-}
-
-/// A locale lookup that failed; carried as the source of the template error.
-#[derive(Debug)]
-struct MissingKey {
-    key: String,
-    lang: String,
-}
-
-impl fmt::Display for MissingKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "missing locale key `{}` in locales/{}.yaml",
-            self.key, self.lang
-        )
-    }
-}
-
-impl std::error::Error for MissingKey {}
-
-fn error_message(e: &minijinja::Error) -> String {
-    match e.detail() {
-        Some(detail) => format!("{}: {detail}", e.kind()),
-        None => e.kind().to_string(),
-    }
-}
-
-/// Maps a render error to the innermost template that failed: an error inside an included
-/// template arrives wrapped (`BadInclude`) with the original as its source.
-fn render_error(e: &minijinja::Error, entry: &str, input: usize) -> ReportError {
-    let mut innermost = e;
-    let mut missing_key = None;
-    let mut capped = false;
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        if let Some(inner) = s.downcast_ref::<minijinja::Error>() {
-            innermost = inner;
-        }
-        if let Some(missing) = s.downcast_ref::<MissingKey>() {
-            missing_key = Some(missing);
-        }
-        // `Capped` fails with an `io::Error` holding `OutputCapped`, which `source()` skips.
-        capped |= s
-            .downcast_ref::<std::io::Error>()
-            .and_then(std::io::Error::get_ref)
-            .is_some_and(|inner| inner.is::<OutputCapped>());
-        source = s.source();
-    }
-    let template = innermost.name().or(e.name()).unwrap_or(entry).to_owned();
-    let line = innermost.line().or(e.line());
-    let limit = if capped {
-        Some(Limit::Output)
-    } else {
-        Limit::of(innermost)
-    };
-    if let Some(limit) = limit {
-        let detail = match limit {
-            Limit::Work => format!(
-                "{} fuel for {input} bytes of data ({})",
-                limits::template_fuel(input),
-                error_message(innermost)
-            ),
-            Limit::Output => format!(
-                "{} bytes for {input} bytes of data",
-                limits::output_cap(input)
-            ),
-            Limit::Size | Limit::Recursion => error_message(innermost),
-        };
-        return ReportError::Limit {
-            template,
-            line,
-            limit,
-            detail,
-        };
-    }
-    if let Some(missing) = missing_key {
-        return ReportError::MissingLocaleKey {
-            key: missing.key.clone(),
-            lang: missing.lang.clone(),
-            template,
-            line,
-        };
-    }
-    if innermost.kind() == ErrorKind::TemplateNotFound {
-        return ReportError::MissingTemplate(innermost.detail().unwrap_or(entry).to_owned());
-    }
-    ReportError::Render {
-        template,
-        line,
-        message: error_message(innermost),
-    }
-}
-
-/// The language of the render (`lang` in the context; Chinese when absent).
-fn current_lang(state: &State) -> &'static str {
-    match state.lookup("lang").as_ref().and_then(Value::as_str) {
-        Some("en") => Lang::En.as_str(),
-        _ => Lang::Zh.as_str(),
-    }
-}
-
-/// Fills the `{name}` placeholders of a locale string from keyword arguments, in one pass.
-/// Every argument must be used; a null value shows as `—`.
-fn fill(text: &str, kwargs: &Kwargs) -> Result<String, minijinja::Error> {
-    let out = locale::fill_with(text, |name, out| {
-        if !kwargs.has(name) {
-            return Ok::<bool, minijinja::Error>(false);
-        }
-        let value: Value = kwargs.get(name)?;
-        if value.is_none() || value.is_undefined() {
-            out.push('—');
-        } else {
-            let _ = write!(out, "{value}");
-        }
-        Ok(true)
-    })?;
-    kwargs.assert_all_used()?;
-    Ok(out)
-}
-
-/// Registers the report filters and functions.
-fn register(env: &mut Environment<'static>, locales: &Arc<BTreeMap<String, Locale>>) {
-    env.add_filter("round", crate::expression::round);
-    let l = Arc::clone(locales);
-    env.add_function(
-        "t",
-        move |state: &State, key: &str, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
-            let lang = current_lang(state);
-            let text = l
-                .get(lang)
-                .and_then(|locale| locale.get_shared(key))
-                .ok_or_else(|| {
-                    let missing = MissingKey {
-                        key: key.to_owned(),
-                        lang: lang.to_owned(),
-                    };
-                    minijinja::Error::new(ErrorKind::UndefinedError, missing.to_string())
-                        .with_source(missing)
-                })?;
-            // Without arguments every placeholder stays as written: the string as it is.
-            if kwargs.args().next().is_none() {
-                return Ok(Value::from(Arc::clone(text)));
-            }
-            fill(text, &kwargs).map(Value::from)
-        },
-    );
-    let l = Arc::clone(locales);
-    env.add_function("has_t", move |state: &State, key: &str| -> bool {
-        l.get(current_lang(state))
-            .is_some_and(|locale| locale.get(key).is_some())
-    });
-    env.add_filter(
-        "tx",
-        |state: &State, value: Value| -> Result<Value, minijinja::Error> {
-            if let Some(s) = value.as_str() {
-                return Ok(Value::from(s));
-            }
-            let en = current_lang(state) == "en";
-            // The view's texts: no copies.
-            if let Some(text) = value.downcast_object_ref::<view::TextView>() {
-                let lang = if en { Lang::En } else { Lang::Zh };
-                return Ok(Value::from(Arc::clone(text.get(lang))));
-            }
-            if en
-                && let Ok(en) = value.get_attr("en")
-                && let Some(s) = en.as_str()
-            {
-                return Ok(Value::from(s));
-            }
-            match value.get_attr("zh") {
-                Ok(zh) if zh.as_str().is_some() => Ok(Value::from(zh.to_string())),
-                _ => Err(minijinja::Error::new(
-                    ErrorKind::InvalidOperation,
-                    format!("tx expects a {{zh, en}} text, got {}", value.kind()),
-                )),
-            }
-        },
-    );
-    env.add_filter("pct", |value: Value| -> String {
-        match f64::try_from(value) {
-            Ok(score) if score.is_finite() => percent(score),
-            _ => String::from("—"),
-        }
-    });
-    env.add_filter("num", |value: Value| -> String {
-        match f64::try_from(value.clone()) {
-            Ok(v) if v.is_finite() => number(v),
-            _ if value.is_none() || value.is_undefined() => String::from("—"),
-            _ => value.to_string(),
-        }
-    });
-    env.add_filter("md", |value: Value| -> String {
-        if value.is_none() || value.is_undefined() {
-            return String::new();
-        }
-        match value.as_str() {
-            Some(s) => escape::markdown(s),
-            None => escape::markdown(&value.to_string()),
-        }
-    });
-    env.add_filter("clean", |value: Value| -> String {
-        match value.as_str() {
-            Some(s) => escape::clean(s).into_owned(),
-            None => escape::clean(&value.to_string()).into_owned(),
-        }
-    });
-    // A CSS string literal (for `content:` in the style sheet): already safe.
-    env.add_filter("css_string", |value: Value| -> Value {
-        let text = value
-            .as_str()
-            .map_or_else(|| value.to_string(), str::to_owned);
-        Value::from_safe_string(escape::css_string(&text))
-    });
-    // An id, escaped, that wraps only after its dots.
-    env.add_filter("id_html", |value: Value| -> Value {
-        let mut out = String::new();
-        let _ = match value.as_str() {
-            Some(s) => escape::write_html_id(&mut out, s),
-            None => escape::write_html_id(&mut out, &value.to_string()),
-        };
-        Value::from_safe_string(out)
-    });
-    env.add_filter("anchor", |id: &str, prefix: Option<&str>| -> String {
-        escape::anchor(prefix.unwrap_or(""), id)
-    });
-}
-
-/// A score (0..1) as a percentage with one decimal, rounded half away from zero: `87.5%`.
-pub fn percent(score: f64) -> String {
-    let tenths = (score * 1000.0).round() as i64;
-    let mut out = String::with_capacity(8);
-    if tenths < 0 {
-        out.push('-');
-    }
-    let tenths = tenths.unsigned_abs();
-    push_digits(&mut out, tenths / 10);
-    out.push('.');
-    push_digits(&mut out, tenths % 10);
-    out.push('%');
-    out
-}
-
-/// Appends the decimal digits of `n`.
-fn push_digits(out: &mut String, n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend(digits[at..].iter().map(|&d| char::from(d)));
-}
-
-/// A credit, weight or threshold with at most three decimals and no trailing zeros: `1`,
-/// `0.5`, `0.125`.
-pub fn number(v: f64) -> String {
-    let thousandths = (v * 1000.0).round() as i64;
-    let sign = if thousandths < 0 { "-" } else { "" };
-    let t = thousandths.unsigned_abs();
-    let (int, frac) = (t / 1000, t % 1000);
-    let mut out = String::with_capacity(12);
-    out.push_str(sign);
-    push_digits(&mut out, int);
-    if frac != 0 {
-        out.push('.');
-        let mut frac = frac;
-        let mut scale = 100;
-        while frac != 0 {
-            push_digits(&mut out, frac / scale);
-            frac %= scale;
-            scale /= 10;
-        }
-    }
-    out
 }
 
 #[cfg(test)]

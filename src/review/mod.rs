@@ -1,0 +1,754 @@
+//! Reviews (README, "Reviews"): an assessment body's verification of one submission — the
+//! ratings its team confirms or changes, the evidence it checked, the metric values it
+//! measured, and the nonconformities (不符合项) with their corrective actions (整改).
+//!
+//! A review never changes a rule of SPEC §5. [`assess_reviewed`] builds the submission the
+//! team's view amounts to ([`Review::apply`]: team ratings, the team's checked files added
+//! to the evidence, measured metrics replacing declared ones) and assesses it with
+//! [`assess::assess`] like any other; it assesses the submission as declared too, with the
+//! same catalog, waivers and as-of date, and records both views in the result
+//! ([`ReviewResult`]).
+//!
+//! Also here: the sampling plan of `itss review init` ([`sample`], [`skeleton`], in `plan`) and the
+//! statistics of `itss agree` ([`agree`]).
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::assess::{self, Options};
+use crate::catalog::Catalog;
+use crate::date::Date;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::result::review::{
+    Agreement, AgreementStats, Body, LevelAgreement, NonconformityResult, NonconformityState,
+    Onsite, ReviewStatus, Role, SelfAssessed, SelfAssessedLevel, Severity, TeamMember, ordinal,
+};
+use crate::result::{AssessmentResult, CriterionReview, ReviewResult};
+use crate::schema::{self, SchemaKind};
+use crate::source::{self, SourceDoc};
+use crate::submission::{Answer, EvidenceItem, Rating, Submission};
+use crate::text::Text;
+use crate::waiver::Waiver;
+
+mod plan;
+mod raw;
+
+use raw::{RawReview, code, localized, opt_code, opt_localized};
+
+pub use plan::{Drawn, SkeletonOptions, sample, skeleton};
+
+/// A review file, read and checked against its schema.
+#[derive(Debug)]
+pub struct Review {
+    /// The file as given.
+    pub source: PathBuf,
+    /// SHA-256 of its bytes.
+    pub sha256: String,
+    /// The submission it is for: id.
+    pub submission_id: String,
+    /// The submission it is for: SHA-256 of the submission file's bytes (lowercase).
+    pub submission_sha256: String,
+    /// The assessment body.
+    pub body: Body,
+    /// The team.
+    pub team: Vec<TeamMember>,
+    /// The on-site visit.
+    pub onsite: Option<Onsite>,
+    /// The day the review speaks for, when given.
+    pub as_of: Option<Date>,
+    /// How the sample was drawn, when recorded.
+    pub sampling: Option<Sampling>,
+    /// Per criterion id.
+    pub verdicts: BTreeMap<String, Verdict>,
+    /// In the order given.
+    pub nonconformities: Vec<Nonconformity>,
+    /// The source, for locating diagnostics.
+    doc: SourceDoc,
+}
+
+/// How a review's sample was drawn.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sampling {
+    /// Seed.
+    pub seed: u64,
+    /// Share of evidence items drawn per stratum.
+    pub rate: f64,
+    /// Highest level sampled.
+    #[serde(default, deserialize_with = "opt_code")]
+    pub up_to_level: Option<String>,
+}
+
+/// What the team recorded about one criterion.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verdict {
+    /// The team's rating; absent = the declared rating is confirmed.
+    #[serde(default)]
+    pub rating: Option<Rating>,
+    /// The team's note.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// What the team inspected.
+    #[serde(default)]
+    pub checked: Vec<Checked>,
+    /// The team's measured metric values.
+    #[serde(default)]
+    pub metrics: BTreeMap<String, Value>,
+    /// Written by `review init` (ignored when scoring).
+    #[serde(default)]
+    pub declared: Option<Rating>,
+    /// Written by `review init` (ignored when scoring).
+    #[serde(default)]
+    pub sample: Vec<String>,
+}
+
+impl Verdict {
+    /// Whether the team has a view: a rating, a note, something checked or measured. An
+    /// entry `review init` wrote and nobody filled is not a view.
+    pub fn is_view(&self) -> bool {
+        self.rating.is_some()
+            || self.note.as_deref().is_some_and(|n| !n.trim().is_empty())
+            || !self.checked.is_empty()
+            || !self.metrics.is_empty()
+    }
+}
+
+/// One thing the team inspected.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Checked {
+    /// An evidence file, checked as the enterprise's are (SPEC §4.2).
+    File {
+        /// Path relative to the submission's directory.
+        path: String,
+        /// Expected SHA-256.
+        #[serde(default)]
+        sha256: Option<String>,
+        /// Date of the document.
+        #[serde(default)]
+        dated: Option<Date>,
+        /// Title.
+        #[serde(default)]
+        title: Option<String>,
+    },
+    /// Something seen on site: a record, not a file.
+    Seen {
+        /// What was seen.
+        seen: String,
+    },
+}
+
+/// A nonconformity as the review states it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Nonconformity {
+    /// Its id.
+    #[serde(deserialize_with = "code")]
+    pub id: String,
+    /// The criterion.
+    #[serde(deserialize_with = "code")]
+    pub criterion: String,
+    /// minor or major.
+    pub severity: Severity,
+    /// What the team found.
+    #[serde(deserialize_with = "localized")]
+    pub statement: Text,
+    /// The corrective action.
+    #[serde(default)]
+    pub action: Option<Action>,
+}
+
+/// A corrective action (整改).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    /// Who corrects.
+    pub owner: String,
+    /// By when.
+    pub due: Date,
+    /// What is to be done.
+    #[serde(default, deserialize_with = "opt_localized")]
+    pub description: Option<Text>,
+    /// The day it was closed.
+    #[serde(default)]
+    pub closed_on: Option<Date>,
+    /// Who verified the closure.
+    #[serde(default)]
+    pub verified_by: Option<String>,
+}
+
+/// A review that could not be used: every diagnostic and, when read, the source text.
+#[derive(Debug, Clone)]
+pub struct Rejected {
+    /// What is wrong.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The review's text, for snippets.
+    pub text: Option<String>,
+    /// The submission id it names, when that much could be read.
+    pub submission_id: Option<String>,
+}
+
+impl Review {
+    /// Reads a review file and checks it against `schemas/review.schema.json` and its own
+    /// consistency (exactly one lead, nonconformity ids unique).
+    pub fn load(path: &Path, max_size: u64) -> Result<Review, Rejected> {
+        let _span = tracing::debug_span!("review", file = %path.display()).entered();
+        let (doc, value) = source::load(path, max_size).map_err(|e| Rejected {
+            diagnostics: vec![e.diagnostic],
+            text: e.text,
+            submission_id: None,
+        })?;
+        let submission_id = match value.pointer("/submission/id") {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let diagnostics = schema::check(SchemaKind::Review, &doc, &value, |_| None);
+        if !diagnostics.is_empty() {
+            return Err(Rejected {
+                diagnostics,
+                text: Some(doc.text),
+                submission_id,
+            });
+        }
+        let raw = match serde_json::from_value::<RawReview>(value) {
+            Ok(raw) => raw,
+            Err(e) => {
+                return Err(Rejected {
+                    diagnostics: vec![Diagnostic::error(
+                        Code::Schema,
+                        path,
+                        crate::diagnostic::msg("decode").text("detail", e.to_string(), ""),
+                    )],
+                    text: Some(doc.text),
+                    submission_id,
+                });
+            }
+        };
+        let review = Review {
+            source: path.to_path_buf(),
+            sha256: doc.sha256.clone(),
+            submission_id: raw.submission.id,
+            submission_sha256: raw.submission.sha256.to_ascii_lowercase(),
+            body: Body {
+                name: raw.body.name,
+                code: raw.body.code,
+            },
+            team: raw.team,
+            onsite: raw.onsite,
+            as_of: raw.as_of,
+            sampling: raw.sampling,
+            verdicts: raw.verdicts,
+            nonconformities: raw.nonconformities,
+            doc,
+        };
+        let mut diagnostics = Vec::new();
+        let leads = review.team.iter().filter(|m| m.role == Role::Lead).count();
+        if leads != 1 {
+            diagnostics.push(
+                review
+                    .error(
+                        Code::ReviewTeam,
+                        format!("the team has {leads} leads; a review names exactly one"),
+                        format!("评估组有 {leads} 名组长；评审须有且仅有一名组长"),
+                    )
+                    .at(review.doc.locate("/team")),
+            );
+        }
+        if let Some(o) = review.onsite
+            && o.to < o.from
+        {
+            diagnostics.push(
+                review
+                    .error(
+                        Code::InvalidDate,
+                        format!(
+                            "the on-site visit ends ({}) before it starts ({})",
+                            o.to, o.from
+                        ),
+                        format!("现场评审结束日期（{}）早于开始日期（{}）", o.to, o.from),
+                    )
+                    .at(review.doc.locate("/onsite/to")),
+            );
+        }
+        let mut seen = HashSet::new();
+        for (i, nc) in review.nonconformities.iter().enumerate() {
+            if !seen.insert(nc.id.as_str()) {
+                diagnostics.push(
+                    review
+                        .error(
+                            Code::ReviewDuplicate,
+                            format!("nonconformity {} is listed twice", nc.id),
+                            format!("不符合项 {} 重复列出", nc.id),
+                        )
+                        .at(review.doc.locate(&format!("/nonconformities/{i}/id"))),
+                );
+            }
+            if let Some(a) = &nc.action
+                && a.verified_by.is_some()
+                && a.closed_on.is_none()
+            {
+                diagnostics.push(
+                    review
+                        .error(
+                            Code::MissingField,
+                            format!(
+                                "nonconformity {} has a verifier but no closing date (closed_on)",
+                                nc.id
+                            ),
+                            format!("不符合项 {} 已填写验证人，但未填写关闭日期", nc.id),
+                        )
+                        .at(review
+                            .doc
+                            .locate(&format!("/nonconformities/{i}/action/verified_by"))),
+                );
+            }
+        }
+        if diagnostics.is_empty() {
+            Ok(review)
+        } else {
+            Err(review.rejected(diagnostics))
+        }
+    }
+
+    fn error(&self, code: Code, en: String, zh: String) -> Diagnostic {
+        Diagnostic::error(code, &self.source, en).localized(zh)
+    }
+
+    fn rejected(self, diagnostics: Vec<Diagnostic>) -> Rejected {
+        Rejected {
+            diagnostics,
+            text: Some(self.doc.text),
+            submission_id: Some(self.submission_id),
+        }
+    }
+
+    /// The review as rejected with `diagnostics` (e.g. when another review names the same
+    /// submission).
+    pub fn into_rejected(self, diagnostics: Vec<Diagnostic>) -> Rejected {
+        self.rejected(diagnostics)
+    }
+
+    /// The review's text (for rendering diagnostics).
+    pub fn text(&self) -> &str {
+        &self.doc.text
+    }
+
+    /// Checks the review against the submission and its catalog: the same submission (id
+    /// and file digest), criteria the catalog has, metrics those criteria have. Every
+    /// problem is an error: a review is applied whole or not at all.
+    pub fn check(&self, submission: &Submission, catalog: &Catalog) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        if self.submission_id != submission.id {
+            out.push(
+                self.error(
+                    Code::ReviewMismatch,
+                    format!(
+                        "this review is for submission `{}`, not `{}` ({})",
+                        self.submission_id,
+                        submission.id,
+                        submission.source.display()
+                    ),
+                    format!(
+                        "本评审针对的提交是“{}”，而非“{}”（{}）",
+                        self.submission_id,
+                        submission.id,
+                        submission.source.display()
+                    ),
+                )
+                .at(self.doc.locate("/submission/id")),
+            );
+        } else if self.submission_sha256 != submission.sha256 {
+            out.push(
+                self.error(
+                    Code::ReviewMismatch,
+                    format!(
+                        "the submission file changed since the review: the review records SHA-256 {}, {} has {}",
+                        short(&self.submission_sha256),
+                        submission.source.display(),
+                        short(&submission.sha256)
+                    ),
+                    format!(
+                        "评审之后提交文件已改动：评审记录的 SHA-256 为 {}，{} 的为 {}",
+                        short(&self.submission_sha256),
+                        submission.source.display(),
+                        short(&submission.sha256)
+                    ),
+                )
+                .at(self.doc.locate("/submission/sha256")),
+            );
+        }
+        for (id, verdict) in &self.verdicts {
+            let pointer = format!("/verdicts/{}", escape_pointer(id));
+            let Some(index) = catalog.criterion_index(id) else {
+                out.push(
+                    self.error(
+                        Code::ReviewUnknownCriterion,
+                        format!("catalog {} has no criterion `{id}`", catalog.id),
+                        format!("评估准则“{}”中没有条款 {id}", catalog.id),
+                    )
+                    .at(self.doc.locate_key(&pointer, id)),
+                );
+                continue;
+            };
+            let criterion = &catalog.criteria[index];
+            for metric in verdict.metrics.keys() {
+                if !criterion.metrics.iter().any(|m| m.id == *metric) {
+                    out.push(
+                        self.error(
+                            Code::ReviewUnknownMetric,
+                            format!("criterion {id} has no metric `{metric}`"),
+                            format!("条款 {id} 没有名为“{metric}”的指标"),
+                        )
+                        .at(self.doc.locate_key(
+                            &format!("{pointer}/metrics/{}", escape_pointer(metric)),
+                            metric,
+                        )),
+                    );
+                }
+            }
+        }
+        for (i, nc) in self.nonconformities.iter().enumerate() {
+            if catalog.criterion_index(&nc.criterion).is_none() {
+                out.push(
+                    self.error(
+                        Code::ReviewUnknownCriterion,
+                        format!(
+                            "nonconformity {} names criterion `{}`, which catalog {} does not have",
+                            nc.id, nc.criterion, catalog.id
+                        ),
+                        format!(
+                            "不符合项 {} 所指条款 {} 不在评估准则“{}”中",
+                            nc.id, nc.criterion, catalog.id
+                        ),
+                    )
+                    .at(self.doc.locate(&format!("/nonconformities/{i}/criterion"))),
+                );
+            }
+        }
+        out
+    }
+
+    /// The submission the team's view amounts to: each verdict's rating replaces the
+    /// declared one (an unanswered criterion becomes answered), the team's checked files
+    /// join the evidence (a path the enterprise already lists is not added twice), and the
+    /// team's metric values replace the declared ones.
+    pub fn apply(&self, submission: &Submission) -> Submission {
+        let mut reviewed = submission.clone();
+        for (id, verdict) in &self.verdicts {
+            let answer = match (reviewed.answers.get_mut(id), verdict.rating) {
+                (Some(answer), _) => answer,
+                (None, Some(rating)) => reviewed.answers.entry(id.clone()).or_insert(Answer {
+                    rating,
+                    note: None,
+                    evidence: Vec::new(),
+                    metrics: BTreeMap::new(),
+                }),
+                // Unanswered and not rated by the team: it stays unanswered.
+                (None, None) => continue,
+            };
+            if let Some(rating) = verdict.rating {
+                answer.rating = rating;
+            }
+            for checked in &verdict.checked {
+                if let Checked::File {
+                    path,
+                    sha256,
+                    dated,
+                    title,
+                } = checked
+                    && !answer.evidence.iter().any(|e| e.path == *path)
+                {
+                    answer.evidence.push(EvidenceItem {
+                        path: path.clone(),
+                        sha256: sha256.clone(),
+                        dated: *dated,
+                        title: title.clone(),
+                    });
+                }
+            }
+            for (metric, value) in &verdict.metrics {
+                answer.metrics.insert(metric.clone(), value.clone());
+            }
+        }
+        reviewed
+    }
+
+    /// Each nonconformity as of `as_of`.
+    pub fn nonconformities_as_of(&self, as_of: Date) -> Vec<NonconformityResult> {
+        self.nonconformities
+            .iter()
+            .map(|nc| {
+                let action = nc.action.as_ref();
+                let closed = action.and_then(|a| a.closed_on).is_some_and(|d| d <= as_of);
+                let state = match (closed, action.and_then(|a| a.verified_by.as_ref())) {
+                    (true, Some(_)) => NonconformityState::Closed,
+                    (true, None) => NonconformityState::Unverified,
+                    (false, _) => NonconformityState::Open,
+                };
+                let overdue =
+                    state == NonconformityState::Open && action.is_some_and(|a| a.due < as_of);
+                NonconformityResult {
+                    id: nc.id.clone(),
+                    criterion: nc.criterion.clone(),
+                    severity: nc.severity,
+                    statement: nc.statement.clone(),
+                    owner: action.map(|a| a.owner.clone()),
+                    due: action.map(|a| a.due),
+                    action: action.and_then(|a| a.description.clone()),
+                    closed_on: action.and_then(|a| a.closed_on).filter(|d| *d <= as_of),
+                    verified_by: if closed {
+                        action.and_then(|a| a.verified_by.clone())
+                    } else {
+                        None
+                    },
+                    state,
+                    overdue,
+                }
+            })
+            .collect()
+    }
+}
+
+fn short(digest: &str) -> String {
+    digest.chars().take(12).collect::<String>() + "…"
+}
+
+/// Escapes a key for a JSON pointer (RFC 6901).
+fn escape_pointer(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// The as-of date of a reviewed assessment: `--as-of`, else the review's, else the
+/// submission's `assessed_on`.
+pub fn as_of(options: &Options, review: &Review, submission: &Submission) -> Date {
+    options
+        .as_of
+        .or(review.as_of)
+        .unwrap_or(submission.assessed_on)
+}
+
+/// Assesses a submission on its review: the reviewed result, with the self-assessed view,
+/// the nonconformities and the agreement recorded in it. The review must have passed
+/// [`Review::check`] against this submission and catalog.
+pub fn assess_reviewed(
+    catalog: &Catalog,
+    submission: &Submission,
+    review: &Review,
+    waivers: &[Waiver],
+    options: &Options,
+) -> AssessmentResult {
+    let _span = tracing::debug_span!("reviewed", submission = %submission.id).entered();
+    let options = Options {
+        as_of: Some(as_of(options, review, submission)),
+        ..options.clone()
+    };
+    let declared = assess::assess(catalog, submission, waivers, &options);
+    let mut result = assess::assess(catalog, &review.apply(submission), waivers, &options);
+    let as_of = result.as_of;
+
+    let mut pairs_by_level: Vec<Vec<(usize, usize)>> = vec![Vec::new(); catalog.levels.len()];
+    for (criterion, c) in catalog.criteria.iter().zip(result.criteria.iter_mut()) {
+        let Some(verdict) = review.verdicts.get(&*criterion.id) else {
+            continue;
+        };
+        let declared_rating = submission.answers.get(&*criterion.id).map(|a| a.rating);
+        let viewed = verdict.is_view();
+        if viewed
+            && let (Some(d), Some(r)) = (
+                declared_rating.and_then(ordinal),
+                c.rating.and_then(ordinal),
+            )
+        {
+            pairs_by_level[criterion.level].push((d, r));
+        }
+        let mut checked = Vec::new();
+        let mut seen = Vec::new();
+        for item in &verdict.checked {
+            match item {
+                Checked::File { path, .. } => checked.push(path.clone()),
+                Checked::Seen { seen: s } => seen.push(s.clone()),
+            }
+        }
+        c.review = Some(CriterionReview {
+            declared_rating,
+            viewed,
+            note: verdict.note.clone().filter(|n| !n.trim().is_empty()),
+            checked,
+            seen,
+            measured: verdict.metrics.keys().cloned().collect(),
+        });
+    }
+    let all: Vec<(usize, usize)> = pairs_by_level.iter().flatten().copied().collect();
+    let agreement = Agreement {
+        overall: AgreementStats::of(&all),
+        levels: catalog
+            .levels
+            .iter()
+            .zip(&pairs_by_level)
+            .map(|(level, pairs)| LevelAgreement {
+                level: level.id.to_string(),
+                stats: AgreementStats::of(pairs),
+            })
+            .collect(),
+    };
+    let nonconformities = review.nonconformities_as_of(as_of);
+    let status = if nonconformities
+        .iter()
+        .all(|nc| nc.state == NonconformityState::Closed)
+    {
+        ReviewStatus::Final
+    } else {
+        ReviewStatus::Provisional
+    };
+    result.review = Some(ReviewResult {
+        source: review.source.display().to_string(),
+        sha256: review.sha256.clone(),
+        body: review.body.clone(),
+        team: review.team.clone(),
+        onsite: review.onsite,
+        status,
+        self_assessed: SelfAssessed {
+            achieved_level: declared.achieved_level,
+            achieved_level_without_waivers: declared.achieved_level_without_waivers,
+            target_met: declared.target_met,
+            index: declared.index,
+            levels: declared
+                .levels
+                .iter()
+                .map(|l| SelfAssessedLevel {
+                    id: l.id.clone(),
+                    satisfied: l.satisfied,
+                    score: l.score,
+                })
+                .collect(),
+        },
+        nonconformities,
+        agreement,
+    });
+    result
+}
+
+/// The statistics of `itss agree`: two reviews of one submission compared over the
+/// criteria both have a view on, each side's rating being its team rating or, where the
+/// verdict confirms, the declared rating. `declared` gives the submission's ratings by
+/// criterion id; `level_of` the level index of a criterion.
+pub fn agree(
+    first: &Review,
+    second: &Review,
+    declared: &BTreeMap<String, Rating>,
+    levels: usize,
+    level_of: impl Fn(&str) -> Option<usize>,
+) -> (AgreementStats, Vec<AgreementStats>) {
+    let rating = |v: &Verdict, id: &str| {
+        v.rating
+            .or_else(|| declared.get(id).copied())
+            .or(v.declared)
+    };
+    let mut by_level: Vec<Vec<(usize, usize)>> = vec![Vec::new(); levels];
+    let mut all = Vec::new();
+    for (id, a) in &first.verdicts {
+        let Some(b) = second.verdicts.get(id) else {
+            continue;
+        };
+        if !a.is_view() || !b.is_view() {
+            continue;
+        }
+        let (Some(x), Some(y)) = (
+            rating(a, id).and_then(ordinal),
+            rating(b, id).and_then(ordinal),
+        ) else {
+            continue;
+        };
+        all.push((x, y));
+        if let Some(l) = level_of(id).filter(|&l| l < levels) {
+            by_level[l].push((x, y));
+        }
+    }
+    (
+        AgreementStats::of(&all),
+        by_level.iter().map(|p| AgreementStats::of(p)).collect(),
+    )
+}
+
+/// Reviews by the submission id they name: usable, or rejected with their diagnostics.
+pub type ReviewsById = BTreeMap<String, Result<Review, Rejected>>;
+
+/// The reviews of a folder (`itss batch --reviews DIR`): every `*.yaml`, `*.yml` and
+/// `*.json` directly in it, by the submission id each names, in file-name order. Two reviews
+/// naming one submission both stand rejected (the assessor decides which one counts);
+/// files whose submission id cannot be read are returned apart.
+pub fn load_dir(dir: &Path, max_size: u64) -> std::io::Result<(ReviewsById, Vec<Rejected>)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
+        })
+        .collect();
+    files.sort();
+    let mut by_id = ReviewsById::new();
+    let mut apart = Vec::new();
+    for file in files {
+        let loaded = Review::load(&file, max_size);
+        let id = match &loaded {
+            Ok(r) => Some(r.submission_id.clone()),
+            Err(r) => r.submission_id.clone(),
+        };
+        let Some(id) = id else {
+            if let Err(rejected) = loaded {
+                apart.push(rejected);
+            }
+            continue;
+        };
+        match by_id.remove(&id) {
+            None => {
+                by_id.insert(id, loaded);
+            }
+            Some(earlier) => {
+                let earlier_path = match &earlier {
+                    Ok(r) => r.source.display().to_string(),
+                    Err(r) => r
+                        .diagnostics
+                        .first()
+                        .map(|d| d.file.display().to_string())
+                        .unwrap_or_default(),
+                };
+                let duplicate = Diagnostic::error(
+                    Code::ReviewDuplicate,
+                    &file,
+                    format!("{earlier_path} is also a review of submission `{id}`; keep one"),
+                )
+                .localized(format!("{earlier_path} 也是提交“{id}”的评审，请只保留一份"));
+                let rejected = match loaded {
+                    Ok(r) => r.into_rejected(vec![duplicate]),
+                    Err(mut r) => {
+                        r.diagnostics.push(duplicate);
+                        r
+                    }
+                };
+                by_id.insert(id, Err(rejected));
+            }
+        }
+    }
+    Ok((by_id, apart))
+}
+
+/// Criterion ids a set of reviews names, for choosing a catalog without a submission.
+pub fn criteria_named<'a>(reviews: impl IntoIterator<Item = &'a Review>) -> BTreeSet<&'a str> {
+    reviews
+        .into_iter()
+        .flat_map(|r| {
+            r.verdicts
+                .keys()
+                .map(String::as_str)
+                .chain(r.nonconformities.iter().map(|n| n.criterion.as_str()))
+        })
+        .collect()
+}
