@@ -8,15 +8,15 @@ use std::fs;
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use itss::assess::{self, Options};
-use itss::catalog;
-use itss::report::{Renderer, ReportFormat};
-use itss::sample::{self, SampleConfig};
-use itss::submission;
+use itss::internals::assess::{self, Options};
+use itss::internals::catalog;
+use itss::internals::report::{Renderer, ReportFormat};
+use itss::internals::sample::{self, SampleConfig};
+use itss::internals::submission;
 use itss::text::Lang;
 
 fn bench(c: &mut Criterion) {
-    let catalog = catalog::bundled("itss-om").unwrap().catalog.unwrap();
+    let catalog = catalog::bundled("itss-om").unwrap().unwrap().value;
     let dir = tempfile::tempdir().unwrap();
     let config = SampleConfig {
         count: 40,
@@ -36,7 +36,7 @@ fn bench(c: &mut Criterion) {
         .unwrap();
     let text = fs::read_to_string(&path).unwrap();
     let parsed = submission::validate(submission::parse(&path, u64::MAX).unwrap(), &catalog);
-    let sub = parsed.submission.unwrap();
+    let sub = parsed.unwrap().value;
     let options = Options::default();
     let no_files = Options {
         skip_evidence_files: true,
@@ -48,29 +48,33 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("om-full-submission");
     // The floor `itss batch --parse-only` measures: the same parser, into an untyped value.
     g.bench_function("yaml-parse-only", |b| {
-        b.iter(|| itss::yaml::parse(&text, usize::MAX).unwrap().into_json())
+        b.iter(|| {
+            itss::internals::yaml::parse(&text, usize::MAX)
+                .unwrap()
+                .into_json()
+        })
     });
-    let tree = itss::yaml::parse(&text, usize::MAX).unwrap();
+    let tree = itss::internals::yaml::parse(&text, usize::MAX).unwrap();
     let value = tree.to_json();
     g.bench_function("stage: yaml → located tree (fast path)", |b| {
-        b.iter(|| itss::yaml::parse(&text, usize::MAX).unwrap())
+        b.iter(|| itss::internals::yaml::parse(&text, usize::MAX).unwrap())
     });
     // For reference: what the fast path saves over the full parser and serde-saphyr's own
     // untyped deserializer.
     g.bench_function("reference: full parser → located tree", |b| {
-        b.iter(|| itss::yaml::parse_full(&text, usize::MAX).unwrap())
+        b.iter(|| itss::internals::yaml::parse_full(&text, usize::MAX).unwrap())
     });
     g.bench_function("reference: serde-saphyr untyped", |b| {
-        b.iter(|| itss::yaml::parse_plain(&text, usize::MAX).unwrap())
+        b.iter(|| itss::internals::yaml::parse_plain(&text, usize::MAX).unwrap())
     });
     g.bench_function("reference: full parser's events only", |b| {
-        b.iter(|| itss::yaml::count_events(&text))
+        b.iter(|| itss::internals::yaml::count_events(&text))
     });
     g.bench_function("stage: tree → JSON value", |b| b.iter(|| tree.to_json()));
     g.bench_function("stage: schema validation", |b| {
         b.iter(|| {
             assert!(
-                itss::schema::SchemaKind::Submission
+                itss::internals::schema::SchemaKind::Submission
                     .validator()
                     .is_valid(&value)
             )
@@ -79,7 +83,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("parse+validate", |b| {
         b.iter(|| {
             let p = submission::parse_str(&path, &text, u64::MAX).unwrap();
-            submission::validate(p, &catalog).submission.unwrap()
+            submission::validate(p, &catalog).unwrap().value
         })
     });
     g.bench_function("assess (evidence files checked)", |b| {

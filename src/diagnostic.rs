@@ -119,6 +119,69 @@ impl Serialize for Code {
     }
 }
 
+/// A value read from a file: the value, the warnings about it and the text they point
+/// into. With [`Rejected`], the one shape of everything `itss` loads (catalogs,
+/// submissions, waivers, reviews, assessed files): `Result<Loaded<T>, Rejected>`.
+#[derive(Debug)]
+pub struct Loaded<T> {
+    /// The value.
+    pub value: T,
+    /// Warnings (the value is still good).
+    pub warnings: Vec<Diagnostic>,
+    /// The source text, for rendering the warnings (none when it could not be read, or for
+    /// a workbook).
+    pub text: Option<String>,
+}
+
+/// A file that could not be used: every diagnostic (at least one error) and, when the file
+/// was read, its text (for the snippets).
+#[derive(Debug, Clone)]
+pub struct Rejected {
+    /// What is wrong (errors and warnings, in file order).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The source text.
+    pub text: Option<String>,
+}
+
+impl Rejected {
+    /// A file rejected for one reason.
+    pub fn one(diagnostic: Diagnostic, text: Option<String>) -> Rejected {
+        Rejected {
+            diagnostics: vec![diagnostic],
+            text,
+        }
+    }
+}
+
+impl fmt::Display for Rejected {
+    /// The first error, `file:line:col: message [code]`, and how many more there are.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let errors: Vec<&Diagnostic> = self.diagnostics.iter().filter(|d| d.is_error()).collect();
+        match errors.first() {
+            Some(d) => {
+                write!(f, "{}: {} [{}]", d.position(), d.message, d.code)?;
+                if errors.len() > 1 {
+                    write!(f, " (and {} more)", errors.len() - 1)?;
+                }
+                Ok(())
+            }
+            None => f.write_str("rejected"),
+        }
+    }
+}
+
+impl std::error::Error for Rejected {}
+
+/// A load taken apart: the value when there is one, every diagnostic (the warnings of a
+/// value, or why there is none) and the text — for what reports every diagnostic whatever
+/// the outcome (`itss catalog check`).
+pub fn split<T>(load: Result<Loaded<T>, Rejected>) -> (Option<T>, Vec<Diagnostic>, Option<String>) {
+    match load {
+        Ok(l) => (Some(l.value), l.warnings, l.text),
+        Err(r) => (None, r.diagnostics, r.text),
+    }
+}
+
 /// One problem found in one file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnostic {

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::assess::{self, Options};
 use crate::catalog::{self, Catalog};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Loaded, Rejected};
 use crate::result::AssessmentResult;
 use crate::review::{self, Review};
 use crate::source::DEFAULT_MAX_FILE_SIZE;
@@ -22,45 +22,20 @@ pub enum Catalogs {
     Bundled(BTreeMap<String, Catalog>),
 }
 
-/// A catalog that failed to load, with its diagnostics and source text.
-#[derive(Debug)]
-pub struct CatalogError {
-    /// What is wrong.
-    pub diagnostics: Vec<Diagnostic>,
-    /// Source text, for rendering.
-    pub text: Option<String>,
-}
-
 impl Catalogs {
     /// Loads a catalog file for `--catalog`.
-    pub fn from_file(path: &Path, max_size: u64) -> Result<Catalogs, CatalogError> {
-        let load = catalog::load(path, max_size, false);
-        match load.catalog {
-            Some(c) => Ok(Catalogs::Fixed(Box::new(c))),
-            None => Err(CatalogError {
-                diagnostics: load.diagnostics,
-                text: load.text,
-            }),
-        }
+    pub fn from_file(path: &Path, max_size: u64) -> Result<Catalogs, Rejected> {
+        let loaded = catalog::load(path, max_size, false)?;
+        Ok(Catalogs::Fixed(Box::new(loaded.value)))
     }
 
     /// Loads every bundled catalog.
-    pub fn bundled() -> Result<Catalogs, CatalogError> {
+    pub fn bundled() -> Result<Catalogs, Rejected> {
         let mut map = BTreeMap::new();
         for id in catalog::bundled_ids() {
-            let Some(load) = catalog::bundled(id) else {
-                continue;
-            };
-            match load.catalog {
-                Some(c) => {
-                    map.insert(c.id.clone(), c);
-                }
-                None => {
-                    return Err(CatalogError {
-                        diagnostics: load.diagnostics,
-                        text: load.text,
-                    });
-                }
+            if let Some(load) = catalog::bundled(id) {
+                let c = load?.value;
+                map.insert(c.id.clone(), c);
             }
         }
         Ok(Catalogs::Bundled(map))
@@ -106,7 +81,7 @@ pub enum Reviews {
 
 impl Reviews {
     /// The review a submission is to be assessed on, if any.
-    pub fn for_submission(&self, id: &str) -> Option<Result<&Review, &review::Rejected>> {
+    pub fn for_submission(&self, id: &str) -> Option<Result<&Review, &Rejected>> {
         match self {
             Reviews::None => None,
             Reviews::One(r) => Some(Ok(r)),
@@ -115,26 +90,9 @@ impl Reviews {
     }
 }
 
-/// What became of one input file.
-#[derive(Debug)]
-pub enum FileOutcome {
-    /// Valid and assessed (warnings may be present).
-    Assessed {
-        /// The result document.
-        result: Box<AssessmentResult>,
-        /// Warnings.
-        warnings: Vec<Diagnostic>,
-        /// Source text, for rendering warnings.
-        text: Option<String>,
-    },
-    /// Invalid: diagnostics only.
-    Invalid {
-        /// Errors (and warnings).
-        diagnostics: Vec<Diagnostic>,
-        /// Source text, for rendering.
-        text: Option<String>,
-    },
-}
+/// What became of one input file: its result (with the warnings about the file), or why
+/// it has none.
+pub type FileOutcome = Result<Loaded<Box<AssessmentResult>>, Rejected>;
 
 impl Engine {
     /// An engine with the bundled catalogs, no waivers and default options.
@@ -148,17 +106,9 @@ impl Engine {
         }
     }
 
-    /// Assesses one submission file.
+    /// Assesses one submission file (YAML, JSON or `.xlsx`).
     pub fn assess_file(&self, path: &Path) -> FileOutcome {
-        let parsed = match submission::parse(path, self.max_file_size) {
-            Ok(p) => p,
-            Err(load) => {
-                return FileOutcome::Invalid {
-                    diagnostics: load.diagnostics,
-                    text: load.text,
-                };
-            }
-        };
+        let parsed = submission::parse(path, self.max_file_size)?;
         let Some(catalog) = self.catalogs.get(parsed.catalog_id()) else {
             let named = parsed.catalog_id().map(str::to_owned);
             // Validate against the schema first so structural problems are reported too.
@@ -166,48 +116,32 @@ impl Engine {
                 Catalogs::Bundled(map) => map.keys().cloned().collect::<Vec<_>>().join(", "),
                 Catalogs::Fixed(c) => c.id.clone(),
             };
-            let (diagnostics, text) = parsed.unknown_catalog(named.as_deref(), &ids);
-            return FileOutcome::Invalid { diagnostics, text };
+            return Err(parsed.unknown_catalog(named.as_deref(), &ids));
         };
-        let load = submission::validate(parsed, catalog);
-        match load.submission {
-            Some(s) => match self.reviews.for_submission(&s.id) {
-                None => FileOutcome::Assessed {
-                    result: Box::new(assess::assess(catalog, &s, &self.waivers, &self.options)),
-                    warnings: load.diagnostics,
-                    text: load.text,
-                },
-                Some(Err(rejected)) => FileOutcome::Invalid {
-                    diagnostics: rejected.diagnostics.clone(),
-                    text: rejected.text.clone(),
-                },
-                Some(Ok(review)) => {
-                    let problems = review.check(&s, catalog);
-                    if problems.is_empty() {
-                        FileOutcome::Assessed {
-                            result: Box::new(review::assess_reviewed(
-                                catalog,
-                                &s,
-                                review,
-                                &self.waivers,
-                                &self.options,
-                            )),
-                            warnings: load.diagnostics,
-                            text: load.text,
-                        }
-                    } else {
-                        // The problems are the review's: its text is the one to quote.
-                        FileOutcome::Invalid {
-                            diagnostics: problems,
-                            text: Some(review.text().to_owned()),
-                        }
-                    }
+        let Loaded {
+            value: s,
+            warnings,
+            text,
+        } = submission::validate(parsed, catalog)?;
+        let result = match self.reviews.for_submission(&s.id) {
+            None => assess::assess(catalog, &s, &self.waivers, &self.options),
+            Some(Err(rejected)) => return Err(rejected.clone()),
+            Some(Ok(review)) => {
+                let problems = review.check(&s, catalog);
+                if !problems.is_empty() {
+                    // The problems are the review's: its text is the one to quote.
+                    return Err(Rejected {
+                        diagnostics: problems,
+                        text: Some(review.text().to_owned()),
+                    });
                 }
-            },
-            None => FileOutcome::Invalid {
-                diagnostics: load.diagnostics,
-                text: load.text,
-            },
-        }
+                review::assess_reviewed(catalog, &s, review, &self.waivers, &self.options)
+            }
+        };
+        Ok(Loaded {
+            value: Box::new(result),
+            warnings,
+            text,
+        })
     }
 }

@@ -195,7 +195,7 @@ pub type Params = BTreeMap<String, Value>;
 macro_rules! params {
     ($($name:literal => $value:expr),* $(,)?) => {{
         #[allow(unused_mut)]
-        let mut params = $crate::finding::Params::new();
+        let mut params = $crate::internals::finding::Params::new();
         $(params.insert($name.to_owned(), ::serde_json::json!($value));)*
         params
     }};

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 use crate::diagnostic::messages::{io_reason_en, io_reason_zh, json_reason_zh};
-use crate::diagnostic::{Code, Diagnostic, msg};
+use crate::diagnostic::{Code, Diagnostic, Rejected, msg};
 use crate::yaml::{self, Location, Node};
 
 /// Default input size limit (SPEC §10): 16 MiB.
@@ -213,22 +213,9 @@ pub fn is_json(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
-/// A file that does not parse: the diagnostic and the text (for the snippet).
-#[derive(Debug)]
-pub struct Unparsable {
-    /// What is wrong.
-    pub diagnostic: Diagnostic,
-    /// The text.
-    pub text: String,
-}
-
 /// Parses text as YAML (or JSON, for `.json` files: checked with a JSON parser first so
 /// that YAML-only syntax is refused) into a located tree.
-pub fn parse(
-    path: &Path,
-    mut text: String,
-    max_size: u64,
-) -> Result<(SourceDoc, Value), Box<Unparsable>> {
+pub fn parse(path: &Path, mut text: String, max_size: u64) -> Result<(SourceDoc, Value), Rejected> {
     let _span = tracing::debug_span!("parse", path = %path.display(), bytes = text.len()).entered();
     let sha256 = {
         use sha2::{Digest, Sha256};
@@ -244,7 +231,7 @@ pub fn parse(
             line: e.line() as u64,
             column: e.column() as u64,
         });
-        return Err(Box::new(Unparsable { diagnostic, text }));
+        return Err(Rejected::one(diagnostic, Some(text)));
     }
     let budget = usize::try_from(max_size).unwrap_or(usize::MAX);
     match yaml::parse(&text, budget) {
@@ -261,7 +248,7 @@ pub fn parse(
         )),
         Err(e) => {
             let diagnostic = e.diagnostic(path);
-            Err(Box::new(Unparsable { diagnostic, text }))
+            Err(Rejected::one(diagnostic, Some(text)))
         }
     }
 }
@@ -273,7 +260,7 @@ pub fn parse_json(
     path: &Path,
     mut text: String,
     max_size: u64,
-) -> Result<(SourceDoc, Value), Box<Unparsable>> {
+) -> Result<(SourceDoc, Value), Rejected> {
     let sha256 = {
         use sha2::{Digest, Sha256};
         crate::catalog::hex(&Sha256::digest(text.as_bytes()))
@@ -299,7 +286,7 @@ pub fn parse_json(
                     line: e.line() as u64,
                     column: e.column() as u64,
                 });
-            Err(Box::new(Unparsable { diagnostic, text }))
+            Err(Rejected::one(diagnostic, Some(text)))
         }
     }
 }
@@ -313,27 +300,8 @@ fn json_message(e: &serde_json::Error) -> crate::diagnostic::Msg {
     msg("").text("reason", en, json_reason_zh(e))
 }
 
-/// A file that could not be read or parsed: the diagnostic and, when it was read, its text.
-#[derive(Debug)]
-pub struct LoadError {
-    /// What is wrong.
-    pub diagnostic: Diagnostic,
-    /// The text, for the snippet.
-    pub text: Option<String>,
-}
-
 /// Reads and parses a file.
-pub fn load(path: &Path, max_size: u64) -> Result<(SourceDoc, Value), Box<LoadError>> {
-    let text = read_text(path, max_size).map_err(|diagnostic| {
-        Box::new(LoadError {
-            diagnostic,
-            text: None,
-        })
-    })?;
-    parse(path, text, max_size).map_err(|u| {
-        Box::new(LoadError {
-            diagnostic: u.diagnostic,
-            text: Some(u.text),
-        })
-    })
+pub fn load(path: &Path, max_size: u64) -> Result<(SourceDoc, Value), Rejected> {
+    let text = read_text(path, max_size).map_err(|d| Rejected::one(d, None))?;
+    parse(path, text, max_size)
 }

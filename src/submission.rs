@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use crate::catalog::{Catalog, code_string};
 use crate::credit_code;
 use crate::date::Date;
-use crate::diagnostic::{Code, Diagnostic, Msg, msg};
+use crate::diagnostic::{Code, Diagnostic, Loaded, Msg, Rejected, msg};
 use crate::schema::{self, SchemaKind};
 use crate::source::{self, SourceDoc};
 use crate::text::Text;
@@ -239,25 +239,11 @@ fn opt_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D:
     code_string(d).map(Some)
 }
 
-/// The outcome of loading a submission.
-#[derive(Debug)]
-pub struct SubmissionLoad {
-    /// The submission, when valid.
-    pub submission: Option<Submission>,
-    /// Errors and warnings.
-    pub diagnostics: Vec<Diagnostic>,
-    /// The source text, for rendering diagnostics.
-    pub text: Option<String>,
-}
+/// A submission loaded: the submission with its warnings, or every diagnostic.
+pub type SubmissionLoad = Result<Loaded<Submission>, Rejected>;
 
-impl SubmissionLoad {
-    fn failed(diagnostics: Vec<Diagnostic>, text: Option<String>) -> SubmissionLoad {
-        SubmissionLoad {
-            submission: None,
-            diagnostics,
-            text,
-        }
-    }
+fn failed(diagnostics: Vec<Diagnostic>, text: Option<String>) -> SubmissionLoad {
+    Err(Rejected { diagnostics, text })
 }
 
 /// A parsed submission whose catalog is not chosen yet.
@@ -288,11 +274,7 @@ impl ParsedSubmission {
 
 impl ParsedSubmission {
     /// Diagnostics for a submission whose catalog is unknown (plus its schema problems).
-    pub fn unknown_catalog(
-        self,
-        named: Option<&str>,
-        known: &str,
-    ) -> (Vec<Diagnostic>, Option<String>) {
+    pub fn unknown_catalog(self, named: Option<&str>, known: &str) -> Rejected {
         let (mut diagnostics, doc) = self.schema_diagnostics();
         if let Some(id) = named {
             diagnostics.push(
@@ -307,7 +289,10 @@ impl ParsedSubmission {
         }
         doc.place(&mut diagnostics);
         diagnostics.sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0)));
-        (diagnostics, Some(doc.text))
+        Rejected {
+            diagnostics,
+            text: Some(doc.text),
+        }
     }
 }
 
@@ -392,39 +377,38 @@ fn escape_pointer(token: &str) -> String {
 
 /// Reads and parses a submission file (no validation yet): YAML, JSON, or an `.xlsx`
 /// questionnaire workbook (read into the same value, see [`crate::workbook::read`]).
-pub fn parse(path: &Path, max_size: u64) -> Result<ParsedSubmission, Box<SubmissionLoad>> {
+pub fn parse(path: &Path, max_size: u64) -> Result<ParsedSubmission, Rejected> {
     if source::is_xlsx(path) {
-        let failed = |d: Diagnostic| Box::new(SubmissionLoad::failed(vec![d], None));
+        let failed = |d: Diagnostic| Rejected::one(d, None);
         let bytes = source::read_bytes(path, max_size).map_err(failed)?;
         let (value, cells) =
             crate::workbook::read_submission(path, &bytes, max_size).map_err(failed)?;
         let doc = SourceDoc::from_workbook(path, &bytes, cells);
         return Ok(ParsedSubmission { doc, value });
     }
-    let (doc, value) = source::load(path, max_size)
-        .map_err(|e| Box::new(unparsable(path, e.diagnostic, e.text)))?;
+    let (doc, value) = source::load(path, max_size).map_err(|e| unparsable(path, e))?;
     Ok(ParsedSubmission { doc, value })
 }
 
 /// A submission that does not parse: the keyboard slips that likely caused it (a full-width
 /// colon for `:`), then the parser's own diagnostic.
-fn unparsable(path: &Path, diagnostic: Diagnostic, text: Option<String>) -> SubmissionLoad {
+fn unparsable(path: &Path, rejected: Rejected) -> Rejected {
+    let Rejected {
+        diagnostics: found,
+        text,
+    } = rejected;
     let mut diagnostics = text
         .as_deref()
         .map(|t| crate::suggest::keyboard_slips(path, t))
         .unwrap_or_default();
-    diagnostics.push(diagnostic);
-    SubmissionLoad::failed(diagnostics, text)
+    diagnostics.extend(found);
+    Rejected { diagnostics, text }
 }
 
 /// Parses a submission from text; `path` names it in diagnostics and anchors evidence paths.
-pub fn parse_str(
-    path: &Path,
-    text: &str,
-    max_size: u64,
-) -> Result<ParsedSubmission, Box<SubmissionLoad>> {
-    let (doc, value) = source::parse(path, text.to_owned(), max_size)
-        .map_err(|u| Box::new(unparsable(path, u.diagnostic, Some(u.text))))?;
+pub fn parse_str(path: &Path, text: &str, max_size: u64) -> Result<ParsedSubmission, Rejected> {
+    let (doc, value) =
+        source::parse(path, text.to_owned(), max_size).map_err(|u| unparsable(path, u))?;
     Ok(ParsedSubmission { doc, value })
 }
 
@@ -433,7 +417,10 @@ pub fn validate(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLoad {
     let cells = parsed.doc.cells().cloned();
     let mut load = validate_located(parsed, catalog);
     if let Some(cells) = cells {
-        cells.place(&mut load.diagnostics);
+        match &mut load {
+            Ok(loaded) => cells.place(&mut loaded.warnings),
+            Err(rejected) => cells.place(&mut rejected.diagnostics),
+        }
     }
     load
 }
@@ -442,7 +429,7 @@ fn validate_located(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLo
     let ParsedSubmission { doc, value } = parsed;
     let mut diags = schema::check(SchemaKind::Submission, &doc, &value, |_| None);
     if !diags.is_empty() {
-        return SubmissionLoad::failed(diags, Some(doc.text));
+        return failed(diags, Some(doc.text));
     }
     let raw: RawSubmission = match serde_json::from_value(value) {
         Ok(raw) => raw,
@@ -452,7 +439,7 @@ fn validate_located(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLo
                 &doc.path,
                 msg("decode").text("detail", e.to_string(), ""),
             ));
-            return SubmissionLoad::failed(diags, Some(doc.text));
+            return failed(diags, Some(doc.text));
         }
     };
     let path = &doc.path;
@@ -560,7 +547,7 @@ fn validate_located(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLo
     }
     check_ranges(&raw.answers, catalog, &mut diags, &err);
     if diags.iter().any(Diagnostic::is_error) {
-        return SubmissionLoad::failed(diags, Some(doc.text));
+        return failed(diags, Some(doc.text));
     }
     let id = raw.id.unwrap_or_else(|| default_id(&doc.path));
     let name = raw
@@ -596,9 +583,9 @@ fn validate_located(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLo
         },
         answers: raw.answers,
     };
-    SubmissionLoad {
-        submission: Some(submission),
-        diagnostics: diags,
+    Ok(Loaded {
+        value: submission,
+        warnings: diags,
         text: Some(doc.text),
-    }
+    })
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Rejected};
 use crate::schema::{self, SchemaKind};
 use crate::source;
 
@@ -46,21 +46,24 @@ struct RawWaivers {
 }
 
 /// Loads a waivers file; on error, every diagnostic and the source text.
-pub fn load(path: &Path, max_size: u64) -> Result<Vec<Waiver>, (Vec<Diagnostic>, Option<String>)> {
-    let (doc, value) = source::load(path, max_size).map_err(|e| (vec![e.diagnostic], e.text))?;
-    let diags = schema::check(SchemaKind::Waivers, &doc, &value, |_| None);
-    if !diags.is_empty() {
-        return Err((diags, Some(doc.text)));
+pub fn load(path: &Path, max_size: u64) -> Result<Vec<Waiver>, Rejected> {
+    let (doc, value) = source::load(path, max_size)?;
+    let diagnostics = schema::check(SchemaKind::Waivers, &doc, &value, |_| None);
+    if !diagnostics.is_empty() {
+        return Err(Rejected {
+            diagnostics,
+            text: Some(doc.text),
+        });
     }
     serde_json::from_value::<RawWaivers>(value)
         .map(|r| r.waivers)
         .map_err(|e| {
-            (
-                vec![Diagnostic::error(
+            Rejected::one(
+                Diagnostic::error(
                     Code::Schema,
                     path,
                     crate::diagnostic::msg("decode").text("detail", e.to_string(), ""),
-                )],
+                ),
                 Some(doc.text),
             )
         })

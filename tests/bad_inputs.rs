@@ -187,7 +187,7 @@ fn accepted(run: &Run, file: &str) -> (String, Value) {
     let out = run.assess(file, "json");
     assert_eq!(out.status.code(), Some(0), "{file}: {}", stderr(&out));
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let errors: Vec<String> = itss::schema::SchemaKind::Result
+    let errors: Vec<String> = itss::internals::schema::SchemaKind::Result
         .validator()
         .iter_errors(&doc)
         .map(|e| e.to_string())

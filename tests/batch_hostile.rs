@@ -197,7 +197,7 @@ fn ids_never_write_outside_out() {
         let parts: Vec<_> = path.components().collect();
         assert!(parts.len() <= 2, "nested output {}", path.display());
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if name == itss::batch::JOURNAL {
+        if name == itss::internals::batch::JOURNAL {
             continue; // the run's journal of the files it placed
         }
         assert!(!name.starts_with('.'), "hidden output {name}");
@@ -472,7 +472,7 @@ fn sigkill_midway_leaves_complete_files_and_a_rerun_matches() {
     let mut complete = 0;
     for (path, bytes) in &killed {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if name == itss::batch::JOURNAL {
+        if name == itss::internals::batch::JOURNAL {
             // The journal lists what the killed run placed: every listed file is there.
             let listed = String::from_utf8(bytes.clone()).unwrap();
             for line in listed.lines().skip(1) {

@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use itss::engine::{Catalogs, Engine, FileOutcome};
-use itss::report::{Renderer, ReportFormat};
+use itss::diagnostic::Loaded;
+use itss::internals::engine::{Catalogs, Engine};
+use itss::internals::report::{Renderer, ReportFormat};
 use itss::result::AssessmentResult;
 use itss::text::Lang;
 
@@ -56,9 +57,11 @@ fn example() -> AssessmentResult {
     let catalog = Path::new(case).join("../../catalogs/basic.yaml");
     let mut engine = Engine::new(Catalogs::from_file(&catalog, 64 << 20).unwrap());
     engine.options.skip_evidence_files = false;
-    engine.waivers = itss::waiver::load(&Path::new(case).join("waivers.yaml"), 64 << 20).unwrap();
-    let FileOutcome::Assessed { mut result, .. } =
-        engine.assess_file(&Path::new(case).join("submission.yaml"))
+    engine.waivers =
+        itss::internals::waiver::load(&Path::new(case).join("waivers.yaml"), 64 << 20).unwrap();
+    let Ok(Loaded {
+        value: mut result, ..
+    }) = engine.assess_file(&Path::new(case).join("submission.yaml"))
     else {
         panic!("the example submission is invalid");
     };
@@ -310,7 +313,7 @@ fn example_reports(dir: &Path) -> Vec<(&'static str, PathBuf)> {
         .iter()
         .map(|&name| {
             let path = Path::new("examples").join(name).join("submission.yaml");
-            let FileOutcome::Assessed { result, .. } = engine.assess_file(&path) else {
+            let Ok(Loaded { value: result, .. }) = engine.assess_file(&path) else {
                 panic!("{name} is invalid");
             };
             let html = renderer

@@ -8,17 +8,17 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use itss::assess::{self, Options};
-use itss::catalog::{self, Catalog};
-use itss::expression::Expr;
-use itss::questionnaire;
-use itss::submission;
+use itss::internals::assess::{self, Options};
+use itss::internals::catalog::{self, Catalog};
+use itss::internals::expression::Expr;
+use itss::internals::questionnaire;
+use itss::internals::submission;
 use itss::text::Lang;
 
 fn bundled(id: &str) -> Catalog {
-    let load = catalog::bundled(id).unwrap();
-    assert!(load.diagnostics.is_empty(), "{id}: {:?}", load.diagnostics);
-    load.catalog.unwrap()
+    let (c, diagnostics, _) = itss::diagnostic::split(catalog::bundled(id).unwrap());
+    assert!(diagnostics.is_empty(), "{id}: {diagnostics:?}");
+    c.unwrap()
 }
 
 #[test]
@@ -29,9 +29,9 @@ fn every_shipped_catalog_is_clean() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("rules")
             .join(format!("{id}.yaml"));
-        let load = catalog::load(&path, u64::MAX, true);
-        assert!(load.diagnostics.is_empty(), "{id}: {:?}", load.diagnostics);
-        let c = load.catalog.unwrap();
+        let (c, diagnostics, _) = itss::diagnostic::split(catalog::load(&path, u64::MAX, true));
+        assert!(diagnostics.is_empty(), "{id}: {diagnostics:?}");
+        let c = c.unwrap();
         assert_eq!(c.id, id);
         for criterion in &c.criteria {
             assert!(
@@ -248,14 +248,14 @@ fn no_om_metric_decides_a_status() {
         "the full example states metric values ({replaced})"
     );
     let parsed = submission::parse_str(&dir.join("off-target.yaml"), &off, u64::MAX).unwrap();
-    let s = submission::validate(parsed, &c).submission.unwrap();
+    let s = submission::validate(parsed, &c).unwrap().value;
     let r = assess::assess(&c, &s, &[], &Options::default());
     assert_eq!(r.achieved_level.as_deref(), Some("1"));
     let advisory = r
         .criteria
         .iter()
         .flat_map(|x| &x.findings)
-        .filter(|f| f.code == itss::finding::FindingCode::MetricAdvisoryBelowTarget)
+        .filter(|f| f.code == itss::internals::finding::FindingCode::MetricAdvisoryBelowTarget)
         .count();
     assert!(advisory >= 10, "{advisory} advisory findings");
 }
@@ -371,8 +371,8 @@ fn questionnaires_round_trip() {
             fs::write(&path, &template).unwrap();
             let load = submission::validate(submission::parse(&path, u64::MAX).unwrap(), &c);
             let blank = load
-                .submission
-                .unwrap_or_else(|| panic!("{id} blank: {:?}", load.diagnostics));
+                .unwrap_or_else(|r| panic!("{id} blank: {:?}", r.diagnostics))
+                .value;
             let result = assess::assess(&c, &blank, &[], &Options::default());
             assert_eq!(
                 result.achieved_level, None,
@@ -384,8 +384,8 @@ fn questionnaires_round_trip() {
             fs::write(&path, &filled).unwrap();
             let load = submission::validate(submission::parse(&path, u64::MAX).unwrap(), &c);
             let s = load
-                .submission
-                .unwrap_or_else(|| panic!("{id} filled: {:?}\n{filled}", load.diagnostics));
+                .unwrap_or_else(|r| panic!("{id} filled: {:?}\n{filled}", r.diagnostics))
+                .value;
             let result = assess::assess(&c, &s, &[], &Options::default());
             let findings: Vec<_> = result
                 .criteria

@@ -72,7 +72,7 @@ fn exit_0_with_a_valid_result_document() {
         .clone();
     let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(doc["achieved_level"], "2");
-    let validator = itss::schema::SchemaKind::Result.validator();
+    let validator = itss::internals::schema::SchemaKind::Result.validator();
     let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{errors:?}");
 }

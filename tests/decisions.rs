@@ -9,9 +9,10 @@
 use std::path::Path;
 use std::process::Command;
 
-use itss::cohort::{CatalogCohort, CohortRow};
-use itss::engine::{Catalogs, Engine, FileOutcome};
-use itss::report::{Renderer, ReportFormat};
+use itss::diagnostic::{Loaded, Rejected};
+use itss::internals::cohort::{CatalogCohort, CohortRow};
+use itss::internals::engine::{Catalogs, Engine};
+use itss::internals::report::{Renderer, ReportFormat};
 use itss::result::{AssessmentResult, ElementBelow, Status};
 use itss::text::Lang;
 
@@ -27,8 +28,8 @@ fn assess_case(case: &str) -> AssessmentResult {
         .trim();
     let engine = Engine::new(Catalogs::from_file(&dir.join(catalog), 64 << 20).unwrap());
     match engine.assess_file(&dir.join("submission.yaml")) {
-        FileOutcome::Assessed { result, .. } => *result,
-        FileOutcome::Invalid { diagnostics, .. } => panic!("{diagnostics:?}"),
+        Ok(Loaded { value: result, .. }) => *result,
+        Err(Rejected { diagnostics, .. }) => panic!("{diagnostics:?}"),
     }
 }
 

@@ -75,7 +75,7 @@ fn evidence_over_the_limit_is_not_read_and_does_not_count() {
         .stdout
         .clone();
     let doc: Value = serde_json::from_slice(&out).unwrap();
-    let validator = itss::schema::SchemaKind::Result.validator();
+    let validator = itss::internals::schema::SchemaKind::Result.validator();
     let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{errors:?}");
 

@@ -5,8 +5,9 @@
 
 use std::path::Path;
 
-use itss::engine::{Catalogs, Engine, FileOutcome};
-use itss::finding::FindingCode;
+use itss::diagnostic::{Loaded, Rejected};
+use itss::internals::engine::{Catalogs, Engine};
+use itss::internals::finding::FindingCode;
 use itss::result::{AssessmentResult, GapKind, Status};
 
 fn assess(name: &str) -> AssessmentResult {
@@ -16,13 +17,15 @@ fn assess(name: &str) -> AssessmentResult {
         .join(name)
         .join("submission.yaml");
     match engine.assess_file(&path) {
-        FileOutcome::Assessed {
-            result, warnings, ..
-        } => {
+        Ok(Loaded {
+            value: result,
+            warnings,
+            ..
+        }) => {
             assert!(warnings.is_empty(), "{name}: {warnings:?}");
             *result
         }
-        FileOutcome::Invalid { diagnostics, .. } => panic!("{name}: {diagnostics:?}"),
+        Err(Rejected { diagnostics, .. }) => panic!("{name}: {diagnostics:?}"),
     }
 }
 
@@ -121,13 +124,13 @@ fn full_example_reaches_the_top_level() {
 fn level3_example_review_gives_a_provisional_level_4() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/om-level3");
     let mut engine = Engine::new(Catalogs::bundled().unwrap());
-    engine.reviews = itss::engine::Reviews::One(Box::new(
-        itss::review::Review::load(&dir.join("review.yaml"), 16 << 20)
+    engine.reviews = itss::internals::engine::Reviews::One(Box::new(
+        itss::internals::review::Review::load(&dir.join("review.yaml"), 16 << 20)
             .unwrap_or_else(|r| panic!("{:?}", r.diagnostics)),
     ));
     let r = match engine.assess_file(&dir.join("submission.yaml")) {
-        FileOutcome::Assessed { result, .. } => *result,
-        FileOutcome::Invalid { diagnostics, .. } => panic!("{diagnostics:?}"),
+        Ok(Loaded { value: result, .. }) => *result,
+        Err(Rejected { diagnostics, .. }) => panic!("{diagnostics:?}"),
     };
     let review = r.review.as_ref().unwrap();
     assert_eq!(r.achieved_level.as_deref(), Some("4"));

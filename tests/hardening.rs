@@ -452,7 +452,7 @@ fn catalog_text_never_leaves_a_questionnaire_comment() {
     ]));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let questionnaire = text(&out.stdout);
-    let doc = itss::yaml::parse(&questionnaire, 1 << 24)
+    let doc = itss::internals::yaml::parse(&questionnaire, 1 << 24)
         .unwrap()
         .to_json();
     let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();

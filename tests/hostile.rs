@@ -15,12 +15,12 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-use itss::assess::{self, Options};
-use itss::catalog::Catalog;
 use itss::diagnostic::Diagnostic;
-use itss::report::{Renderer, ReportFormat};
-use itss::schema::SchemaKind;
-use itss::submission;
+use itss::internals::assess::{self, Options};
+use itss::internals::catalog::Catalog;
+use itss::internals::report::{Renderer, ReportFormat};
+use itss::internals::schema::SchemaKind;
+use itss::internals::submission;
 use itss::text::Lang;
 use proptest::prelude::*;
 
@@ -31,18 +31,20 @@ fn root() -> PathBuf {
 }
 
 static BASIC: LazyLock<Catalog> = LazyLock::new(|| {
-    itss::catalog::load(
+    itss::internals::catalog::load(
         &root().join("tests/conformance/catalogs/basic.yaml"),
         u64::MAX,
         false,
     )
-    .catalog
+    .ok()
+    .map(|l| l.value)
     .expect("conformance catalog loads")
 });
 
 static OM: LazyLock<Catalog> = LazyLock::new(|| {
-    itss::catalog::bundled("itss-om")
-        .and_then(|l| l.catalog)
+    itss::internals::catalog::bundled("itss-om")
+        .and_then(|l| l.ok())
+        .map(|l| l.value)
         .expect("bundled catalog loads")
 });
 
@@ -82,12 +84,16 @@ fn pipeline(path: &Path, text: &str, catalog: &Catalog, check_files: bool) -> Ou
             return Outcome::Invalid;
         }
     };
-    let load = submission::validate(parsed, catalog);
-    let Some(s) = load.submission else {
-        assert_names_file(path, &load.diagnostics, load.text.as_deref());
-        return Outcome::Invalid;
+    let s = match submission::validate(parsed, catalog) {
+        Ok(loaded) => {
+            assert!(!loaded.warnings.iter().any(Diagnostic::is_error));
+            loaded.value
+        }
+        Err(rejected) => {
+            assert_names_file(path, &rejected.diagnostics, rejected.text.as_deref());
+            return Outcome::Invalid;
+        }
     };
-    assert!(!load.diagnostics.iter().any(Diagnostic::is_error));
     let options = Options {
         skip_evidence_files: !check_files,
         ..Options::default()
@@ -343,8 +349,8 @@ fn to_yaml(y: &Y, flow: bool) -> String {
 }
 
 /// The located tree of a valid document, as a `Y` (scalars re-written as they resolve).
-fn from_node(node: &itss::yaml::Node) -> Y {
-    use itss::yaml::NodeKind;
+fn from_node(node: &itss::internals::yaml::Node) -> Y {
+    use itss::internals::yaml::NodeKind;
     match &node.kind {
         NodeKind::Null => Y::Plain("null".to_owned()),
         NodeKind::Bool(b) => Y::Plain(b.to_string()),
@@ -362,7 +368,7 @@ fn from_node(node: &itss::yaml::Node) -> Y {
 
 static SEED: LazyLock<Y> = LazyLock::new(|| {
     let text = std::fs::read_to_string(seed_case().join("submission.yaml")).unwrap();
-    from_node(&itss::yaml::parse(&text, 1 << 20).unwrap())
+    from_node(&itss::internals::yaml::parse(&text, 1 << 20).unwrap())
 });
 
 /// One mutation: where (a walk of indices, taken modulo the sizes met) and what.
@@ -459,7 +465,7 @@ proptest! {
         json in any::<bool>(),
     ) {
         let path = Path::new(if json { "hostile/bytes.json" } else { "hostile/bytes.yaml" });
-        match itss::source::text_from_bytes(path, bytes) {
+        match itss::internals::source::text_from_bytes(path, bytes) {
             Ok(text) => {
                 pipeline(path, &text, &BASIC, false);
             }
@@ -597,7 +603,7 @@ fn replay_dir(dir: &Path, catalog: &Catalog) -> usize {
         } else {
             path
         };
-        match itss::source::text_from_bytes(&path, bytes) {
+        match itss::internals::source::text_from_bytes(&path, bytes) {
             Ok(text) => {
                 pipeline(&path, &text, catalog, false);
             }
@@ -656,12 +662,11 @@ fn many_diagnostics_stay_linear() {
     let started = std::time::Instant::now();
     let path = Path::new("many.yaml");
     let parsed = submission::parse_str(path, &text, 16 << 20).unwrap();
-    let load = submission::validate(parsed, &BASIC);
-    assert!(load.submission.is_none());
+    let rejected = submission::validate(parsed, &BASIC).unwrap_err();
     assert!(
         started.elapsed() < std::time::Duration::from_secs(5),
         "{:?} for {} diagnostics",
         started.elapsed(),
-        load.diagnostics.len()
+        rejected.diagnostics.len()
     );
 }

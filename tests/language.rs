@@ -12,9 +12,10 @@
 
 use std::path::Path;
 
-use itss::engine::{Catalogs, Engine, FileOutcome};
+use itss::diagnostic::Loaded;
 use itss::format::{Context, Scratch, SubmissionFormat, Text};
-use itss::report::{Renderer, ReportFormat};
+use itss::internals::engine::{Catalogs, Engine};
+use itss::internals::report::{Renderer, ReportFormat};
 use itss::result::AssessmentResult;
 use itss::text::Lang;
 
@@ -152,7 +153,7 @@ fn words_of(text: &str, allowed: &[String]) -> Vec<String> {
     for a in allowed {
         // As written, and as the Markdown escaping writes it.
         text = text.replace(a.as_str(), " ");
-        let escaped = itss::report::escape::markdown(a);
+        let escaped = itss::internals::report::escape::markdown(a);
         if escaped != *a {
             text = text.replace(&escaped, " ");
         }
@@ -216,8 +217,8 @@ fn engine(catalog: &Path) -> Engine {
 
 fn assessed(engine: &Engine, path: &Path) -> Option<AssessmentResult> {
     match engine.assess_file(path) {
-        FileOutcome::Assessed { result, .. } => Some(*result),
-        FileOutcome::Invalid { .. } => None,
+        Ok(Loaded { value: result, .. }) => Some(*result),
+        Err(_) => None,
     }
 }
 
@@ -228,10 +229,12 @@ fn zh_reports_of_the_conformance_cases_hold_no_english() {
     for entry in std::fs::read_dir(CASES).unwrap() {
         let dir = entry.unwrap().path();
         let meta = std::fs::read_to_string(dir.join("case.yaml")).unwrap();
-        let meta = itss::yaml::parse(&meta, 1 << 20).unwrap().to_json();
+        let meta = itss::internals::yaml::parse(&meta, 1 << 20)
+            .unwrap()
+            .to_json();
         let mut engine = engine(&dir.join(meta["catalog"].as_str().unwrap()));
         if let Some(waivers) = meta["waivers"].as_str() {
-            engine.waivers = itss::waiver::load(&dir.join(waivers), MAX_SIZE).unwrap();
+            engine.waivers = itss::internals::waiver::load(&dir.join(waivers), MAX_SIZE).unwrap();
         }
         let submission = ["submission.yaml", "submission.json"]
             .iter()
@@ -945,8 +948,8 @@ fn zh_documents_of_a_reviewed_result_hold_no_english() {
     let mut engine = Engine::new(Catalogs::bundled().unwrap());
     engine.options.skip_evidence_files = false;
     let review = Path::new("examples/om-level3/review.yaml");
-    engine.reviews = itss::engine::Reviews::One(Box::new(
-        itss::review::Review::load(review, MAX_SIZE)
+    engine.reviews = itss::internals::engine::Reviews::One(Box::new(
+        itss::internals::review::Review::load(review, MAX_SIZE)
             .unwrap_or_else(|r| panic!("{:?}", r.diagnostics)),
     ));
     let result = assessed(&engine, Path::new("examples/om-level3/submission.yaml")).unwrap();

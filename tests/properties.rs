@@ -7,13 +7,14 @@
 
 use std::path::Path;
 
-use itss::assess::{self, Options};
-use itss::catalog::{self, Catalog};
+use itss::diagnostic::Loaded;
+use itss::internals::assess::{self, Options};
+use itss::internals::catalog::{self, Catalog};
 use itss::result::{AssessmentResult, Status};
 
 mod common;
-use itss::submission;
-use itss::waiver::Waiver;
+use itss::internals::submission;
+use itss::internals::waiver::Waiver;
 use proptest::prelude::*;
 
 fn catalog(name: &str) -> Catalog {
@@ -21,7 +22,8 @@ fn catalog(name: &str) -> Catalog {
         .join("tests/conformance/catalogs")
         .join(name);
     catalog::load(&path, u64::MAX, false)
-        .catalog
+        .ok()
+        .map(|l| l.value)
         .expect("conformance catalog loads")
 }
 
@@ -108,8 +110,8 @@ fn run(cat: &Catalog, yaml: &str, waivers: &[Waiver]) -> AssessmentResult {
     let parsed = submission::parse_str(Path::new("prop.yaml"), yaml, u64::MAX).unwrap();
     let load = submission::validate(parsed, cat);
     let s = load
-        .submission
-        .unwrap_or_else(|| panic!("invalid: {:?}\n{yaml}", load.diagnostics));
+        .unwrap_or_else(|r| panic!("invalid: {:?}\n{yaml}", r.diagnostics))
+        .value;
     assess::assess(
         cat,
         &s,
@@ -259,7 +261,7 @@ fn months_before(months: u32) -> String {
 /// Whether a status keeps its level from being satisfied: SPEC §5.3 / §7 written out again,
 /// independently of the engine.
 fn blocks(cat: &Catalog, c: &catalog::Criterion, status: Status) -> bool {
-    use itss::catalog::Policy;
+    use itss::internals::catalog::Policy;
     match (status, cat.policy) {
         (Status::Conform | Status::NotApplicable | Status::Waived, _) => false,
         (Status::Partial, Policy::AllConform { partial_is_met }) => !partial_is_met,
@@ -270,7 +272,7 @@ fn blocks(cat: &Catalog, c: &catalog::Criterion, status: Status) -> bool {
 
 /// Elements of a level whose exact score is below the threshold, from the criteria.
 fn below(cat: &Catalog, r: &AssessmentResult, level: usize) -> Vec<String> {
-    let itss::catalog::Policy::Threshold { element_threshold } = cat.policy else {
+    let itss::internals::catalog::Policy::Threshold { element_threshold } = cat.policy else {
         return Vec::new();
     };
     cat.elements
@@ -359,8 +361,8 @@ fn every_conformance_case_records_consistent_decisions() {
         let case = std::fs::read_to_string(dir.join("case.yaml")).unwrap();
         let catalog_path = common::case_field(&case, "catalog").unwrap();
         let cat = catalog::load(&dir.join(catalog_path), u64::MAX, false)
-            .catalog
-            .unwrap();
+            .unwrap()
+            .value;
         let path = dir.join(common::case_submission(&dir, &case));
         let args = common::case_args(&case);
         let as_of = args
@@ -375,11 +377,11 @@ fn every_conformance_case_records_consistent_decisions() {
         let Ok(parsed) = submission::parse(&path, u64::MAX) else {
             continue;
         };
-        let Some(s) = submission::validate(parsed, &cat).submission else {
+        let Ok(Loaded { value: s, .. }) = submission::validate(parsed, &cat) else {
             continue;
         };
         let waivers = common::case_field(&case, "waivers")
-            .map(|w| itss::waiver::load(&dir.join(w), u64::MAX).unwrap())
+            .map(|w| itss::internals::waiver::load(&dir.join(w), u64::MAX).unwrap())
             .unwrap_or_default();
         let with = assess::assess(&cat, &s, &waivers, &options);
         let without = assess::assess(&cat, &s, &[], &options);

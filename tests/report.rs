@@ -8,11 +8,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use itss::engine::{Catalogs, Engine, FileOutcome};
-use itss::finding::{Finding, FindingCode};
-use itss::finding::{TopFinding, TopFindingCode};
-use itss::report::locale::Locale;
-use itss::report::{Renderer, ReportError, ReportFormat};
+use itss::diagnostic::{Loaded, Rejected};
+use itss::internals::engine::{Catalogs, Engine};
+use itss::internals::finding::{Finding, FindingCode};
+use itss::internals::finding::{TopFinding, TopFindingCode};
+use itss::internals::report::locale::Locale;
+use itss::internals::report::{Renderer, ReportError, ReportFormat};
 use itss::result::{AssessmentResult, Status, WaiverResult};
 use itss::text::Lang;
 
@@ -30,12 +31,14 @@ fn renderer() -> Renderer {
 fn assess_case(case: &str) -> AssessmentResult {
     let dir = Path::new(CASES).join(case);
     let meta = std::fs::read_to_string(dir.join("case.yaml")).unwrap();
-    let meta = itss::yaml::parse(&meta, 1 << 20).unwrap().to_json();
+    let meta = itss::internals::yaml::parse(&meta, 1 << 20)
+        .unwrap()
+        .to_json();
     let catalog = dir.join(meta["catalog"].as_str().unwrap());
     let mut engine = Engine::new(Catalogs::from_file(&catalog, MAX_SIZE).unwrap());
     engine.options.skip_evidence_files = false;
     if let Some(waivers) = meta["waivers"].as_str() {
-        engine.waivers = itss::waiver::load(&dir.join(waivers), MAX_SIZE).unwrap();
+        engine.waivers = itss::internals::waiver::load(&dir.join(waivers), MAX_SIZE).unwrap();
     }
     // A relative path as given: the result (and the report) does not depend on the machine.
     let submission = format!("{CASES}/{case}/submission.yaml");
@@ -44,8 +47,8 @@ fn assess_case(case: &str) -> AssessmentResult {
 
 fn assess(engine: &Engine, path: &Path) -> AssessmentResult {
     match engine.assess_file(path) {
-        FileOutcome::Assessed { result, .. } => *result,
-        FileOutcome::Invalid { diagnostics, .. } => {
+        Ok(Loaded { value: result, .. }) => *result,
+        Err(Rejected { diagnostics, .. }) => {
             panic!("{} is invalid: {diagnostics:?}", path.display())
         }
     }
@@ -175,7 +178,7 @@ fn every_code_status_and_rating_has_strings() {
                 assert!(locale.get(&key).is_some(), "missing {key}");
             }
         }
-        for code in itss::finding::TopFindingCode::ALL
+        for code in itss::internals::finding::TopFindingCode::ALL
             .iter()
             .map(|c| c.as_str())
         {
@@ -390,8 +393,9 @@ fn template_syntax_in_data_stays_inert() {
 /// A submission answering every criterion of a catalog, with a mix of ratings, notes,
 /// evidence (present, missing, stale) and metrics, so the result has many findings.
 fn synthetic_result(catalog_path: &Path) -> (AssessmentResult, tempfile::TempDir) {
-    let catalog = itss::catalog::load(catalog_path, MAX_SIZE, false)
-        .catalog
+    let catalog = itss::internals::catalog::load(catalog_path, MAX_SIZE, false)
+        .ok()
+        .map(|l| l.value)
         .expect("catalog loads");
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("evidence")).unwrap();
@@ -453,7 +457,7 @@ fn synthetic_result(catalog_path: &Path) -> (AssessmentResult, tempfile::TempDir
 /// The full O&M catalog when it is there, else the largest bundled catalog.
 fn largest_catalog() -> PathBuf {
     let om = PathBuf::from("rules/itss-om.yaml");
-    if itss::catalog::load(&om, MAX_SIZE, false).catalog.is_some() {
+    if itss::internals::catalog::load(&om, MAX_SIZE, false).is_ok() {
         return om;
     }
     ["rules/itss-ii.yaml", "rules/itss-cd.yaml"]
@@ -741,7 +745,9 @@ fn cover_shows_levels_target_and_scheme() {
 #[test]
 fn derived_bundled_catalog_is_labelled_derived() {
     let path = Path::new("rules/itss-ii.yaml");
-    let Some(catalog) = itss::catalog::load(path, MAX_SIZE, false).catalog else {
+    let Ok(itss::diagnostic::Loaded { value: catalog, .. }) =
+        itss::internals::catalog::load(path, MAX_SIZE, false)
+    else {
         return;
     };
     assert!(!catalog.official, "itss-ii is a derived scheme");
@@ -1132,7 +1138,7 @@ fn batch_summary_page() {
         .unwrap();
     assert!(en.contains("Batch self-assessment summary") && en.contains("100.0%"));
     // The real (empty) summary type renders too.
-    let empty = serde_json::json!({"summary": itss::cohort::BatchSummary::default()});
+    let empty = serde_json::json!({"summary": itss::internals::cohort::BatchSummary::default()});
     let html = renderer
         .render_template("summary.html.j2", &empty, Lang::Zh)
         .unwrap();

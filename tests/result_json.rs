@@ -9,12 +9,13 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use itss::assess::Options;
-use itss::catalog;
-use itss::engine::{Catalogs, Engine, FileOutcome};
+use itss::diagnostic::Loaded;
+use itss::internals::assess::Options;
+use itss::internals::catalog;
+use itss::internals::engine::{Catalogs, Engine};
+use itss::internals::sample::{self, SampleConfig};
+use itss::internals::source::DEFAULT_MAX_FILE_SIZE;
 use itss::result::{AssessmentResult, CompactWriter};
-use itss::sample::{self, SampleConfig};
-use itss::source::DEFAULT_MAX_FILE_SIZE;
 
 mod common;
 
@@ -37,7 +38,8 @@ fn conformance_results() -> Vec<AssessmentResult> {
         let mut engine = Engine::new(catalogs);
         if let Some(waivers) = case_field(&case, "waivers") {
             engine.waivers =
-                itss::waiver::load(&dir.join(waivers), DEFAULT_MAX_FILE_SIZE).unwrap_or_default();
+                itss::internals::waiver::load(&dir.join(waivers), DEFAULT_MAX_FILE_SIZE)
+                    .unwrap_or_default();
         }
         let args = case_args(&case);
         let after = |flag: &str| {
@@ -51,7 +53,7 @@ fn conformance_results() -> Vec<AssessmentResult> {
             generated_at: (results.len() % 2 == 0).then(|| "2026-11-28T10:00:00Z".to_owned()),
             ..Options::default()
         };
-        if let FileOutcome::Assessed { result, .. } =
+        if let Ok(Loaded { value: result, .. }) =
             engine.assess_file(&dir.join(case_submission(&dir, &case)))
         {
             results.push(*result);
@@ -63,7 +65,7 @@ fn conformance_results() -> Vec<AssessmentResult> {
 fn generated_results(count: u64) -> Vec<AssessmentResult> {
     let dir = tempfile::tempdir().unwrap();
     let load = catalog::bundled("itss-om").unwrap();
-    let om = load.catalog.unwrap();
+    let om = load.unwrap().value;
     sample::generate(
         &om,
         &SampleConfig {
@@ -92,8 +94,8 @@ fn generated_results(count: u64) -> Vec<AssessmentResult> {
     files
         .iter()
         .filter_map(|f| match engine.assess_file(f) {
-            FileOutcome::Assessed { result, .. } => Some(*result),
-            FileOutcome::Invalid { .. } => None,
+            Ok(Loaded { value: result, .. }) => Some(*result),
+            Err(_) => None,
         })
         .collect()
 }

@@ -6,11 +6,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use itss::engine::{Catalogs, Engine, FileOutcome, Reviews};
+use itss::diagnostic::{Loaded, Rejected};
+use itss::internals::engine::{Catalogs, Engine, Reviews};
+use itss::internals::review::Review;
+use itss::internals::source::DEFAULT_MAX_FILE_SIZE;
 use itss::result::AssessmentResult;
 use itss::result::review::{NonconformityState, ReviewStatus};
-use itss::review::Review;
-use itss::source::DEFAULT_MAX_FILE_SIZE;
 use serde_json::Value;
 
 const EXAMPLE: &str = "examples/om-level3";
@@ -47,8 +48,8 @@ fn engine() -> Engine {
 
 fn assess(engine: &Engine, path: &Path) -> AssessmentResult {
     match engine.assess_file(path) {
-        FileOutcome::Assessed { result, .. } => *result,
-        FileOutcome::Invalid { diagnostics, .. } => panic!("{diagnostics:#?}"),
+        Ok(Loaded { value: result, .. }) => *result,
+        Err(Rejected { diagnostics, .. }) => panic!("{diagnostics:#?}"),
     }
 }
 
@@ -122,7 +123,7 @@ fn the_example_review_gives_a_provisional_level_4_beside_the_self_assessed_level
     );
     // The document is a valid itss-result/2.
     let json = serde_json::to_value(&r).unwrap();
-    let validator = itss::schema::SchemaKind::Result.validator();
+    let validator = itss::internals::schema::SchemaKind::Result.validator();
     let errors: Vec<String> = validator
         .iter_errors(&json)
         .map(|e| e.to_string())
@@ -352,7 +353,10 @@ fn review_init_writes_the_documented_sample_golden() {
     assert_eq!(r.achieved_level.as_deref(), Some("3"), "nothing changed");
     assert_eq!(r.review.unwrap().agreement.overall.compared, 0);
     // Levels 4 and 3 only, and at least one item per level × element with evidence.
-    let catalog = itss::catalog::bundled("itss-om").unwrap().catalog.unwrap();
+    let catalog = itss::internals::catalog::bundled("itss-om")
+        .unwrap()
+        .unwrap()
+        .value;
     let up_to_3 = catalog.criteria.iter().filter(|c| c.level <= 1).count();
     assert_eq!(review.verdicts.len(), up_to_3);
     assert!(

@@ -566,7 +566,7 @@ fn a_workbook_filled_the_way_people_fill_forms_reads_as_its_yaml_twin() {
     });
     assert_eq!(yaml_value(&xlsx), expected);
     let twin = dir.path().join("twin.yaml");
-    std::fs::write(&twin, itss::convert::to_yaml(&expected)).unwrap();
+    std::fs::write(&twin, itss::internals::convert::to_yaml(&expected)).unwrap();
     assert_eq!(result_of(&xlsx), result_of(&twin));
 }
 
@@ -1103,7 +1103,7 @@ fn damaged_workbooks_never_panic() {
             out.write_all(content).unwrap();
         }
         let bytes = out.finish().unwrap().into_inner();
-        match itss::workbook::read_submission(Path::new("d.xlsx"), &bytes, 16 << 20) {
+        match itss::internals::workbook::read_submission(Path::new("d.xlsx"), &bytes, 16 << 20) {
             Ok((_, cells)) => {
                 let mut d = vec![
                     itss::diagnostic::Diagnostic::error(

@@ -1,10 +1,10 @@
 //! The YAML fast path against the full parser: wherever the fast path reads a document, the
-//! full parser must read the same tree, locations included (`itss::yaml::parse_fast`).
+//! full parser must read the same tree, locations included (`itss::internals::yaml::parse_fast`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 
-use itss::yaml::{parse_fast, parse_full};
+use itss::internals::yaml::{parse_fast, parse_full};
 
 /// Checks the contract on one text; returns whether the fast path read it.
 fn agree(text: &str) -> bool {
@@ -63,17 +63,20 @@ fn every_yaml_file_in_the_repository_agrees() {
 #[test]
 fn generated_submissions_take_the_fast_path() {
     let dir = tempfile::tempdir().unwrap();
-    let catalog = itss::catalog::bundled("itss-om").unwrap().catalog.unwrap();
+    let catalog = itss::internals::catalog::bundled("itss-om")
+        .unwrap()
+        .unwrap()
+        .value;
     for seed in [1, 2, 3] {
         let out = dir.path().join(format!("s{seed}"));
-        let config = itss::sample::SampleConfig {
+        let config = itss::internals::sample::SampleConfig {
             count: 40,
             seed,
             out: out.clone(),
             evidence: false,
             invalid_per_mille: 0,
         };
-        itss::sample::generate(&catalog, &config).unwrap();
+        itss::internals::sample::generate(&catalog, &config).unwrap();
         let mut all = Vec::new();
         files(&out, &mut all);
         assert_eq!(all.len(), 40);

@@ -8,7 +8,7 @@ mod common;
 
 use std::path::Path;
 
-use itss::catalog::Catalog;
+use itss::internals::catalog::Catalog;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Value, json};
 
@@ -60,11 +60,11 @@ fn submission_for(catalog: &Catalog) -> String {
     // Fields that prerequisites name get a plausible value.
     for p in &catalog.prerequisites {
         let (field, value) = match &p.kind {
-            itss::catalog::PrerequisiteKind::Flag { field } => (field, json!(true)),
-            itss::catalog::PrerequisiteKind::MonthsSince { field, .. } => {
+            itss::internals::catalog::PrerequisiteKind::Flag { field } => (field, json!(true)),
+            itss::internals::catalog::PrerequisiteKind::MonthsSince { field, .. } => {
                 (field, json!("2020-02-29"))
             }
-            itss::catalog::PrerequisiteKind::Certificate { .. } => continue,
+            itss::internals::catalog::PrerequisiteKind::Certificate { .. } => continue,
         };
         if let Some(map) = organization.as_object_mut() {
             map.entry(field.clone()).or_insert(value);
@@ -84,44 +84,46 @@ fn submission_for(catalog: &Catalog) -> String {
 
 fuzz_target!(|data: &[u8]| {
     let path = Path::new("fuzz/catalog.yaml");
-    let text = match itss::source::text_from_bytes(path, data.to_vec()) {
+    let text = match itss::internals::source::text_from_bytes(path, data.to_vec()) {
         Ok(t) => t,
         Err(d) => {
             common::assert_invalid(path, std::slice::from_ref(&d), None);
             return;
         }
     };
-    let shipped = itss::catalog::from_text(path, text.clone(), common::MAX_SIZE, true);
-    let load = itss::catalog::from_text(path, text, common::MAX_SIZE, false);
-    if shipped.catalog.is_some() {
-        assert!(
-            load.catalog.is_some(),
-            "a shipped-valid catalog must be valid"
-        );
+    let shipped = itss::internals::catalog::from_text(path, text.clone(), common::MAX_SIZE, true);
+    let load = itss::internals::catalog::from_text(path, text, common::MAX_SIZE, false);
+    if shipped.is_ok() {
+        assert!(load.is_ok(), "a shipped-valid catalog must be valid");
     }
-    let Some(catalog) = load.catalog else {
-        common::assert_invalid(path, &load.diagnostics, load.text.as_deref());
-        return;
+    let catalog = match load {
+        Ok(loaded) => loaded.value,
+        Err(rejected) => {
+            common::assert_invalid(path, &rejected.diagnostics, rejected.text.as_deref());
+            return;
+        }
     };
     let submission = submission_for(&catalog);
     let sub_path = Path::new("fuzz/submission.json");
-    let parsed = itss::submission::parse_str(sub_path, &submission, common::MAX_SIZE);
+    let parsed = itss::internals::submission::parse_str(sub_path, &submission, common::MAX_SIZE);
     let Ok(parsed) = parsed else {
         // Catalog ids and versions are validated strings: the generated JSON always parses.
         panic!("generated submission does not parse: {submission}");
     };
-    let validated = itss::submission::validate(parsed, &catalog);
-    let Some(s) = validated.submission else {
-        // A catalog field can make the generated submission invalid (e.g. a credit-code-free
-        // id); diagnostics must still name the file.
-        common::assert_invalid(sub_path, &validated.diagnostics, validated.text.as_deref());
-        return;
+    let s = match itss::internals::submission::validate(parsed, &catalog) {
+        Ok(loaded) => loaded.value,
+        Err(rejected) => {
+            // A catalog field can make the generated submission invalid (e.g. a
+            // credit-code-free id); diagnostics must still name the file.
+            common::assert_invalid(sub_path, &rejected.diagnostics, rejected.text.as_deref());
+            return;
+        }
     };
-    let waivers: Vec<itss::waiver::Waiver> = catalog
+    let waivers: Vec<itss::internals::waiver::Waiver> = catalog
         .criteria
         .iter()
         .step_by(3)
-        .map(|c| itss::waiver::Waiver {
+        .map(|c| itss::internals::waiver::Waiver {
             criterion: c.id.to_string(),
             submissions: None,
             justification: "fuzz".to_owned(),
@@ -131,6 +133,6 @@ fuzz_target!(|data: &[u8]| {
                 .unwrap_or_else(|_| panic!("date parses")),
         })
         .collect();
-    let result = itss::assess::assess(&catalog, &s, &waivers, &common::options());
+    let result = itss::internals::assess::assess(&catalog, &s, &waivers, &common::options());
     common::check_result(&result);
 });

@@ -7,14 +7,14 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use itss::assess::{self, Options};
-use itss::catalog::Catalog;
-use itss::report::{Renderer, ReportFormat};
+use itss::internals::assess::{self, Options};
+use itss::internals::catalog::Catalog;
+use itss::internals::report::{Renderer, ReportFormat};
 use itss::result::AssessmentResult;
-use itss::schema::SchemaKind;
-use itss::submission;
+use itss::internals::schema::SchemaKind;
+use itss::internals::submission;
 use itss::text::Lang;
-use itss::waiver::Waiver;
+use itss::internals::waiver::Waiver;
 
 /// Inputs are small; a tight limit keeps each execution fast and exercises the size checks.
 pub const MAX_SIZE: u64 = 1 << 20;
@@ -22,8 +22,9 @@ pub const MAX_SIZE: u64 = 1 << 20;
 pub fn om() -> &'static Catalog {
     static OM: OnceLock<Catalog> = OnceLock::new();
     OM.get_or_init(|| {
-        itss::catalog::bundled("itss-om")
-            .and_then(|l| l.catalog)
+        itss::internals::catalog::bundled("itss-om")
+            .and_then(|l| l.ok())
+            .map(|l| l.value)
             .expect("bundled itss-om loads")
     })
 }
@@ -32,8 +33,9 @@ pub fn basic() -> &'static Catalog {
     static BASIC: OnceLock<Catalog> = OnceLock::new();
     BASIC.get_or_init(|| {
         let text = include_str!("../../tests/conformance/catalogs/basic.yaml");
-        itss::catalog::from_text(Path::new("basic.yaml"), text.to_owned(), u64::MAX, false)
-            .catalog
+        itss::internals::catalog::from_text(Path::new("basic.yaml"), text.to_owned(), u64::MAX, false)
+            .ok()
+            .map(|l| l.value)
             .expect("conformance catalog loads")
     })
 }
@@ -81,14 +83,13 @@ pub fn submission_against(path: &Path, text: &str, catalog: &Catalog, waivers: &
             return;
         }
     };
-    let load = submission::validate(parsed, catalog);
-    match load.submission {
-        Some(s) => {
-            assert!(!load.diagnostics.iter().any(|d| d.is_error()));
-            let result = assess::assess(catalog, &s, waivers, &options());
+    match submission::validate(parsed, catalog) {
+        Ok(loaded) => {
+            assert!(!loaded.warnings.iter().any(|d| d.is_error()));
+            let result = assess::assess(catalog, &loaded.value, waivers, &options());
             check_result(&result);
         }
-        None => assert_invalid(path, &load.diagnostics, load.text.as_deref()),
+        Err(rejected) => assert_invalid(path, &rejected.diagnostics, rejected.text.as_deref()),
     }
 }
 

@@ -7,7 +7,7 @@
 
 use std::sync::LazyLock;
 
-use itss::expression::{self, Expr, ExprError};
+use itss::internals::expression::{self, Expr, ExprError};
 use itss::text::Lang;
 use libfuzzer_sys::fuzz_target;
 use minijinja::value::{Serde, Value};

@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     } else {
         Path::new("fuzz/submission.yaml")
     };
-    let text = match itss::source::text_from_bytes(path, data.to_vec()) {
+    let text = match itss::internals::source::text_from_bytes(path, data.to_vec()) {
         Ok(t) => t,
         Err(d) => {
             common::assert_invalid(path, std::slice::from_ref(&d), None);

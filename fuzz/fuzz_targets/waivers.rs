@@ -25,9 +25,9 @@ fuzz_target!(|data: &[u8]| {
     if std::fs::write(path, data).is_err() {
         return;
     }
-    let waivers = match itss::waiver::load(path, common::MAX_SIZE) {
+    let waivers = match itss::internals::waiver::load(path, common::MAX_SIZE) {
         Ok(w) => w,
-        Err((diagnostics, text)) => {
+        Err(itss::diagnostic::Rejected { diagnostics, text }) => {
             common::assert_invalid(path, &diagnostics, text.as_deref());
             return;
         }

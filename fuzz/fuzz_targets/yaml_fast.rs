@@ -8,8 +8,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Some(fast) = itss::yaml::parse_fast(text) {
-        let full = itss::yaml::parse_full(text, usize::MAX);
+    if let Some(fast) = itss::internals::yaml::parse_fast(text) {
+        let full = itss::internals::yaml::parse_full(text, usize::MAX);
         assert_eq!(full.as_ref(), Ok(&fast), "the fast path disagrees");
     }
 });

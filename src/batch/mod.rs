@@ -36,7 +36,7 @@ pub use out::JOURNAL;
 use names::digest128;
 
 use crate::diagnostic::Diagnostic;
-use crate::engine::{Engine, FileOutcome};
+use crate::engine::Engine;
 use crate::format::{
     CohortContext, CohortFormat, CohortWriter, Context, FormatError, Scratch, SubmissionFormat,
 };
@@ -443,10 +443,12 @@ where
                 });
             }
             let result = match engine.assess_file(path) {
-                FileOutcome::Invalid { diagnostics, .. } => {
-                    return Ok(Processed::Invalid { diagnostics });
+                Err(rejected) => {
+                    return Ok(Processed::Invalid {
+                        diagnostics: rejected.diagnostics,
+                    });
                 }
-                FileOutcome::Assessed { result, .. } => result,
+                Ok(loaded) => loaded.value,
             };
             let mut staged = Vec::with_capacity(config.formats.len());
             let outcome = (|| {

@@ -4,13 +4,13 @@
 //! A catalog file is parsed into a located tree, checked against
 //! `schemas/catalog.schema.json`, deserialized into raw types that mirror the YAML, and
 //! then validated into a [`Catalog`] whose references are indexes and whose expressions are
-//! compiled. Every problem is a [`Diagnostic`] with `file:line:col`.
+//! compiled. Every problem is a [`Diagnostic`](crate::diagnostic::Diagnostic) with `file:line:col`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Loaded, Rejected};
 use crate::expression::Expr;
 use crate::source::{self};
 use crate::text::Text;
@@ -255,47 +255,29 @@ impl Catalog {
     }
 }
 
-/// The result of loading a catalog: the catalog when it is valid, and every diagnostic.
-#[derive(Debug)]
-pub struct CatalogLoad {
-    /// The catalog, when there is no error.
-    pub catalog: Option<Catalog>,
-    /// Errors and warnings, in file order.
-    pub diagnostics: Vec<Diagnostic>,
-    /// The source text, for rendering diagnostics.
-    pub text: Option<String>,
-}
+/// A catalog loaded: the catalog with its warnings, or every diagnostic.
+pub type CatalogLoad = Result<Loaded<Catalog>, Rejected>;
 
 /// Loads a catalog file. `shipped` adds the checks for bundled catalogs (English required).
 pub fn load(path: &Path, max_size: u64, shipped: bool) -> CatalogLoad {
-    match source::read_text(path, max_size) {
-        Ok(text) => from_text(path, text, max_size, shipped),
-        Err(d) => CatalogLoad {
-            catalog: None,
-            diagnostics: vec![d],
-            text: None,
-        },
-    }
+    let text = source::read_text(path, max_size).map_err(|d| Rejected::one(d, None))?;
+    from_text(path, text, max_size, shipped)
 }
 
 /// Loads a catalog from its text.
 pub fn from_text(path: &Path, text: String, max_size: u64, shipped: bool) -> CatalogLoad {
-    let (doc, value) = match source::parse(path, text, max_size) {
-        Ok(parsed) => parsed,
-        Err(u) => {
-            return CatalogLoad {
-                catalog: None,
-                diagnostics: vec![u.diagnostic],
-                text: Some(u.text),
-            };
-        }
-    };
+    let (doc, value) = source::parse(path, text, max_size)?;
     let digest = doc.sha256.clone();
-    let (catalog, diagnostics) = validate(&doc, value, digest, shipped);
-    CatalogLoad {
-        catalog,
-        diagnostics,
-        text: Some(doc.text),
+    match validate(&doc, value, digest, shipped) {
+        (Some(catalog), warnings) => Ok(Loaded {
+            value: catalog,
+            warnings,
+            text: Some(doc.text),
+        }),
+        (None, diagnostics) => Err(Rejected {
+            diagnostics,
+            text: Some(doc.text),
+        }),
     }
 }
 

@@ -1,10 +1,11 @@
 //! `itss assess`.
 
 use anyhow::Context as _;
-use itss::engine::{Engine, FileOutcome};
+use itss::diagnostic::{Loaded, Rejected};
 use itss::format::{Context, Scratch, Text};
-use itss::report::escape::clean as clean_text;
-use itss::{assess, output, waiver};
+use itss::internals::engine::Engine;
+use itss::internals::report::escape::clean as clean_text;
+use itss::internals::{assess, output, waiver};
 
 /// A string for the terminal: control and bidi characters made visible.
 fn clean(s: &str) -> String {
@@ -27,8 +28,8 @@ pub(super) fn engine(options: &AssessOptions) -> Result<Engine, Exit> {
     if let Some(path) = &options.waivers {
         match waiver::load(path, options.max_file_size) {
             Ok(w) => engine.waivers = w,
-            Err((diagnostics, text)) => {
-                print_diagnostics(&diagnostics, text.as_deref());
+            Err(rejected) => {
+                print_diagnostics(&rejected.diagnostics, rejected.text.as_deref());
                 return Err(Exit::Usage);
             }
         }
@@ -42,8 +43,8 @@ pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
         Err(code) => return Ok(code),
     };
     if let Some(path) = &args.review {
-        match itss::review::Review::load(path, args.options.max_file_size) {
-            Ok(review) => engine.reviews = itss::engine::Reviews::One(Box::new(review)),
+        match itss::internals::review::Review::load(path, args.options.max_file_size) {
+            Ok(review) => engine.reviews = itss::internals::engine::Reviews::One(Box::new(review)),
             Err(rejected) => {
                 print_diagnostics(&rejected.diagnostics, rejected.text.as_deref());
                 eprintln!(
@@ -82,18 +83,18 @@ pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
         return Ok(Exit::Usage);
     }
     let mut results = Vec::new();
-    let mut names = itss::batch::Names::default();
+    let mut names = itss::internals::batch::Names::default();
     let mut exit = Exit::Ok;
     for (index, file) in args.files.iter().enumerate() {
         match engine.assess_file(file) {
-            FileOutcome::Assessed {
-                result,
+            Ok(Loaded {
+                value: result,
                 warnings,
                 text,
-            } => {
+            }) => {
                 print_diagnostics(&warnings, text.as_deref());
                 if let Err(earlier) = names.claim_id(&result.submission.id, index) {
-                    let d = itss::batch::duplicate_id(
+                    let d = itss::internals::batch::duplicate_id(
                         file,
                         &result.submission.id,
                         &args.files[earlier],
@@ -104,7 +105,7 @@ pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
                 }
                 results.push(*result);
             }
-            FileOutcome::Invalid { diagnostics, text } => {
+            Err(Rejected { diagnostics, text }) => {
                 print_diagnostics(&diagnostics, text.as_deref());
                 let errors = diagnostics.iter().filter(|d| d.is_error()).count();
                 let file = clean(&file.display().to_string());
@@ -152,7 +153,7 @@ pub(super) fn run(args: AssessArgs) -> anyhow::Result<Exit> {
         // One file each, in the directory -o names (checked above), whatever number of
         // the inputs turned out valid.
         let dir = args.output.as_deref().unwrap_or(std::path::Path::new("."));
-        let mut stems = itss::batch::Names::default();
+        let mut stems = itss::internals::batch::Names::default();
         for r in &results {
             bytes.clear();
             format.render(r, &cx, &mut scratch, &mut bytes)?;

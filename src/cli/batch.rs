@@ -4,9 +4,9 @@ use std::io::IsTerminal;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use itss::batch::{self, BatchConfig};
-use itss::engine::Catalogs;
 use itss::format::{COHORT_FORMATS, CohortContext, Context};
+use itss::internals::batch::{self, BatchConfig};
+use itss::internals::engine::Catalogs;
 
 use super::assess::engine;
 use super::{BatchArgs, Exit};
@@ -21,27 +21,29 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
     };
     let mut reviews_given = None;
     if let Some(dir) = &args.reviews {
-        let (by_id, apart) = match itss::review::load_dir(dir, args.options.max_file_size) {
-            Ok(x) => x,
-            Err(e) => {
-                let dir = itss::report::escape::clean(&dir.display().to_string()).into_owned();
-                eprintln!(
-                    "{}",
-                    super::say(
-                        &format!("错误：无法读取评审目录 {dir}：{e}"),
-                        &format!("error: cannot read the reviews folder {dir}: {e}"),
-                    )
-                );
-                return Ok(Exit::Usage);
-            }
-        };
+        let (by_id, apart) =
+            match itss::internals::review::load_dir(dir, args.options.max_file_size) {
+                Ok(x) => x,
+                Err(e) => {
+                    let dir = itss::internals::report::escape::clean(&dir.display().to_string())
+                        .into_owned();
+                    eprintln!(
+                        "{}",
+                        super::say(
+                            &format!("错误：无法读取评审目录 {dir}：{e}"),
+                            &format!("error: cannot read the reviews folder {dir}: {e}"),
+                        )
+                    );
+                    return Ok(Exit::Usage);
+                }
+            };
         // A review whose submission cannot even be named is reported and left out; the
         // others travel with their submission (a rejected one makes it invalid).
         for rejected in &apart {
             super::print_diagnostics(&rejected.diagnostics, rejected.text.as_deref());
         }
         reviews_given = Some(by_id.len() + apart.len());
-        engine.reviews = itss::engine::Reviews::ById(by_id);
+        engine.reviews = itss::internals::engine::Reviews::ById(by_id);
     }
     if let Some(level) = &args.options.require_level
         && let Err(code) = super::check_required_level(&engine.catalogs, level)
@@ -128,7 +130,8 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
             reason_zh,
         }) => {
             bar.finish_and_clear();
-            let path = itss::report::escape::clean(&path.display().to_string()).into_owned();
+            let path =
+                itss::internals::report::escape::clean(&path.display().to_string()).into_owned();
             eprintln!(
                 "{}",
                 super::say(
@@ -172,7 +175,8 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
                 .iter()
                 .filter_map(|l| {
                     let n = c.achieved.get(&l.id)?;
-                    let label = itss::summary::level_label(&l.id, l.name.get(lang), lang);
+                    let label =
+                        itss::internals::summary::level_label(&l.id, l.name.get(lang), lang);
                     Some(format!("{label} {n}"))
                 })
                 .collect();
@@ -187,7 +191,7 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
     } else {
         levels.join(super::say("；", "; "))
     };
-    let out = itss::report::escape::clean(&args.out.display().to_string()).into_owned();
+    let out = itss::internals::report::escape::clean(&args.out.display().to_string()).into_owned();
     let duplicates = summary.duplicates;
     eprintln!(
         "{}",
@@ -238,7 +242,7 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
     {
         let below = summary.below_required_level;
         if below > 0 {
-            let required = itss::report::escape::clean(required).into_owned();
+            let required = itss::internals::report::escape::clean(required).into_owned();
             eprintln!(
                 "{}",
                 super::say(
@@ -254,7 +258,7 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
 
 /// Every catalog a batch can assess against, with its element ids in catalog order.
 fn catalog_elements(catalogs: &Catalogs) -> Vec<(String, Vec<String>)> {
-    let all: Vec<&itss::catalog::Catalog> = match catalogs {
+    let all: Vec<&itss::internals::catalog::Catalog> = match catalogs {
         Catalogs::Fixed(c) => vec![c],
         Catalogs::Bundled(map) => map.values().collect(),
     };

@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
-use itss::catalog::{self, Catalog, PrerequisiteKind};
-use itss::source::DEFAULT_MAX_FILE_SIZE;
+use itss::internals::catalog::{self, Catalog, PrerequisiteKind};
+use itss::internals::source::DEFAULT_MAX_FILE_SIZE;
 use itss::text::Lang;
 
 use super::{CatalogCommand, Exit, catalog_by_id_or_path, print_diagnostics, print_text, say};
@@ -16,7 +16,7 @@ pub(super) fn run(cmd: CatalogCommand) -> anyhow::Result<Exit> {
                 let Some(load) = catalog::bundled(id) else {
                     continue;
                 };
-                let _ = match load.catalog {
+                let _ = match load.ok().map(|l| l.value) {
                     Some(c) => writeln!(
                         out,
                         "{:<10} {:<6} {:<4} {:>4} {}  {} / {}{}",
@@ -49,12 +49,13 @@ pub(super) fn run(cmd: CatalogCommand) -> anyhow::Result<Exit> {
         CatalogCommand::Check { files, .. } => {
             let mut exit = Exit::Ok;
             for file in &files {
-                let load = catalog::load(file, DEFAULT_MAX_FILE_SIZE, false);
-                print_diagnostics(&load.diagnostics, load.text.as_deref());
-                let errors = load.diagnostics.iter().filter(|d| d.is_error()).count();
-                let warnings = load.diagnostics.len() - errors;
+                let (catalog, diagnostics, text) =
+                    itss::diagnostic::split(catalog::load(file, DEFAULT_MAX_FILE_SIZE, false));
+                print_diagnostics(&diagnostics, text.as_deref());
+                let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                let warnings = diagnostics.len() - errors;
                 let file = file.display();
-                let line = match &load.catalog {
+                let line = match &catalog {
                     Some(c) => match super::lang() {
                         Lang::Zh => format!(
                             "{file}：通过 —— 评估目录 {}，版本 {}，{} 个等级，{} 条条款{}\n",
@@ -161,7 +162,7 @@ fn overview(c: &Catalog, lang: Lang) -> String {
     let labels: Vec<String> = c
         .levels
         .iter()
-        .map(|l| itss::summary::level_label(&l.id, l.name.get(lang), lang))
+        .map(|l| itss::internals::summary::level_label(&l.id, l.name.get(lang), lang))
         .collect();
     let first = labels
         .iter()
@@ -201,19 +202,22 @@ fn overview(c: &Catalog, lang: Lang) -> String {
         let _ = writeln!(out, "\n{}", w("前提条件：", "prerequisites:"));
         let level_name = |i: usize| {
             let l = &c.levels[i];
-            itss::summary::level_label(&l.id, l.name.get(lang), lang)
+            itss::internals::summary::level_label(&l.id, l.name.get(lang), lang)
         };
         for p in &c.prerequisites {
             let rule = match (&p.kind, zh) {
                 (PrerequisiteKind::Flag { field }, true) => {
-                    format!("{}为是", itss::submission::field_label(field).get(lang))
+                    format!(
+                        "{}为是",
+                        itss::internals::submission::field_label(field).get(lang)
+                    )
                 }
                 (PrerequisiteKind::Flag { field }, false) => {
                     format!("organization.{field} is true")
                 }
                 (PrerequisiteKind::MonthsSince { field, months }, true) => format!(
                     "{}距评估基准日满 {months} 个月",
-                    itss::submission::field_label(field).get(lang)
+                    itss::internals::submission::field_label(field).get(lang)
                 ),
                 (PrerequisiteKind::MonthsSince { field, months }, false) => {
                     format!("organization.{field} at least {months} full months ago")

@@ -1,7 +1,7 @@
 //! `itss convert FILE --to yaml|json|xlsx -o OUT`.
 
 use anyhow::Context;
-use itss::{convert, output, source, submission};
+use itss::internals::{convert, output, source, submission};
 
 use super::{ConvertArgs, ConvertForm, Exit, print_diagnostics, say};
 
@@ -35,10 +35,12 @@ pub(super) fn run(args: ConvertArgs) -> anyhow::Result<Exit> {
         ConvertForm::Json => convert::to_json(value).into_bytes(),
         ConvertForm::Xlsx => {
             let catalog = match &args.catalog {
-                Some(path) => itss::catalog::load(path, source::DEFAULT_MAX_FILE_SIZE, false),
+                Some(path) => {
+                    itss::internals::catalog::load(path, source::DEFAULT_MAX_FILE_SIZE, false)
+                }
                 None => {
                     let id = parsed.catalog_id().unwrap_or_default();
-                    match itss::catalog::bundled(id) {
+                    match itss::internals::catalog::bundled(id) {
                         Some(load) => load,
                         None => {
                             eprintln!(
@@ -46,11 +48,11 @@ pub(super) fn run(args: ConvertArgs) -> anyhow::Result<Exit> {
                                 say(
                                     &format!(
                                         "错误：提交文件指定的评估目录 `{id}` 不是内置目录（内置：{}）；请用 --catalog 指定目录文件",
-                                        itss::catalog::bundled_ids().join(", ")
+                                        itss::internals::catalog::bundled_ids().join(", ")
                                     ),
                                     &format!(
                                         "error: the submission names catalog `{id}`, which is not bundled (bundled: {}); give --catalog PATH",
-                                        itss::catalog::bundled_ids().join(", ")
+                                        itss::internals::catalog::bundled_ids().join(", ")
                                     ),
                                 )
                             );
@@ -59,11 +61,14 @@ pub(super) fn run(args: ConvertArgs) -> anyhow::Result<Exit> {
                     }
                 }
             };
-            let Some(catalog) = catalog.catalog else {
-                print_diagnostics(&catalog.diagnostics, catalog.text.as_deref());
-                return Ok(Exit::Usage);
+            let catalog = match catalog {
+                Ok(loaded) => loaded.value,
+                Err(rejected) => {
+                    print_diagnostics(&rejected.diagnostics, rejected.text.as_deref());
+                    return Ok(Exit::Usage);
+                }
             };
-            itss::workbook::submission(&catalog, value, args.lang.into())?
+            itss::internals::workbook::submission(&catalog, value, args.lang.into())?
         }
     };
     output::write_atomic(&args.output, &bytes)

@@ -16,10 +16,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use itss::date::Date;
 use itss::diagnostic::Diagnostic;
-use itss::engine::{CatalogError, Catalogs};
-use itss::evidence::DEFAULT_MAX_EVIDENCE_SIZE;
 use itss::format::{self, SubmissionFormat};
-use itss::source::DEFAULT_MAX_FILE_SIZE;
+use itss::internals::engine::Catalogs;
+use itss::internals::evidence::DEFAULT_MAX_EVIDENCE_SIZE;
+use itss::internals::source::DEFAULT_MAX_FILE_SIZE;
 use itss::text::Lang;
 
 /// Exit codes (SPEC §8).
@@ -459,10 +459,10 @@ pub(crate) fn writing_to(path: &Path) -> String {
 }
 
 /// An error and its causes in the command's language, after `错误：` or `error: `: report
-/// template errors give their Chinese text ([`itss::report::ReportError::message`]).
+/// template errors give their Chinese text ([`itss::internals::report::ReportError::message`]).
 pub(crate) fn error_line(e: &anyhow::Error) -> String {
     use itss::format::FormatError;
-    use itss::report::ReportError;
+    use itss::internals::report::ReportError;
     let text = |cause: &(dyn std::error::Error + 'static)| {
         let report = match cause.downcast_ref::<FormatError>() {
             Some(FormatError::Report(r)) => Some(r),
@@ -485,7 +485,7 @@ pub(crate) fn error_line(e: &anyhow::Error) -> String {
     format!(
         "{}{}",
         say("错误：", "error: "),
-        itss::report::escape::clean(&message)
+        itss::internals::report::escape::clean(&message)
     )
 }
 
@@ -542,7 +542,7 @@ pub fn color_stderr() -> bool {
 /// or submission text are made visible, never sent. A closed pipe (`itss … | head`) ends the
 /// output quietly.
 fn print_text(text: &str) -> anyhow::Result<()> {
-    write_stdout(itss::report::escape::clean(text).as_bytes())
+    write_stdout(itss::internals::report::escape::clean(text).as_bytes())
 }
 
 /// Writes bytes to standard output as they are (a result document, a report); a closed pipe
@@ -565,8 +565,8 @@ fn print_diagnostics(diagnostics: &[Diagnostic], text: Option<&str>) {
 }
 
 /// Loads a catalog given as a bundled id or a file path, printing its problems.
-fn catalog_by_id_or_path(id: &str) -> Result<itss::catalog::Catalog, Exit> {
-    use itss::catalog;
+fn catalog_by_id_or_path(id: &str) -> Result<itss::internals::catalog::Catalog, Exit> {
+    use itss::internals::catalog;
     let load = if Path::new(id).is_file() {
         catalog::load(Path::new(id), DEFAULT_MAX_FILE_SIZE, false)
     } else if let Some(load) = catalog::bundled(id) {
@@ -588,8 +588,8 @@ fn catalog_by_id_or_path(id: &str) -> Result<itss::catalog::Catalog, Exit> {
         );
         return Err(Exit::Usage);
     };
-    load.catalog.ok_or_else(|| {
-        print_diagnostics(&load.diagnostics, load.text.as_deref());
+    load.map(|l| l.value).map_err(|rejected| {
+        print_diagnostics(&rejected.diagnostics, rejected.text.as_deref());
         Exit::Usage
     })
 }
@@ -597,7 +597,7 @@ fn catalog_by_id_or_path(id: &str) -> Result<itss::catalog::Catalog, Exit> {
 /// Checks that `--require-level` names a level of a catalog the run can use; prints the
 /// levels there are when it does not (a usage error, not a result below the level).
 fn check_required_level(catalogs: &Catalogs, typed: &str) -> Result<(), Exit> {
-    let all: Vec<&itss::catalog::Catalog> = match catalogs {
+    let all: Vec<&itss::internals::catalog::Catalog> = match catalogs {
         Catalogs::Fixed(c) => vec![c],
         Catalogs::Bundled(map) => map.values().collect(),
     };
@@ -615,8 +615,8 @@ fn check_required_level(catalogs: &Catalogs, typed: &str) -> Result<(), Exit> {
             format!("{}: {}", c.id, names.join(" · "))
         })
         .collect();
-    let typed = itss::report::escape::clean(typed).into_owned();
-    let levels = itss::report::escape::clean(&levels.join("; ")).into_owned();
+    let typed = itss::internals::report::escape::clean(typed).into_owned();
+    let levels = itss::internals::report::escape::clean(&levels.join("; ")).into_owned();
     eprintln!(
         "{}",
         say(
@@ -633,7 +633,7 @@ fn check_required_level(catalogs: &Catalogs, typed: &str) -> Result<(), Exit> {
 
 /// Why a result is below `--require-level`, when it is.
 fn below_required(r: &itss::result::AssessmentResult, typed: &str) -> Option<String> {
-    let clean = |s: &str| itss::report::escape::clean(s).into_owned();
+    let clean = |s: &str| itss::internals::report::escape::clean(s).into_owned();
     let id = clean(&r.submission.id);
     let Some(required) = r.find_level(typed) else {
         let typed = clean(typed);
@@ -675,8 +675,8 @@ fn load_catalogs(catalog: Option<&Path>, max_file_size: u64) -> Result<Catalogs,
         Some(path) => Catalogs::from_file(path, max_file_size),
         None => Catalogs::bundled(),
     };
-    loaded.map_err(|CatalogError { diagnostics, text }| {
-        print_diagnostics(&diagnostics, text.as_deref());
+    loaded.map_err(|rejected| {
+        print_diagnostics(&rejected.diagnostics, rejected.text.as_deref());
         Exit::Usage
     })
 }

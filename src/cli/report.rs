@@ -5,13 +5,13 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::Context;
-use itss::diagnostic::Diagnostic;
+use itss::diagnostic::{Diagnostic, Rejected};
 use itss::format::{self, SubmissionFormat};
-use itss::report::Renderer;
+use itss::internals::report::Renderer;
+use itss::internals::schema::SchemaKind;
+use itss::internals::source::{self, DEFAULT_MAX_FILE_SIZE};
+use itss::internals::{diff, output};
 use itss::result::AssessmentResult;
-use itss::schema::SchemaKind;
-use itss::source::{self, DEFAULT_MAX_FILE_SIZE};
-use itss::{diff, output};
 
 use super::{DiffArgs, DiffFormat, Exit, RenderArgs, print_diagnostics};
 
@@ -51,7 +51,7 @@ pub(super) fn chosen_format(
             .iter()
             .map(|f| format!(".{} ({})", f.extension(), f.name()))
             .collect();
-        let extension = itss::report::escape::clean(&extension).into_owned();
+        let extension = itss::internals::report::escape::clean(&extension).into_owned();
         super::say(
             &format!(
                 "错误：没有输出格式写 .{extension} 文件（可用：{}）；请用 --format 指定格式",
@@ -84,7 +84,7 @@ pub(super) fn output_dir(
     if dir.is_dir() || (!dir.exists() && dir.extension().is_none()) {
         return Ok(());
     }
-    let shown = itss::report::escape::clean(&dir.display().to_string()).into_owned();
+    let shown = itss::internals::report::escape::clean(&dir.display().to_string()).into_owned();
     Err(super::say(
         &format!("错误：多个 {name} 报告各写一个文件，-o 须为目录，而 {shown} 是文件名"),
         &format!("error: several {name} reports are written one file each: -o must name a directory, and {shown} names a file"),
@@ -108,35 +108,39 @@ pub(super) fn renderer_for(
 }
 
 /// Reads a stored result document, validating it against the result schema.
-fn read_result(path: &Path) -> Result<AssessmentResult, (Vec<Diagnostic>, Option<String>)> {
-    let text =
-        source::read_text(path, itss::result::MAX_RESULT_SIZE).map_err(|d| (vec![d], None))?;
+fn read_result(path: &Path) -> Result<AssessmentResult, Rejected> {
+    let text = source::read_text(path, itss::result::MAX_RESULT_SIZE)
+        .map_err(|d| Rejected::one(d, None))?;
     let (doc, value) = match source::parse_json(path, text, itss::result::MAX_RESULT_SIZE) {
         Ok(parsed) => parsed,
         Err(e) => {
             // Not JSON: a YAML submission given by mistake is named as such.
-            if let Ok((_, value)) = source::parse(path, e.text.clone(), DEFAULT_MAX_FILE_SIZE)
+            let text = e.text.clone().unwrap_or_default();
+            if let Ok((_, value)) = source::parse(path, text, DEFAULT_MAX_FILE_SIZE)
                 && let Some(d) = not_a_current_result(path, &value)
             {
-                return Err((vec![d], Some(e.text)));
+                return Err(Rejected::one(d, e.text));
             }
-            return Err((vec![e.diagnostic], Some(e.text)));
+            return Err(e);
         }
     };
     if let Some(d) = not_a_current_result(path, &value) {
-        return Err((vec![d], Some(doc.text)));
+        return Err(Rejected::one(d, Some(doc.text)));
     }
-    let diagnostics = itss::schema::check(SchemaKind::Result, &doc, &value, |_| None);
+    let diagnostics = itss::internals::schema::check(SchemaKind::Result, &doc, &value, |_| None);
     if !diagnostics.is_empty() {
-        return Err((diagnostics, Some(doc.text)));
+        return Err(Rejected {
+            diagnostics,
+            text: Some(doc.text),
+        });
     }
     serde_json::from_value(value).map_err(|e| {
-        (
-            vec![Diagnostic::error(
+        Rejected::one(
+            Diagnostic::error(
                 itss::diagnostic::Code::Schema,
                 path,
                 itss::diagnostic::msg("decode").text("detail", e.to_string(), ""),
-            )],
+            ),
             Some(doc.text),
         )
     })
@@ -201,7 +205,7 @@ pub(super) fn render(args: RenderArgs) -> anyhow::Result<Exit> {
     };
     let result = match read_result(&args.result) {
         Ok(r) => r,
-        Err((diagnostics, text)) => {
+        Err(Rejected { diagnostics, text }) => {
             print_diagnostics(&diagnostics, text.as_deref());
             return Ok(Exit::Invalid);
         }
@@ -239,7 +243,7 @@ pub(super) fn diff(args: DiffArgs) -> anyhow::Result<Exit> {
     for path in [&args.old, &args.new] {
         match read_result(path) {
             Ok(r) => results.push(r),
-            Err((diagnostics, text)) => {
+            Err(Rejected { diagnostics, text }) => {
                 print_diagnostics(&diagnostics, text.as_deref());
                 return Ok(Exit::Invalid);
             }

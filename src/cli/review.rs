@@ -5,13 +5,13 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::Context as _;
-use itss::catalog::Catalog;
 use itss::diagnostic::{Code, Diagnostic};
-use itss::engine::Catalogs;
+use itss::internals::catalog::Catalog;
+use itss::internals::engine::Catalogs;
+use itss::internals::review::{self, Review, SkeletonOptions};
+use itss::internals::source::DEFAULT_MAX_FILE_SIZE;
+use itss::internals::submission::{self, Submission};
 use itss::result::review::{AgreementStats, NonconformityState};
-use itss::review::{self, Review, SkeletonOptions};
-use itss::source::DEFAULT_MAX_FILE_SIZE;
-use itss::submission::{self, Submission};
 use itss::text::Lang;
 use serde_json::json;
 
@@ -21,7 +21,7 @@ use super::{
 };
 
 fn clean(s: &str) -> String {
-    itss::report::escape::clean(s).into_owned()
+    itss::internals::report::escape::clean(s).into_owned()
 }
 
 /// Reads and validates a submission with the catalog it names (or `catalog`), printing
@@ -45,13 +45,14 @@ fn load_submission(path: &Path, catalog: Option<&Path>) -> Result<(Submission, C
         Catalogs::Bundled(mut map) => named.as_deref().and_then(|id| map.remove(id)),
     };
     let Some(catalog) = chosen else {
-        let (diagnostics, text) = parsed.unknown_catalog(named.as_deref(), &ids);
-        print_diagnostics(&diagnostics, text.as_deref());
+        let rejected = parsed.unknown_catalog(named.as_deref(), &ids);
+        print_diagnostics(&rejected.diagnostics, rejected.text.as_deref());
         return Err(Exit::Invalid);
     };
-    let load = submission::validate(parsed, &catalog);
-    print_diagnostics(&load.diagnostics, load.text.as_deref());
-    match load.submission {
+    let (submission, diagnostics, text) =
+        itss::diagnostic::split(submission::validate(parsed, &catalog));
+    print_diagnostics(&diagnostics, text.as_deref());
+    match submission {
         Some(s) => Ok((s, catalog)),
         None => Err(Exit::Invalid),
     }
@@ -136,7 +137,7 @@ pub(super) fn init(args: ReviewInitArgs) -> anyhow::Result<Exit> {
             lang: args.lang.into(),
         },
     );
-    itss::output::write_atomic(&args.output, text.as_bytes())
+    itss::internals::output::write_atomic(&args.output, text.as_bytes())
         .with_context(|| format!("cannot write {}", args.output.display()))?;
     let drawn = review::sample(&catalog, &submission, args.seed, args.rate, up_to).len();
     eprintln!(
@@ -337,7 +338,7 @@ pub(super) fn agree(args: AgreeArgs) -> anyhow::Result<Exit> {
             .map(|l| {
                 (
                     l.id.to_string(),
-                    itss::summary::level_label(&l.id, l.name.get(lang()), lang()),
+                    itss::internals::summary::level_label(&l.id, l.name.get(lang()), lang()),
                 )
             })
             .collect()

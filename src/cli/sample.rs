@@ -1,6 +1,6 @@
 //! `itss sample`.
 
-use itss::sample::{self, SampleConfig};
+use itss::internals::sample::{self, SampleConfig};
 
 use super::{Exit, SampleArgs, catalog_by_id_or_path};
 

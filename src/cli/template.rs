@@ -4,7 +4,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 use itss::date::Date;
-use itss::{output, questionnaire};
+use itss::internals::{output, questionnaire};
 
 use super::{Exit, TemplateArgs, catalog_by_id_or_path};
 
@@ -50,7 +50,10 @@ pub(super) fn run(args: TemplateArgs) -> anyhow::Result<Exit> {
     };
     let xlsx = match args.format {
         Some(f) => f == super::TemplateFormat::Xlsx,
-        None => args.output.as_deref().is_some_and(itss::source::is_xlsx),
+        None => args
+            .output
+            .as_deref()
+            .is_some_and(itss::internals::source::is_xlsx),
     };
     let as_of = args.as_of.unwrap_or_else(today);
     let text = if xlsx {
@@ -64,7 +67,7 @@ pub(super) fn run(args: TemplateArgs) -> anyhow::Result<Exit> {
             );
             return Ok(Exit::Usage);
         }
-        itss::workbook::questionnaire(&catalog, up_to, args.lang.into(), as_of)?
+        itss::internals::workbook::questionnaire(&catalog, up_to, args.lang.into(), as_of)?
     } else {
         questionnaire::render(&catalog, up_to, args.lang.into(), as_of).into_bytes()
     };

@@ -61,7 +61,7 @@ mod unix {
     pub(super) const KEPT: usize = 16;
 
     /// A file's device and inode.
-    pub(in crate::evidence) type FileId = (u64, u64);
+    pub(in crate::internals::evidence) type FileId = (u64, u64);
 
     /// A folder on the way: opened only to look further (`O_PATH` where there is one).
     #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -81,7 +81,7 @@ mod unix {
 
     /// The submission's folder and the folders below it opened so far.
     #[derive(Debug)]
-    pub(in crate::evidence) struct Folder {
+    pub(in crate::internals::evidence) struct Folder {
         dir: PathBuf,
         /// Opened on the first look (`None` inside: it cannot be opened).
         root: OnceCell<Option<Rc<OwnedFd>>>,
@@ -110,7 +110,7 @@ mod unix {
 
     impl Folder {
         /// The folder at `dir` (followed if it is a symlink: it is the folder as named).
-        pub(in crate::evidence) fn new(dir: &Path) -> Folder {
+        pub(in crate::internals::evidence) fn new(dir: &Path) -> Folder {
             Folder {
                 dir: dir.to_path_buf(),
                 root: OnceCell::new(),
@@ -130,7 +130,7 @@ mod unix {
 
         /// Whether `canonical` (the folder's resolved path) is the folder the walks start
         /// from, so a path resolved against it is walked in the same folder.
-        pub(in crate::evidence) fn is_at(&self, canonical: &Path) -> bool {
+        pub(in crate::internals::evidence) fn is_at(&self, canonical: &Path) -> bool {
             let (Some(root), Ok(named)) = (self.root(), std::fs::metadata(canonical)) else {
                 return false;
             };
@@ -191,7 +191,7 @@ mod unix {
 
         /// Looks at `rel` (names joined by `/`, none empty, `.` or `..`) without following
         /// any symlink; `open`: open the file (for its digest) and judge it on the handle.
-        pub(in crate::evidence) fn find(&self, rel: &Path, open: bool) -> Found<FileId> {
+        pub(in crate::internals::evidence) fn find(&self, rel: &Path, open: bool) -> Found<FileId> {
             let rel = rel.as_os_str().as_bytes();
             let (parent, name) = match rel.iter().rposition(|&b| b == b'/') {
                 Some(slash) => (&rel[..slash], &rel[slash + 1..]),
@@ -262,17 +262,17 @@ mod portable {
     use crate::evidence::race::{self, Stage};
 
     /// The file's path (as walked, no symlink on it).
-    pub(in crate::evidence) type FileId = Rc<Path>;
+    pub(in crate::internals::evidence) type FileId = Rc<Path>;
 
     /// The submission's folder and the folders below it known to be plain folders.
     #[derive(Debug)]
-    pub(in crate::evidence) struct Folder {
+    pub(in crate::internals::evidence) struct Folder {
         dir: PathBuf,
         plain: RefCell<HashSet<PathBuf, foldhash::fast::RandomState>>,
     }
 
     impl Folder {
-        pub(in crate::evidence) fn new(dir: &Path) -> Folder {
+        pub(in crate::internals::evidence) fn new(dir: &Path) -> Folder {
             Folder {
                 dir: dir.to_path_buf(),
                 plain: RefCell::default(),
@@ -281,12 +281,12 @@ mod portable {
 
         /// Always: paths are resolved against the folder as named.
         #[cfg_attr(unix, allow(dead_code))]
-        pub(in crate::evidence) fn is_at(&self, _canonical: &Path) -> bool {
+        pub(in crate::internals::evidence) fn is_at(&self, _canonical: &Path) -> bool {
             true
         }
 
         /// As the Unix `find`, by path.
-        pub(in crate::evidence) fn find(&self, rel: &Path, open: bool) -> Found<FileId> {
+        pub(in crate::internals::evidence) fn find(&self, rel: &Path, open: bool) -> Found<FileId> {
             let mut path = self.dir.clone();
             let mut so_far = PathBuf::new();
             let count = rel.components().count();

@@ -16,7 +16,7 @@
 //! ```
 //!
 //! ```no_run
-//! use itss::report::{Renderer, ReportFormat};
+//! use itss::{Renderer, ReportFormat};
 //! use itss::text::Lang;
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -515,7 +515,7 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/examples/om-full/submission.yaml"
         ));
-        let crate::engine::FileOutcome::Assessed { result, .. } = engine.assess_file(path) else {
+        let Ok(crate::diagnostic::Loaded { value: result, .. }) = engine.assess_file(path) else {
             panic!("the example assesses");
         };
         let renderer = Renderer::bundled().unwrap();

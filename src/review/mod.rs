@@ -21,7 +21,7 @@ use serde_json::Value;
 use crate::assess::{self, Options};
 use crate::catalog::Catalog;
 use crate::date::Date;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Rejected};
 use crate::result::review::{
     Agreement, AgreementStats, Body, LevelAgreement, NonconformityResult, NonconformityState,
     Onsite, ReviewStatus, Role, SelfAssessed, SelfAssessedLevel, Severity, TeamMember, ordinal,
@@ -181,38 +181,17 @@ pub struct Action {
     pub verified_by: Option<String>,
 }
 
-/// A review that could not be used: every diagnostic and, when read, the source text.
-#[derive(Debug, Clone)]
-pub struct Rejected {
-    /// What is wrong.
-    pub diagnostics: Vec<Diagnostic>,
-    /// The review's text, for snippets.
-    pub text: Option<String>,
-    /// The submission id it names, when that much could be read.
-    pub submission_id: Option<String>,
-}
-
 impl Review {
     /// Reads a review file and checks it against `schemas/review.schema.json` and its own
     /// consistency (exactly one lead, nonconformity ids unique).
     pub fn load(path: &Path, max_size: u64) -> Result<Review, Rejected> {
         let _span = tracing::debug_span!("review", file = %path.display()).entered();
-        let (doc, value) = source::load(path, max_size).map_err(|e| Rejected {
-            diagnostics: vec![e.diagnostic],
-            text: e.text,
-            submission_id: None,
-        })?;
-        let submission_id = match value.pointer("/submission/id") {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        };
+        let (doc, value) = source::load(path, max_size)?;
         let diagnostics = schema::check(SchemaKind::Review, &doc, &value, |_| None);
         if !diagnostics.is_empty() {
             return Err(Rejected {
                 diagnostics,
                 text: Some(doc.text),
-                submission_id,
             });
         }
         let raw = match serde_json::from_value::<RawReview>(value) {
@@ -225,7 +204,6 @@ impl Review {
                         crate::diagnostic::msg("decode").text("detail", e.to_string(), ""),
                     )],
                     text: Some(doc.text),
-                    submission_id,
                 });
             }
         };
@@ -323,7 +301,6 @@ impl Review {
         Rejected {
             diagnostics,
             text: Some(self.doc.text),
-            submission_id: Some(self.submission_id),
         }
     }
 
@@ -699,7 +676,7 @@ pub fn load_dir(dir: &Path, max_size: u64) -> std::io::Result<(ReviewsById, Vec<
         let loaded = Review::load(&file, max_size);
         let id = match &loaded {
             Ok(r) => Some(r.submission_id.clone()),
-            Err(r) => r.submission_id.clone(),
+            Err(_) => named_submission(&file, max_size),
         };
         let Some(id) = id else {
             if let Err(rejected) = loaded {
@@ -738,6 +715,17 @@ pub fn load_dir(dir: &Path, max_size: u64) -> std::io::Result<(ReviewsById, Vec<
         }
     }
     Ok((by_id, apart))
+}
+
+/// The submission id a review file names, when that much of it can be read (for a review
+/// rejected otherwise, so that its submission is not assessed as if unreviewed).
+fn named_submission(path: &Path, max_size: u64) -> Option<String> {
+    let (_, value) = source::load(path, max_size).ok()?;
+    match value.pointer("/submission/id")? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
 }
 
 /// Criterion ids a set of reviews names, for choosing a catalog without a submission.
