@@ -15,6 +15,7 @@
 
 mod archive;
 pub mod read;
+mod words;
 pub mod write;
 
 use crate::text::Lang;
