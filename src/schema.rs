@@ -100,7 +100,7 @@ pub fn check(
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for name in unexpected {
                     let location = doc.locate_key(&pointer, name);
-                    let escaped = name.replace('~', "~0").replace('/', "~1");
+                    let escaped = crate::yaml::pointer_token(name);
                     let place = if pointer.is_empty() {
                         "本文件".to_owned()
                     } else {
@@ -130,7 +130,7 @@ pub fn check(
                         messages::spaced(field_label_zh(&pointer)),
                     )
                 };
-                let child = format!("{pointer}/{}", name.replace('~', "~0").replace('/', "~1"));
+                let child = format!("{pointer}/{}", crate::yaml::pointer_token(&name));
                 let label = field_label_zh(&child);
                 // The label of the field itself, without its parents' (said by `place`).
                 let label = label.rsplit(" › ").next().unwrap_or(&label).to_owned();

@@ -14,6 +14,7 @@ use crate::diagnostic::{Code, Diagnostic, Loaded, Msg, Rejected, msg};
 use crate::schema::{self, SchemaKind};
 use crate::source::{self, SourceDoc};
 use crate::text::Text;
+use crate::yaml::pointer_token;
 
 /// A validated submission.
 #[derive(Debug, Clone)]
@@ -362,17 +363,12 @@ fn check_ranges(
             };
             let pointer = format!(
                 "/answers/{}/metrics/{}",
-                escape_pointer(id),
-                escape_pointer(&metric.id)
+                pointer_token(id),
+                pointer_token(&metric.id)
             );
             diags.push(err(Code::MetricOutOfRange, &pointer, message));
         }
     }
-}
-
-/// A JSON pointer token (`~` and `/` escaped).
-fn escape_pointer(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 /// Reads and parses a submission file (no validation yet): YAML, JSON, or an `.xlsx`
@@ -525,7 +521,7 @@ fn validate_located(parsed: ParsedSubmission, catalog: &Catalog) -> SubmissionLo
     };
     for id in unknown.iter().take(crate::schema::MAX_DIAGNOSTICS) {
         {
-            let pointer = format!("/answers/{}", escape_pointer(id));
+            let pointer = format!("/answers/{}", pointer_token(id));
             let hint = crate::suggest::did_you_mean(id, &criterion_ids);
             diags.push(
                 Diagnostic::warning(

@@ -32,6 +32,7 @@ use crate::source::{self, SourceDoc};
 use crate::submission::{Answer, EvidenceItem, Rating, Submission};
 use crate::text::Text;
 use crate::waiver::Waiver;
+use crate::yaml::pointer_token;
 
 mod plan;
 mod raw;
@@ -360,7 +361,7 @@ impl Review {
             );
         }
         for (id, verdict) in &self.verdicts {
-            let pointer = format!("/verdicts/{}", escape_pointer(id));
+            let pointer = format!("/verdicts/{}", pointer_token(id));
             let Some(index) = catalog.criterion_index(id) else {
                 out.push(
                     self.error(
@@ -382,7 +383,7 @@ impl Review {
                             format!("条款 {id} 没有名为“{metric}”的指标"),
                         )
                         .at(self.doc.locate_key(
-                            &format!("{pointer}/metrics/{}", escape_pointer(metric)),
+                            &format!("{pointer}/metrics/{}", pointer_token(metric)),
                             metric,
                         )),
                     );
@@ -493,11 +494,6 @@ impl Review {
 
 fn short(digest: &str) -> String {
     digest.chars().take(12).collect::<String>() + "…"
-}
-
-/// Escapes a key for a JSON pointer (RFC 6901).
-fn escape_pointer(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// The as-of date of a reviewed assessment: `--as-of`, else the review's, else the

@@ -18,6 +18,7 @@ use serde_json::{Map, Value};
 
 use super::{FIRST_ROW, FieldType, KEY_ROW, a1, certificates, criteria, evidence, general};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::yaml::pointer_token;
 
 pub use crate::diagnostic::SheetCell as CellPlace;
 
@@ -364,11 +365,6 @@ struct Reading {
     places: Option<HashMap<String, CellPlace>>,
 }
 
-/// A JSON pointer token (`~` and `/` escaped).
-fn token(s: &str) -> String {
-    s.replace('~', "~0").replace('/', "~1")
-}
-
 fn untoken(s: &str) -> String {
     s.replace("~1", "/").replace("~0", "~")
 }
@@ -495,7 +491,7 @@ impl Reading {
                 continue;
             };
             let id = super::normalize(&shown(id_cell));
-            let base = format!("/answers/{}", token(&id));
+            let base = format!("/answers/{}", pointer_token(&id));
             let mut answer = Map::new();
             if let Some((d, _)) = sheet.get(row, criteria::RATING) {
                 let typed = shown(d);
@@ -515,7 +511,7 @@ impl Reading {
                 if self.recording()
                     && let Some(place) = sheet.place(row, slot)
                 {
-                    self.add(format!("{base}/metrics/{}", token(metric)), place);
+                    self.add(format!("{base}/metrics/{}", pointer_token(metric)), place);
                 }
                 if let Some((d, _)) = sheet.get(row, slot) {
                     metrics.insert(metric.clone(), number_value(d));
@@ -615,7 +611,7 @@ impl Reading {
             if !self.recording() {
                 continue;
             }
-            let base = format!("/answers/{}/evidence/{index}", token(&id));
+            let base = format!("/answers/{}/evidence/{index}", pointer_token(&id));
             for (key, pointer) in [
                 (evidence::PATH, base.clone()),
                 (evidence::PATH, format!("{base}/path")),
@@ -628,7 +624,7 @@ impl Reading {
                 }
             }
             if let Some(place) = sheet.place(row, evidence::CRITERION) {
-                self.add(format!("/answers/{}", token(&id)), place);
+                self.add(format!("/answers/{}", pointer_token(&id)), place);
             }
         }
     }

@@ -26,6 +26,7 @@ use super::{
 use crate::catalog::{Catalog, Criterion, PrerequisiteKind};
 use crate::date::Date;
 use crate::text::Lang;
+use crate::yaml::pointer_token;
 
 use super::words::{Words, level_label, words};
 
@@ -144,20 +145,23 @@ fn build(
         let mut rest = Vec::new();
         if let Value::Object(root) = value {
             for (k, v) in root {
-                let pointer = format!("/{}", token(k));
+                let pointer = format!("/{}", pointer_token(k));
                 match (k.as_str(), v) {
                     ("answers", Value::Object(a)) if !a.is_empty() => {
                         for (id, answer) in a {
                             if answer.is_object() {
                                 answers_in_rows.insert(id.clone(), answer.clone());
                             } else {
-                                rest.push((format!("{pointer}/{}", token(id)), answer.clone()));
+                                rest.push((
+                                    format!("{pointer}/{}", pointer_token(id)),
+                                    answer.clone(),
+                                ));
                             }
                         }
                     }
                     ("organization", Value::Object(org)) => {
                         for (ok, ov) in org {
-                            let p = format!("{pointer}/{}", token(ok));
+                            let p = format!("{pointer}/{}", pointer_token(ok));
                             match (ok.as_str(), ov) {
                                 ("certificates", Value::Array(items))
                                     if !items.is_empty() && items.iter().all(Value::is_object) =>
@@ -274,10 +278,6 @@ impl SheetNames {
     }
 }
 
-fn token(s: &str) -> String {
-    s.replace('~', "~0").replace('/', "~1")
-}
-
 fn lookup<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
     value.pointer(pointer)
 }
@@ -287,7 +287,7 @@ fn flatten(pointer: &str, v: &Value, out: &mut Vec<(String, Value)>) {
     match v {
         Value::Object(m) if !m.is_empty() => {
             for (k, child) in m {
-                flatten(&format!("{pointer}/{}", token(k)), child, out);
+                flatten(&format!("{pointer}/{}", pointer_token(k)), child, out);
             }
         }
         _ => out.push((pointer.to_owned(), v.clone())),
@@ -395,7 +395,7 @@ fn standard_fields(catalog: &Catalog, last: usize, lang: Lang, as_of: Date) -> V
         fields.push(Field {
             label,
             help,
-            pointer: format!("/organization/{}", token(name)),
+            pointer: format!("/organization/{}", pointer_token(name)),
             kind,
             locked: false,
             list,
@@ -406,7 +406,7 @@ fn standard_fields(catalog: &Catalog, last: usize, lang: Lang, as_of: Date) -> V
         fields.push(Field {
             label: format!("{}{}{fact}", w.fact, w.colon),
             help: w.fact_help.to_owned(),
-            pointer: format!("/organization/facts/{}", token(&fact)),
+            pointer: format!("/organization/facts/{}", pointer_token(&fact)),
             kind: FieldType::Bool,
             locked: false,
             list: Some(vec![

@@ -243,6 +243,11 @@ fn count_bytes(node: &Node) -> usize {
     }
 }
 
+/// A key as a JSON pointer token (RFC 6901: `~` written `~0`, `/` written `~1`).
+pub fn pointer_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
 /// Parses YAML (a JSON document is YAML too) into a located tree.
 ///
 /// Strict scalars, one document, no merge keys, no tags other than `!!str`, duplicate keys
@@ -665,8 +670,7 @@ impl Node {
 
     /// The location of a mapping key `name` directly under the value at `pointer`.
     pub fn locate_key(&self, pointer: &str, name: &str) -> Location {
-        let escaped = name.replace('~', "~0").replace('/', "~1");
-        self.locate(&format!("{pointer}/{escaped}"), true)
+        self.locate(&format!("{pointer}/{}", pointer_token(name)), true)
     }
 }
 
