@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::catalog::{Catalog, code_string};
+use crate::catalog::{Catalog, code_string, opt_code_string};
 use crate::credit_code;
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, Loaded, Msg, Rejected, msg};
@@ -183,10 +183,10 @@ pub struct EvidenceItem {
 struct RawSubmission {
     id: Option<String>,
     catalog: String,
-    #[serde(default, deserialize_with = "opt_code")]
+    #[serde(default, deserialize_with = "opt_code_string")]
     catalog_version: Option<String>,
     assessed_on: Date,
-    #[serde(default, deserialize_with = "opt_code")]
+    #[serde(default, deserialize_with = "opt_code_string")]
     target_level: Option<String>,
     organization: Map<String, Value>,
     #[serde(default, deserialize_with = "null_as_empty")]
@@ -234,10 +234,6 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Sorted<V> {
         }
         d.deserialize_map(Entries(std::marker::PhantomData))
     }
-}
-
-fn opt_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    code_string(d).map(Some)
 }
 
 /// A submission loaded: the submission with its warnings, or every diagnostic.

@@ -18,7 +18,7 @@ use crate::text::Text;
 mod raw;
 mod validate;
 
-pub(crate) use raw::code_string;
+pub(crate) use raw::{code_string, opt_code_string};
 use validate::validate;
 
 /// A validated catalog.

@@ -18,7 +18,8 @@ pub(crate) fn code_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Stri
     }
 }
 
-pub(super) fn opt_code_string<'de, D: serde::Deserializer<'de>>(
+/// The same for an optional identifier.
+pub(crate) fn opt_code_string<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<Option<String>, D::Error> {
     code_string(d).map(Some)

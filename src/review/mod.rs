@@ -37,7 +37,8 @@ use crate::yaml::pointer_token;
 mod plan;
 mod raw;
 
-use raw::{RawReview, code, localized, opt_code, opt_localized};
+use crate::catalog::{code_string, opt_code_string};
+use raw::{RawReview, localized, opt_localized};
 
 pub use plan::{Drawn, SkeletonOptions, sample, skeleton};
 
@@ -79,7 +80,7 @@ pub struct Sampling {
     /// Share of evidence items drawn per stratum.
     pub rate: f64,
     /// Highest level sampled.
-    #[serde(default, deserialize_with = "opt_code")]
+    #[serde(default, deserialize_with = "opt_code_string")]
     pub up_to_level: Option<String>,
 }
 
@@ -148,10 +149,10 @@ pub enum Checked {
 #[serde(deny_unknown_fields)]
 pub struct Nonconformity {
     /// Its id.
-    #[serde(deserialize_with = "code")]
+    #[serde(deserialize_with = "code_string")]
     pub id: String,
     /// The criterion.
-    #[serde(deserialize_with = "code")]
+    #[serde(deserialize_with = "code_string")]
     pub criterion: String,
     /// minor or major.
     pub severity: Severity,

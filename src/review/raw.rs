@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::{Nonconformity, Sampling, Verdict};
+use crate::catalog::{code_string, opt_code_string};
 use crate::date::Date;
 use crate::result::review::{Onsite, TeamMember};
 use crate::text::Text;
@@ -34,7 +34,7 @@ pub(super) struct RawReview {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawSubmissionRef {
-    #[serde(deserialize_with = "code")]
+    #[serde(deserialize_with = "code_string")]
     pub(super) id: String,
     pub(super) sha256: String,
 }
@@ -43,30 +43,8 @@ pub(super) struct RawSubmissionRef {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawBody {
     pub(super) name: String,
-    #[serde(default, deserialize_with = "opt_code")]
+    #[serde(default, deserialize_with = "opt_code_string")]
     pub(super) code: Option<String>,
-}
-
-/// An identifier written as a string or an integer.
-pub(super) fn code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    match Value::deserialize(d)? {
-        Value::String(s) => Ok(s),
-        Value::Number(n) => Ok(n.to_string()),
-        other => Err(serde::de::Error::custom(format!(
-            "expected an identifier, found {other}"
-        ))),
-    }
-}
-
-pub(super) fn opt_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    match Value::deserialize(d)? {
-        Value::Null => Ok(None),
-        Value::String(s) => Ok(Some(s)),
-        Value::Number(n) => Ok(Some(n.to_string())),
-        other => Err(serde::de::Error::custom(format!(
-            "expected an identifier, found {other}"
-        ))),
-    }
 }
 
 fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
