@@ -10,7 +10,7 @@ use crate::diagnostic::{Loaded, Rejected};
 use crate::result::AssessmentResult;
 use crate::review::{self, Review};
 use crate::source::DEFAULT_MAX_FILE_SIZE;
-use crate::submission;
+use crate::submission::{self, Submission};
 use crate::waiver::Waiver;
 
 /// The catalogs a run can use: one given with `--catalog`, or the bundled ones by id.
@@ -106,8 +106,9 @@ impl Engine {
         }
     }
 
-    /// Assesses one submission file (YAML, JSON or `.xlsx`).
-    pub fn assess_file(&self, path: &Path) -> FileOutcome {
+    /// Reads and validates a submission file (YAML, JSON or `.xlsx`) against the catalog it
+    /// names (or the one given with `--catalog`).
+    pub fn load_submission(&self, path: &Path) -> Result<(Loaded<Submission>, &Catalog), Rejected> {
         let parsed = submission::parse(path, self.max_file_size)?;
         let Some(catalog) = self.catalogs.get(parsed.catalog_id()) else {
             let named = parsed.catalog_id().map(str::to_owned);
@@ -118,11 +119,19 @@ impl Engine {
             };
             return Err(parsed.unknown_catalog(named.as_deref(), &ids));
         };
-        let Loaded {
-            value: s,
-            warnings,
-            text,
-        } = submission::validate(parsed, catalog)?;
+        Ok((submission::validate(parsed, catalog)?, catalog))
+    }
+
+    /// Assesses one submission file (YAML, JSON or `.xlsx`).
+    pub fn assess_file(&self, path: &Path) -> FileOutcome {
+        let (
+            Loaded {
+                value: s,
+                warnings,
+                text,
+            },
+            catalog,
+        ) = self.load_submission(path)?;
         let result = match self.reviews.for_submission(&s.id) {
             None => assess::assess(catalog, &s, &self.waivers, &self.options),
             Some(Err(rejected)) => return Err(rejected.clone()),

@@ -4,15 +4,9 @@ use anyhow::Context as _;
 use itss::diagnostic::{Loaded, Rejected};
 use itss::format::{Context, Scratch, Text};
 use itss::internals::engine::Engine;
-use itss::internals::report::escape::clean as clean_text;
 use itss::internals::{assess, output, waiver};
 
-/// A string for the terminal: control and bidi characters made visible.
-fn clean(s: &str) -> String {
-    clean_text(s).into_owned()
-}
-
-use super::{AssessArgs, AssessOptions, Exit, load_catalogs, print_diagnostics};
+use super::{AssessArgs, AssessOptions, Exit, clean, load_catalogs, print_diagnostics};
 
 /// Builds the engine from the shared options (catalogs, waivers, as-of, …).
 pub(super) fn engine(options: &AssessOptions) -> Result<Engine, Exit> {

@@ -130,8 +130,7 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
             reason_zh,
         }) => {
             bar.finish_and_clear();
-            let path =
-                itss::internals::report::escape::clean(&path.display().to_string()).into_owned();
+            let path = super::clean(&path.display().to_string());
             eprintln!(
                 "{}",
                 super::say(
@@ -191,7 +190,7 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
     } else {
         levels.join(super::say("；", "; "))
     };
-    let out = itss::internals::report::escape::clean(&args.out.display().to_string()).into_owned();
+    let out = super::clean(&args.out.display().to_string());
     let duplicates = summary.duplicates;
     eprintln!(
         "{}",
@@ -242,7 +241,7 @@ pub(super) fn run(args: BatchArgs) -> anyhow::Result<Exit> {
     {
         let below = summary.below_required_level;
         if below > 0 {
-            let required = itss::internals::report::escape::clean(required).into_owned();
+            let required = super::clean(required);
             eprintln!(
                 "{}",
                 super::say(

@@ -538,6 +538,11 @@ pub fn color_stderr() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
 }
 
+/// A string for the terminal: control and bidi characters made visible.
+fn clean(s: &str) -> String {
+    itss::internals::report::escape::clean(s).into_owned()
+}
+
 /// Writes text for the terminal to standard output: control and bidi characters of catalog
 /// or submission text are made visible, never sent. A closed pipe (`itss … | head`) ends the
 /// output quietly.
@@ -615,8 +620,8 @@ fn check_required_level(catalogs: &Catalogs, typed: &str) -> Result<(), Exit> {
             format!("{}: {}", c.id, names.join(" · "))
         })
         .collect();
-    let typed = itss::internals::report::escape::clean(typed).into_owned();
-    let levels = itss::internals::report::escape::clean(&levels.join("; ")).into_owned();
+    let typed = clean(typed);
+    let levels = clean(&levels.join("; "));
     eprintln!(
         "{}",
         say(
@@ -633,7 +638,6 @@ fn check_required_level(catalogs: &Catalogs, typed: &str) -> Result<(), Exit> {
 
 /// Why a result is below `--require-level`, when it is.
 fn below_required(r: &itss::result::AssessmentResult, typed: &str) -> Option<String> {
-    let clean = |s: &str| itss::internals::report::escape::clean(s).into_owned();
     let id = clean(&r.submission.id);
     let Some(required) = r.find_level(typed) else {
         let typed = clean(typed);

@@ -51,7 +51,7 @@ pub(super) fn chosen_format(
             .iter()
             .map(|f| format!(".{} ({})", f.extension(), f.name()))
             .collect();
-        let extension = itss::internals::report::escape::clean(&extension).into_owned();
+        let extension = super::clean(&extension);
         super::say(
             &format!(
                 "错误：没有输出格式写 .{extension} 文件（可用：{}）；请用 --format 指定格式",
@@ -84,7 +84,7 @@ pub(super) fn output_dir(
     if dir.is_dir() || (!dir.exists() && dir.extension().is_none()) {
         return Ok(());
     }
-    let shown = itss::internals::report::escape::clean(&dir.display().to_string()).into_owned();
+    let shown = super::clean(&dir.display().to_string());
     Err(super::say(
         &format!("错误：多个 {name} 报告各写一个文件，-o 须为目录，而 {shown} 是文件名"),
         &format!("error: several {name} reports are written one file each: -o must name a directory, and {shown} names a file"),

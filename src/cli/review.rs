@@ -7,54 +7,35 @@ use std::path::Path;
 use anyhow::Context as _;
 use itss::diagnostic::{Code, Diagnostic};
 use itss::internals::catalog::Catalog;
-use itss::internals::engine::Catalogs;
+use itss::internals::engine::{Catalogs, Engine};
 use itss::internals::review::{self, Review, SkeletonOptions};
 use itss::internals::source::DEFAULT_MAX_FILE_SIZE;
-use itss::internals::submission::{self, Submission};
+use itss::internals::submission::Submission;
 use itss::result::review::{AgreementStats, NonconformityState};
-use itss::text::Lang;
 use serde_json::json;
 
 use super::{
-    AgreeArgs, Exit, ReviewInitArgs, ReviewStatusArgs, TextOrJson, lang, load_catalogs,
+    AgreeArgs, Exit, ReviewInitArgs, ReviewStatusArgs, TextOrJson, clean, lang, load_catalogs,
     print_diagnostics, say,
 };
 
-fn clean(s: &str) -> String {
-    itss::internals::report::escape::clean(s).into_owned()
+/// The engine of a command: the catalog file given, else the bundled catalogs (their
+/// problems printed).
+fn engine_for(catalog: Option<&Path>) -> Result<Engine, Exit> {
+    load_catalogs(catalog, DEFAULT_MAX_FILE_SIZE).map(Engine::new)
 }
 
-/// Reads and validates a submission with the catalog it names (or `catalog`), printing
-/// what is wrong.
-fn load_submission(path: &Path, catalog: Option<&Path>) -> Result<(Submission, Catalog), Exit> {
-    let catalogs = load_catalogs(catalog, DEFAULT_MAX_FILE_SIZE)?;
-    let parsed = match submission::parse(path, DEFAULT_MAX_FILE_SIZE) {
-        Ok(p) => p,
-        Err(load) => {
-            print_diagnostics(&load.diagnostics, load.text.as_deref());
-            return Err(Exit::Invalid);
+/// Reads and validates a submission with the catalog it names, printing what is wrong.
+fn load_submission<'e>(engine: &'e Engine, path: &Path) -> Result<(Submission, &'e Catalog), Exit> {
+    match engine.load_submission(path) {
+        Ok((loaded, catalog)) => {
+            print_diagnostics(&loaded.warnings, loaded.text.as_deref());
+            Ok((loaded.value, catalog))
         }
-    };
-    let ids = match &catalogs {
-        Catalogs::Bundled(map) => map.keys().cloned().collect::<Vec<_>>().join(", "),
-        Catalogs::Fixed(c) => c.id.clone(),
-    };
-    let named = parsed.catalog_id().map(str::to_owned);
-    let chosen = match catalogs {
-        Catalogs::Fixed(c) => Some(*c),
-        Catalogs::Bundled(mut map) => named.as_deref().and_then(|id| map.remove(id)),
-    };
-    let Some(catalog) = chosen else {
-        let rejected = parsed.unknown_catalog(named.as_deref(), &ids);
-        print_diagnostics(&rejected.diagnostics, rejected.text.as_deref());
-        return Err(Exit::Invalid);
-    };
-    let (submission, diagnostics, text) =
-        itss::diagnostic::split(submission::validate(parsed, &catalog));
-    print_diagnostics(&diagnostics, text.as_deref());
-    match submission {
-        Some(s) => Ok((s, catalog)),
-        None => Err(Exit::Invalid),
+        Err(rejected) => {
+            print_diagnostics(&rejected.diagnostics, rejected.text.as_deref());
+            Err(Exit::Invalid)
+        }
     }
 }
 
@@ -82,7 +63,11 @@ pub(super) fn init(args: ReviewInitArgs) -> anyhow::Result<Exit> {
         );
         return Ok(Exit::Usage);
     }
-    let (submission, catalog) = match load_submission(&args.submission, args.catalog.as_deref()) {
+    let engine = match engine_for(args.catalog.as_deref()) {
+        Ok(e) => e,
+        Err(code) => return Ok(code),
+    };
+    let (submission, catalog) = match load_submission(&engine, &args.submission) {
         Ok(x) => x,
         Err(code) => return Ok(code),
     };
@@ -124,9 +109,11 @@ pub(super) fn init(args: ReviewInitArgs) -> anyhow::Result<Exit> {
             }
         },
     };
+    let drawn = review::sample(catalog, &submission, args.seed, args.rate, up_to);
     let text = review::skeleton(
-        &catalog,
+        catalog,
         &submission,
+        &drawn,
         &SkeletonOptions {
             seed: args.seed,
             rate: args.rate,
@@ -139,7 +126,7 @@ pub(super) fn init(args: ReviewInitArgs) -> anyhow::Result<Exit> {
     );
     itss::internals::output::write_atomic(&args.output, text.as_bytes())
         .with_context(|| format!("cannot write {}", args.output.display()))?;
-    let drawn = review::sample(&catalog, &submission, args.seed, args.rate, up_to).len();
+    let drawn = drawn.len();
     eprintln!(
         "{}",
         say(
@@ -181,7 +168,6 @@ pub(super) fn status(args: ReviewStatusArgs) -> anyhow::Result<Exit> {
         super::write_stdout(format!("{}\n", serde_json::to_string_pretty(&doc)?).as_bytes())?;
         return Ok(Exit::Ok);
     }
-    let zh = lang() == Lang::Zh;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -234,31 +220,8 @@ pub(super) fn status(args: ReviewStatusArgs) -> anyhow::Result<Exit> {
             };
             let _ = writeln!(out, "\n{owner}");
             for nc in items {
-                let due = nc.due.map_or_else(
-                    || say("无期限", "no due date").to_owned(),
-                    |d| d.to_string(),
-                );
-                let state = match (nc.state, nc.overdue) {
-                    (NonconformityState::Open, true) => say("已逾期", "OVERDUE"),
-                    (NonconformityState::Open, false) => say("未关闭", "open"),
-                    (NonconformityState::Unverified, _) => {
-                        say("已关闭，待验证", "closed, not verified")
-                    }
-                    (NonconformityState::Closed, _) => say("已关闭", "closed"),
-                };
-                let severity = match (nc.severity, zh) {
-                    (itss::result::review::Severity::Major, true) => "严重",
-                    (itss::result::review::Severity::Minor, true) => "一般",
-                    (s, false) => s.as_str(),
-                };
-                let _ = writeln!(
-                    out,
-                    "  {}  {}  {}  {}{due}  {state}",
-                    nc.id,
-                    nc.criterion,
-                    severity,
-                    say("期限 ", "due "),
-                );
+                let line = itss::internals::summary::nonconformity_line(nc, lang());
+                let _ = writeln!(out, "  {line}");
                 let _ = writeln!(out, "      {}", nc.statement.get(lang()));
             }
         }
@@ -293,14 +256,18 @@ pub(super) fn agree(args: AgreeArgs) -> anyhow::Result<Exit> {
         return Ok(Exit::Invalid);
     }
     let mut declared = BTreeMap::new();
-    let catalog: Option<Catalog> = match &args.submission {
+    let engine = match engine_for(args.catalog.as_deref()) {
+        Ok(e) => e,
+        Err(code) => return Ok(code),
+    };
+    let catalog: Option<&Catalog> = match &args.submission {
         Some(path) => {
-            let (submission, catalog) = match load_submission(path, args.catalog.as_deref()) {
+            let (submission, catalog) = match load_submission(&engine, path) {
                 Ok(x) => x,
                 Err(code) => return Ok(code),
             };
             for r in [&first, &second] {
-                let problems = r.check(&submission, &catalog);
+                let problems = r.check(&submission, catalog);
                 if !problems.is_empty() {
                     print_diagnostics(&problems, Some(r.text()));
                     return Ok(Exit::Invalid);
@@ -315,14 +282,10 @@ pub(super) fn agree(args: AgreeArgs) -> anyhow::Result<Exit> {
         }
         None => {
             let named = review::criteria_named([&first, &second]);
-            let catalogs = match load_catalogs(args.catalog.as_deref(), DEFAULT_MAX_FILE_SIZE) {
-                Ok(c) => c,
-                Err(code) => return Ok(code),
-            };
-            match catalogs {
-                Catalogs::Fixed(c) => Some(*c),
+            match &engine.catalogs {
+                Catalogs::Fixed(c) => Some(c.as_ref()),
                 Catalogs::Bundled(map) => map
-                    .into_values()
+                    .values()
                     .find(|c| named.iter().all(|id| c.criterion_index(id).is_some())),
             }
         }

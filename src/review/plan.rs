@@ -117,19 +117,18 @@ pub struct SkeletonOptions<'a> {
 }
 
 /// The review skeleton as YAML: every criterion up to the level with its declared rating
-/// and the evidence drawn for inspection, ready for the team to fill.
-pub fn skeleton(catalog: &Catalog, submission: &Submission, options: &SkeletonOptions) -> String {
+/// and the evidence `drawn` for inspection (by [`sample`] with the same options), ready
+/// for the team to fill.
+pub fn skeleton(
+    catalog: &Catalog,
+    submission: &Submission,
+    drawn: &[Drawn],
+    options: &SkeletonOptions,
+) -> String {
     use crate::text::Lang;
     let zh = options.lang == Lang::Zh;
-    let drawn = sample(
-        catalog,
-        submission,
-        options.seed,
-        options.rate,
-        options.up_to,
-    );
     let mut sampled: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for d in &drawn {
+    for d in drawn {
         sampled
             .entry(d.criterion.as_str())
             .or_default()
