@@ -42,6 +42,18 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// `itss assess SUBMISSION --review REVIEW` with `extra` arguments.
+fn assess_with_review(submission: &Path, review: &Path, extra: &[&str]) -> std::process::Output {
+    itss()
+        .arg("assess")
+        .args(extra)
+        .arg(submission)
+        .arg("--review")
+        .arg(review)
+        .output()
+        .unwrap()
+}
+
 fn engine() -> Engine {
     Engine::new(Catalogs::bundled().unwrap())
 }
@@ -210,13 +222,7 @@ fn a_review_of_another_file_or_naming_unknown_criteria_is_refused() {
     let text = review_text(&submission, "shuan-yunwei-2026", "")
         .replace(&sha256(&submission), &"0".repeat(64));
     fs::write(&wrong, text).unwrap();
-    let out = itss()
-        .args(["assess", "--lang", "en"])
-        .arg(&submission)
-        .arg("--review")
-        .arg(&wrong)
-        .output()
-        .unwrap();
+    let out = assess_with_review(&submission, &wrong, &["--lang", "en"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("review-mismatch"), "{stderr}");
@@ -233,13 +239,7 @@ fn a_review_of_another_file_or_naming_unknown_criteria_is_refused() {
         ),
     )
     .unwrap();
-    let out = itss()
-        .args(["assess"])
-        .arg(&submission)
-        .arg("--review")
-        .arg(&unknown)
-        .output()
-        .unwrap();
+    let out = assess_with_review(&submission, &unknown, &[]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("review-unknown-criterion"), "{stderr}");
@@ -252,13 +252,7 @@ fn a_review_of_another_file_or_naming_unknown_criteria_is_refused() {
         review_text(&submission, "shuan-yunwei-2026", "").replace("role: member", "role: lead"),
     )
     .unwrap();
-    let out = itss()
-        .args(["assess"])
-        .arg(&submission)
-        .arg("--review")
-        .arg(&two_leads)
-        .output()
-        .unwrap();
+    let out = assess_with_review(&submission, &two_leads, &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("review-team"));
 }
@@ -307,13 +301,11 @@ fn final_only_when_every_nonconformity_is_closed_and_verified_by_the_as_of_date(
         "not yet closed on the as-of date"
     );
     // --as-of overrides the review's date.
-    let out = itss()
-        .args(["assess", "--format", "json", "--as-of", "2026-10-30"])
-        .arg(&submission)
-        .arg("--review")
-        .arg(&review)
-        .output()
-        .unwrap();
+    let out = assess_with_review(
+        &submission,
+        &review,
+        &["--format", "json", "--as-of", "2026-10-30"],
+    );
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["as_of"], "2026-10-30");
     assert_eq!(doc["review"]["status"], "final");
