@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::result::review::{AgreementStats, NonconformityState, ReviewStatus};
+use crate::result::review::{AgreementStats, ReviewStatus};
 use crate::result::{AssessmentResult, GapKind};
 use crate::score::Tally;
 use crate::text::Text;
@@ -200,13 +200,8 @@ impl CohortRow {
                 status: v.status,
                 self_assessed_level: v.self_assessed.achieved_level.clone(),
                 agreement: v.agreement.overall,
-                open_nonconformities: u32::try_from(
-                    v.nonconformities
-                        .iter()
-                        .filter(|n| n.state != NonconformityState::Closed)
-                        .count(),
-                )
-                .unwrap_or(u32::MAX),
+                open_nonconformities: u32::try_from(v.open_nonconformities().count())
+                    .unwrap_or(u32::MAX),
             }),
         }
     }

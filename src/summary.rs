@@ -116,11 +116,7 @@ fn review_kind(r: &ReviewResult, lang: Lang) -> String {
         .iter()
         .find(|m| m.role == Role::Lead)
         .map_or("", |m| m.name.as_str());
-    let open = r
-        .nonconformities
-        .iter()
-        .filter(|n| n.state != NonconformityState::Closed)
-        .count();
+    let open = r.open_nonconformities().count();
     match (lang, r.status) {
         (Lang::Zh, ReviewStatus::Final) => format!(
             "评估机构评审（{}，评估组长 {lead}）· 最终：不符合项均已关闭并经验证。评审结果不是 ITSS 认定结论",
@@ -288,11 +284,7 @@ pub fn render(result: &AssessmentResult, lang: Lang, top: usize) -> String {
     }
     let _ = writeln!(out, "{}{}{}", l.index, l.colon, pct(result.index));
     if let Some(r) = review {
-        let open: Vec<_> = r
-            .nonconformities
-            .iter()
-            .filter(|n| n.state != NonconformityState::Closed)
-            .collect();
+        let open: Vec<_> = r.open_nonconformities().collect();
         if !open.is_empty() {
             let _ = writeln!(
                 out,

@@ -33,6 +33,16 @@ pub struct ReviewResult {
     pub agreement: Agreement,
 }
 
+impl ReviewResult {
+    /// The nonconformities not closed and verified by the as-of date (what keeps the
+    /// reviewed level provisional).
+    pub fn open_nonconformities(&self) -> impl Iterator<Item = &NonconformityResult> {
+        self.nonconformities
+            .iter()
+            .filter(|n| n.state != NonconformityState::Closed)
+    }
+}
+
 /// An assessment body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Body {

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::report::escape;
 use crate::result::AssessmentResult;
-use crate::result::review::{AgreementStats, NonconformityState, Role};
+use crate::result::review::{AgreementStats, Role};
 use crate::text::Text;
 
 use super::{Index, Labels};
@@ -103,11 +103,7 @@ pub(super) fn build(result: &AssessmentResult, labels: &Labels, index: &Index) -
             })
         })
         .collect();
-    let open = review
-        .nonconformities
-        .iter()
-        .filter(|n| n.state != NonconformityState::Closed)
-        .count();
+    let open = review.open_nonconformities().count();
     let levels: Vec<serde_json::Value> = review
         .agreement
         .levels
