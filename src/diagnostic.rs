@@ -103,6 +103,7 @@ codes! {
     ReviewUnknownMetric = "review-unknown-metric": "a review gives a value for a metric the criterion does not have",
     ReviewTeam = "review-team": "a review's team does not have exactly one lead",
     ReviewDuplicate = "review-duplicate": "two nonconformities of a review have the same id, or two reviews are for the same submission",
+    ReviewUnknownNonconformity = "review-unknown-nonconformity": "a corrective action in a review workbook names a nonconformity the review does not list",
     XlsxArchive = "xlsx-archive": "an .xlsx workbook that cannot be read, or whose zip expands beyond the input size limit (zip bomb)",
     XlsxLayout = "xlsx-layout": "an .xlsx workbook that is not an itss questionnaire (no sheet of organization fields)",
 }

@@ -141,7 +141,7 @@ impl Engine {
                     // The problems are the review's: its text is the one to quote.
                     return Err(Rejected {
                         diagnostics: problems,
-                        text: Some(review.text().to_owned()),
+                        text: review.text().map(str::to_owned),
                     });
                 }
                 review::assess_reviewed(catalog, &s, review, &self.waivers, &self.options)

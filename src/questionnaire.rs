@@ -255,6 +255,16 @@ pub fn render(catalog: &Catalog, up_to: Option<usize>, lang: Lang, as_of: Date) 
     let facts = facts_used(catalog);
     if !facts.is_empty() {
         let _ = writeln!(out, "  ## {}", w.facts);
+        for fact in &facts {
+            if let Some(f) = catalog.facts.get(fact) {
+                let help = f
+                    .help
+                    .as_ref()
+                    .map(|h| format!(" — {}", one_line(h.get(lang))))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "  ## {fact}: {}{help}", one_line(f.title.get(lang)));
+            }
+        }
         let _ = writeln!(out, "  # facts:");
         for fact in &facts {
             let _ = writeln!(out, "  #   {fact}: false");

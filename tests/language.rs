@@ -798,7 +798,66 @@ fn diagnostic_cases() -> Vec<DiagnosticCase> {
             args: vec!["assess", "form.xlsx"],
             typed: vec!["itss template", "itss convert", "xlsx"],
         },
+        // Review workbooks: a corrective action for a nonconformity the register lacks, a
+        // review workbook given as a submission, a questionnaire given as a review.
+        DiagnosticCase {
+            code: "review-unknown-nonconformity",
+            files: vec![("review.xlsx", review_workbook_with_an_orphan_action())],
+            args: vec!["review", "status", "review.xlsx"],
+            typed: vec!["NC-09", "xlsx"],
+        },
+        DiagnosticCase {
+            code: "xlsx-layout",
+            files: vec![("review.xlsx", review_workbook_with_an_orphan_action())],
+            args: vec!["assess", "review.xlsx"],
+            typed: vec!["--review", "xlsx"],
+        },
+        DiagnosticCase {
+            code: "xlsx-layout",
+            files: vec![("form.xlsx", {
+                let catalog = itss::internals::catalog::bundled("itss-om")
+                    .unwrap()
+                    .unwrap()
+                    .value;
+                itss::internals::workbook::questionnaire(
+                    &catalog,
+                    Some(0),
+                    Lang::Zh,
+                    "2026-10-01".parse().unwrap(),
+                )
+                .unwrap()
+            })],
+            args: vec!["review", "status", "form.xlsx"],
+            typed: vec!["itss review init", "xlsx"],
+        },
     ]
+}
+
+/// A review workbook whose corrective-action register names a nonconformity its
+/// nonconformity register does not list.
+fn review_workbook_with_an_orphan_action() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let general = book.add_worksheet();
+    for (c, k) in ["label", "value", "help", "pointer", "type"]
+        .iter()
+        .enumerate()
+    {
+        general.write_string(0, c as u16, *k).unwrap();
+    }
+    general.write_string(2, 1, "itss-review/1").unwrap();
+    general.write_string(2, 3, "/review").unwrap();
+    general.write_string(2, 4, "text").unwrap();
+    let ncs = book.add_worksheet();
+    for (c, k) in ["nc.id", "nc.criterion", "nc.statement"].iter().enumerate() {
+        ncs.write_string(0, c as u16, *k).unwrap();
+    }
+    let actions = book.add_worksheet();
+    for (c, k) in ["action.nc", "action.owner"].iter().enumerate() {
+        actions.write_string(0, c as u16, *k).unwrap();
+    }
+    actions.write_string(2, 0, "NC-09").unwrap();
+    actions.write_string(2, 1, "王五").unwrap();
+    book.save_to_buffer().unwrap()
 }
 
 fn run_case(dir: &Path, case: &DiagnosticCase) -> String {

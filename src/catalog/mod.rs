@@ -37,6 +37,8 @@ pub struct Catalog {
     /// What readers must know about the catalog itself (e.g. who wrote its criteria); every
     /// report shows it.
     pub notice: Option<Text>,
+    /// What the facts that `applies_if` reads mean, by fact id (may be incomplete).
+    pub facts: std::collections::BTreeMap<String, Fact>,
     /// Levels, entry level first.
     pub levels: Vec<Level>,
     /// Elements in display order.
@@ -54,6 +56,15 @@ pub struct Catalog {
     /// Where it was loaded from (`rules/<file>` for bundled catalogs).
     pub source: PathBuf,
     criterion_index: HashMap<String, usize, foldhash::fast::RandomState>,
+}
+
+/// What a fact (`organization.facts.<id>`) means, for people filling a questionnaire.
+#[derive(Debug, Clone)]
+pub struct Fact {
+    /// What the fact says, e.g. 服务级别协议包含备件服务.
+    pub title: Text,
+    /// How to decide it.
+    pub help: Option<Text>,
 }
 
 /// A maturity level.

@@ -34,6 +34,8 @@ pub(super) struct RawCatalog {
     pub(super) official: bool,
     pub(super) title: Text,
     pub(super) notice: Option<Text>,
+    #[serde(default)]
+    pub(super) facts: std::collections::BTreeMap<String, RawFact>,
     pub(super) levels: Vec<RawLevel>,
     pub(super) elements: Vec<RawElement>,
     pub(super) scale: RawScale,
@@ -41,6 +43,12 @@ pub(super) struct RawCatalog {
     #[serde(default)]
     pub(super) prerequisites: Vec<RawPrerequisite>,
     pub(super) criteria: Vec<RawCriterion>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawFact {
+    pub(super) title: Text,
+    pub(super) help: Option<Text>,
 }
 
 #[derive(Deserialize)]

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::raw::{RawCatalog, RawClause, RawCriterion, RawLevel, RawPrerequisiteKind};
 use super::{
-    Catalog, Criterion, Element, EvidenceRule, Level, Metric, Policy, Prerequisite,
+    Catalog, Criterion, Element, EvidenceRule, Fact, Level, Metric, Policy, Prerequisite,
     PrerequisiteKind, Range,
 };
 use crate::diagnostic::{Code, Diagnostic, Msg, msg};
@@ -85,6 +85,22 @@ pub(super) fn validate(
     if shipped && raw.title.en.is_none() {
         checker.push(Code::MissingTranslation, "/title".into(), msg(""));
     }
+    if shipped {
+        for (id, fact) in &raw.facts {
+            for (field, label, text) in [
+                ("title", "标题", Some(&fact.title)),
+                ("help", "说明", fact.help.as_ref()),
+            ] {
+                if text.is_some_and(|t| t.en.is_none()) {
+                    checker.push(
+                        Code::MissingTranslation,
+                        format!("/facts/{}/{field}", crate::yaml::pointer_token(id)),
+                        msg("criterion").arg("id", id).text("field", field, label),
+                    );
+                }
+            }
+        }
+    }
     drop((level_ids, element_ids));
 
     let mut diags = checker.diags;
@@ -99,6 +115,19 @@ pub(super) fn validate(
         official: raw.official,
         title: raw.title,
         notice: raw.notice,
+        facts: raw
+            .facts
+            .into_iter()
+            .map(|(id, f)| {
+                (
+                    id,
+                    Fact {
+                        title: f.title,
+                        help: f.help,
+                    },
+                )
+            })
+            .collect(),
         levels: raw
             .levels
             .into_iter()

@@ -1,9 +1,15 @@
-//! `itss convert FILE --to yaml|json|xlsx -o OUT`.
+//! `itss convert FILE --to yaml|json|xlsx -o OUT`: a submission or a review, between YAML,
+//! JSON and a workbook.
+
+use std::collections::BTreeSet;
 
 use anyhow::Context;
-use itss::internals::{convert, output, source, submission};
+use itss::internals::catalog::{self, Catalog};
+use itss::internals::workbook::Kind;
+use itss::internals::{convert, output, source, submission, workbook};
+use serde_json::Value;
 
-use super::{ConvertArgs, ConvertForm, Exit, print_diagnostics, say};
+use super::{ConvertArgs, ConvertForm, Exit, clean, print_diagnostics, say};
 
 pub(super) fn run(args: ConvertArgs) -> anyhow::Result<Exit> {
     if args.output.exists() && !args.force {
@@ -12,63 +18,35 @@ pub(super) fn run(args: ConvertArgs) -> anyhow::Result<Exit> {
             say(
                 &format!(
                     "错误：{} 已存在；不覆盖可能已填写的文件（如确需覆盖，请加 --force）",
-                    args.output.display()
+                    clean(&args.output.display().to_string())
                 ),
                 &format!(
                     "error: {} exists; not overwriting a file that may hold answers (give --force to overwrite)",
-                    args.output.display()
+                    clean(&args.output.display().to_string())
                 ),
             )
         );
         return Ok(Exit::Usage);
     }
-    let parsed = match submission::parse(&args.file, args.max_file_size) {
-        Ok(p) => p,
-        Err(load) => {
-            print_diagnostics(&load.diagnostics, load.text.as_deref());
-            return Ok(Exit::Invalid);
-        }
+    let (kind, value) = match read(&args) {
+        Ok(read) => read,
+        Err(code) => return Ok(code),
     };
-    let value = parsed.value();
     let bytes = match args.to {
-        ConvertForm::Yaml => convert::to_yaml(value).into_bytes(),
-        ConvertForm::Json => convert::to_json(value).into_bytes(),
+        ConvertForm::Yaml => convert::to_yaml(&value).into_bytes(),
+        ConvertForm::Json => convert::to_json(&value).into_bytes(),
         ConvertForm::Xlsx => {
-            let catalog = match &args.catalog {
-                Some(path) => {
-                    itss::internals::catalog::load(path, source::DEFAULT_MAX_FILE_SIZE, false)
-                }
-                None => {
-                    let id = parsed.catalog_id().unwrap_or_default();
-                    match itss::internals::catalog::bundled(id) {
-                        Some(load) => load,
-                        None => {
-                            eprintln!(
-                                "{}",
-                                say(
-                                    &format!(
-                                        "错误：提交文件指定的评估目录 `{id}` 不是内置目录（内置：{}）；请用 --catalog 指定目录文件",
-                                        itss::internals::catalog::bundled_ids().join(", ")
-                                    ),
-                                    &format!(
-                                        "error: the submission names catalog `{id}`, which is not bundled (bundled: {}); give --catalog PATH",
-                                        itss::internals::catalog::bundled_ids().join(", ")
-                                    ),
-                                )
-                            );
-                            return Ok(Exit::Usage);
-                        }
-                    }
-                }
+            let catalog = match layout_catalog(&args, kind, &value) {
+                Ok(c) => c,
+                Err(code) => return Ok(code),
             };
-            let catalog = match catalog {
-                Ok(loaded) => loaded.value,
-                Err(rejected) => {
-                    print_diagnostics(&rejected.diagnostics, rejected.text.as_deref());
-                    return Ok(Exit::Usage);
+            match kind {
+                Kind::Submission => workbook::submission(&catalog, &value, args.lang.into())?,
+                Kind::Review => {
+                    let up_to = review_levels(&catalog, &value);
+                    workbook::review(&catalog, &value, up_to, args.lang.into())?
                 }
-            };
-            itss::internals::workbook::submission(&catalog, value, args.lang.into())?
+            }
         }
     };
     output::write_atomic(&args.output, &bytes)
@@ -76,9 +54,139 @@ pub(super) fn run(args: ConvertArgs) -> anyhow::Result<Exit> {
     eprintln!(
         "{}",
         say(
-            &format!("已写入 {}", args.output.display()),
-            &format!("wrote {}", args.output.display()),
+            &format!("已写入 {}", clean(&args.output.display().to_string())),
+            &format!("wrote {}", clean(&args.output.display().to_string())),
         )
     );
     Ok(Exit::Ok)
+}
+
+/// Reads the file as a submission or a review (a workbook says which it is; a YAML or JSON
+/// file is a review when it has `review:`), printing what stops it.
+fn read(args: &ConvertArgs) -> Result<(Kind, Value), Exit> {
+    if source::is_xlsx(&args.file) {
+        let bytes = source::read_bytes(&args.file, args.max_file_size).map_err(|d| {
+            print_diagnostics(&[d], None);
+            Exit::Invalid
+        })?;
+        return match workbook::read_workbook(&args.file, &bytes, args.max_file_size) {
+            Ok((kind, value, _)) => Ok((kind, value)),
+            Err(diagnostics) => {
+                print_diagnostics(&diagnostics, None);
+                Err(Exit::Invalid)
+            }
+        };
+    }
+    let parsed = submission::parse(&args.file, args.max_file_size).map_err(|load| {
+        print_diagnostics(&load.diagnostics, load.text.as_deref());
+        Exit::Invalid
+    })?;
+    let value = parsed.value().clone();
+    let kind = if value.get("review").is_some() {
+        Kind::Review
+    } else {
+        Kind::Submission
+    };
+    Ok((kind, value))
+}
+
+/// The catalog a workbook is laid out from: `--catalog`, else the bundled catalog the
+/// submission names, or for a review the bundled catalog holding every criterion it names.
+fn layout_catalog(args: &ConvertArgs, kind: Kind, value: &Value) -> Result<Catalog, Exit> {
+    let load = match (&args.catalog, kind) {
+        (Some(path), _) => catalog::load(path, source::DEFAULT_MAX_FILE_SIZE, false),
+        (None, Kind::Submission) => {
+            let id = value
+                .get("catalog")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            match catalog::bundled(id) {
+                Some(load) => load,
+                None => {
+                    eprintln!(
+                        "{}",
+                        say(
+                            &format!(
+                                "错误：提交文件指定的评估目录 `{}` 不是内置目录（内置：{}）；请用 --catalog 指定目录文件",
+                                clean(id),
+                                catalog::bundled_ids().join(", ")
+                            ),
+                            &format!(
+                                "error: the submission names catalog `{}`, which is not bundled (bundled: {}); give --catalog PATH",
+                                clean(id),
+                                catalog::bundled_ids().join(", ")
+                            ),
+                        )
+                    );
+                    return Err(Exit::Usage);
+                }
+            }
+        }
+        (None, Kind::Review) => {
+            let named = criteria_named(value);
+            let found = (!named.is_empty())
+                .then(|| {
+                    catalog::bundled_ids().into_iter().find_map(|id| {
+                        let loaded = catalog::bundled(id)?.ok()?.value;
+                        named
+                            .iter()
+                            .all(|c| loaded.criterion_index(c).is_some())
+                            .then_some(loaded)
+                    })
+                })
+                .flatten();
+            match found {
+                Some(c) => return Ok(c),
+                None => {
+                    eprintln!(
+                        "{}",
+                        say(
+                            "错误：没有哪个内置评估目录包含本评审所列的全部条款；请用 --catalog 指定目录文件",
+                            "error: no bundled catalog holds every criterion this review names; give --catalog PATH",
+                        )
+                    );
+                    return Err(Exit::Usage);
+                }
+            }
+        }
+    };
+    match load {
+        Ok(loaded) => Ok(loaded.value),
+        Err(rejected) => {
+            print_diagnostics(&rejected.diagnostics, rejected.text.as_deref());
+            Err(Exit::Usage)
+        }
+    }
+}
+
+/// The criterion ids a review value names (verdicts and nonconformities).
+fn criteria_named(value: &Value) -> BTreeSet<String> {
+    let mut named: BTreeSet<String> = value
+        .get("verdicts")
+        .and_then(Value::as_object)
+        .map(|v| v.keys().cloned().collect())
+        .unwrap_or_default();
+    if let Some(ncs) = value.get("nonconformities").and_then(Value::as_array) {
+        named.extend(
+            ncs.iter()
+                .filter_map(|n| n.get("criterion").and_then(Value::as_str))
+                .map(str::to_owned),
+        );
+    }
+    named
+}
+
+/// The levels a review workbook lists (index of the highest): those sampled
+/// (`sampling.up_to_level`), else every level; criteria the review names above them are
+/// listed too.
+fn review_levels(catalog: &Catalog, value: &Value) -> usize {
+    let top = catalog.levels.len().saturating_sub(1);
+    let sampled = match value.pointer("/sampling/up_to_level") {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    sampled
+        .and_then(|id| catalog.level_index(&id))
+        .unwrap_or(top)
 }

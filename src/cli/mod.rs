@@ -58,7 +58,7 @@ enum Command {
     Sample(SampleArgs),
     /// Re-render a stored result document as a report.
     Render(RenderArgs),
-    /// Convert a submission between YAML, JSON and a spreadsheet workbook (.xlsx).
+    /// Convert a submission or a review between YAML, JSON and a spreadsheet workbook (.xlsx).
     Convert(ConvertArgs),
     /// Compare two result documents: level, scores and per-criterion changes.
     Diff(DiffArgs),
@@ -102,12 +102,25 @@ struct ReviewInitArgs {
     /// Assess against this catalog file instead of the bundled one the submission names.
     #[arg(long, value_name = "PATH")]
     catalog: Option<PathBuf>,
-    /// Language of the skeleton's comments.
+    /// Language of the skeleton's comments (of the workbook's labels for xlsx).
     #[arg(long, value_enum, default_value_t = LangArg::Zh)]
     lang: LangArg,
+    /// yaml, or xlsx for a workbook with the nonconformity and corrective-action registers
+    /// (default: from the -o file's extension, else yaml).
+    #[arg(long, value_enum, value_name = "FORM")]
+    format: Option<SkeletonForm>,
     /// Where to write the skeleton (never overwritten).
     #[arg(short, long, value_name = "PATH")]
     output: PathBuf,
+}
+
+/// The forms of a review skeleton.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SkeletonForm {
+    /// YAML with comments.
+    Yaml,
+    /// A workbook (Excel, WPS, LibreOffice).
+    Xlsx,
 }
 
 #[derive(Debug, Args)]
@@ -314,7 +327,7 @@ enum TemplateFormat {
 /// `itss convert`: a submission from one form to another.
 #[derive(Debug, Args)]
 struct ConvertArgs {
-    /// A submission: .yaml/.yml, .json or .xlsx.
+    /// A submission or a review: .yaml/.yml, .json or .xlsx.
     #[arg(value_name = "FILE")]
     file: PathBuf,
     /// The form to write.

@@ -15,8 +15,8 @@ use itss::result::review::{AgreementStats, NonconformityState};
 use serde_json::json;
 
 use super::{
-    AgreeArgs, Exit, ReviewInitArgs, ReviewStatusArgs, TextOrJson, clean, lang, load_catalogs,
-    print_diagnostics, say,
+    AgreeArgs, Exit, ReviewInitArgs, ReviewStatusArgs, SkeletonForm, TextOrJson, clean, lang,
+    load_catalogs, print_diagnostics, say,
 };
 
 /// The engine of a command: the catalog file given, else the bundled catalogs (their
@@ -124,7 +124,19 @@ pub(super) fn init(args: ReviewInitArgs) -> anyhow::Result<Exit> {
             lang: args.lang.into(),
         },
     );
-    itss::internals::output::write_atomic(&args.output, text.as_bytes())
+    let xlsx = match args.format {
+        Some(form) => form == SkeletonForm::Xlsx,
+        None => itss::internals::source::is_xlsx(&args.output),
+    };
+    let bytes = if xlsx {
+        // The workbook holds the value the YAML skeleton reads as.
+        let (_, value) = itss::internals::source::parse(&args.output, text, DEFAULT_MAX_FILE_SIZE)
+            .map_err(|r| anyhow::anyhow!("{:?}", r.diagnostics))?;
+        itss::internals::workbook::review(catalog, &value, up_to, args.lang.into())?
+    } else {
+        text.into_bytes()
+    };
+    itss::internals::output::write_atomic(&args.output, &bytes)
         .with_context(|| format!("cannot write {}", args.output.display()))?;
     let drawn = drawn.len();
     eprintln!(
@@ -269,7 +281,7 @@ pub(super) fn agree(args: AgreeArgs) -> anyhow::Result<Exit> {
             for r in [&first, &second] {
                 let problems = r.check(&submission, catalog);
                 if !problems.is_empty() {
-                    print_diagnostics(&problems, Some(r.text()));
+                    print_diagnostics(&problems, r.text());
                     return Ok(Exit::Invalid);
                 }
             }

@@ -697,10 +697,40 @@ pub const TEMPLATES: &[Row] = &[
         "此工作簿不是 itss 问卷（没有填写单位信息的工作表）；请从 itss template --format xlsx 或 itss convert 生成的问卷开始填写",
     ),
     (
+        Code::XlsxLayout,
+        "review",
+        "this workbook is an assessment body's review record, not a self-assessment questionnaire; give it with --review",
+        "此工作簿是评估机构的评审记录，不是自评估问卷；请用 --review 指定",
+    ),
+    (
+        Code::XlsxLayout,
+        "questionnaire",
+        "this workbook is a self-assessment questionnaire, not a review record; start a review with `itss review init --format xlsx`",
+        "此工作簿是自评估问卷，不是评审记录；请用 itss review init --format xlsx 生成评审记录",
+    ),
+    (
+        Code::XlsxLayout,
+        "not-review",
+        "this workbook is not an itss review record (no sheet of review fields); start from `itss review init --format xlsx` or `itss convert`",
+        "此工作簿不是 itss 评审记录（没有评审信息工作表）；请从 itss review init --format xlsx 或 itss convert 生成的评审记录开始填写",
+    ),
+    (
         Code::ReviewDuplicate,
         "",
         "nonconformity {id} is listed twice",
         "不符合项 {id} 重复列出",
+    ),
+    (
+        Code::ReviewDuplicate,
+        "action",
+        "nonconformity {id} has a second corrective-action row; keep one",
+        "不符合项 {id} 有第二行整改措施，请只保留一行",
+    ),
+    (
+        Code::ReviewUnknownNonconformity,
+        "",
+        "this corrective action is for nonconformity {id}, which the nonconformity sheet does not list",
+        "此整改措施针对的不符合项 {id} 不在“不符合项”表中",
     ),
     (
         Code::ReviewDuplicate,
@@ -957,6 +987,50 @@ fn key_label(parent: Option<&str>, key: &str) -> Option<&'static str> {
         (Some("metrics"), "advisory") => "参考目标标记",
         (Some("metrics"), "range") => "取值范围",
         (Some("metrics"), "formula") => "计算公式",
+        // A review.
+        (None, "review") => "评审记录格式",
+        (None, "submission") => "所评审的提交",
+        (None, "body") => "评估机构",
+        (None, "team") => "评估组",
+        (None, "onsite") => "现场评审",
+        (None, "as_of") => "评审基准日",
+        (None, "sampling") => "抽样",
+        (None, "verdicts") => "评审意见",
+        (None, "nonconformities") => "不符合项",
+        (Some("submission"), "id") => "提交编号",
+        (Some("submission"), "sha256") => "提交文件摘要",
+        (Some("body"), "name") => "机构名称",
+        (Some("body"), "code") => "机构编号",
+        (Some("team"), "name") => "姓名",
+        (Some("team"), "role") => "角色",
+        (Some("onsite"), "from") => "开始日期",
+        (Some("onsite"), "to") => "结束日期",
+        (Some("sampling"), "seed") => "抽样种子",
+        (Some("sampling"), "rate") => "抽样比例",
+        (Some("sampling"), "up_to_level") => "覆盖至级别",
+        (Some("verdicts"), "rating") => "评审评级",
+        (Some("verdicts"), "note") => "评审说明",
+        (Some("verdicts"), "checked") => "核查记录",
+        (Some("verdicts"), "metrics") => "指标",
+        (Some("verdicts"), "declared") => "自评",
+        (Some("verdicts"), "sample") => "抽样证据",
+        (Some("checked"), "path") => "文件路径",
+        (Some("checked"), "seen") => "现场查看",
+        (Some("checked"), "sha256") => "校验值（SHA-256）",
+        (Some("checked"), "dated") => "日期",
+        (Some("checked"), "title") => "标题",
+        (Some("nonconformities"), "id") => "编号",
+        (Some("nonconformities"), "criterion") => "条款",
+        (Some("nonconformities"), "severity") => "严重程度",
+        (Some("nonconformities"), "statement") => "不符合事实",
+        (Some("nonconformities"), "action") => "整改措施",
+        (Some("action"), "owner") => "责任人",
+        (Some("action"), "due") => "整改期限",
+        (Some("action"), "description") => "措施说明",
+        (Some("action"), "closed_on") => "关闭日期",
+        (Some("action"), "verified_by") => "验证人",
+        (Some("text"), "zh") => "中文",
+        (Some("text"), "en") => "英文",
         // Waivers.
         (None, "waivers") => "豁免",
         (Some("waivers"), "criterion") => "条款",
@@ -991,8 +1065,10 @@ pub fn field_label_zh(pointer: &str) -> String {
     let mut parts: Vec<String> = Vec::new();
     // The last key that names a kind of thing (not an index, not an id).
     let mut parent: Option<&str> = None;
-    // What the next key is: a key of the format, or an id chosen by the document.
+    // What the next key is: a key of the format, or an id chosen by the document (and the
+    // kind of thing the id names).
     let mut id_of: Option<&'static str> = None;
+    let mut id_parent: &'static str = "answers";
     for token in &tokens {
         if let Some(kind) = id_of.take() {
             // `指标 › 指标 x` says `指标 x`.
@@ -1004,7 +1080,7 @@ pub fn field_label_zh(pointer: &str) -> String {
             }
             parts.push(format!("{kind} {token}"));
             if kind == "条款" {
-                parent = Some("answers");
+                parent = Some(id_parent);
             }
             continue;
         }
@@ -1028,8 +1104,15 @@ pub fn field_label_zh(pointer: &str) -> String {
         };
         parts.push(label.to_owned());
         match (parent, token.as_str()) {
-            (None, "answers") => id_of = Some("条款"),
-            (Some("answers"), "metrics") => id_of = Some("指标"),
+            (None, "answers") => {
+                id_of = Some("条款");
+                id_parent = "answers";
+            }
+            (None, "verdicts") => {
+                id_of = Some("条款");
+                id_parent = "verdicts";
+            }
+            (Some("answers" | "verdicts"), "metrics") => id_of = Some("指标"),
             (Some("organization"), "facts") => id_of = Some("事实"),
             _ => {}
         }
@@ -1045,6 +1128,15 @@ pub fn field_label_zh(pointer: &str) -> String {
             "criteria" => "criteria",
             "metrics" => "metrics",
             "waivers" => "waivers",
+            "submission" => "submission",
+            "body" => "body",
+            "team" => "team",
+            "onsite" => "onsite",
+            "sampling" => "sampling",
+            "checked" => "checked",
+            "nonconformities" => "nonconformities",
+            "action" => "action",
+            "statement" | "description" => "text",
             _ => "",
         });
     }

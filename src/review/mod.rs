@@ -188,12 +188,13 @@ impl Review {
     /// consistency (exactly one lead, nonconformity ids unique).
     pub fn load(path: &Path, max_size: u64) -> Result<Review, Rejected> {
         let _span = tracing::debug_span!("review", file = %path.display()).entered();
-        let (doc, value) = source::load(path, max_size)?;
-        let diagnostics = schema::check(SchemaKind::Review, &doc, &value, |_| None);
+        let (doc, value) = read(path, max_size)?;
+        let mut diagnostics = schema::check(SchemaKind::Review, &doc, &value, |_| None);
         if !diagnostics.is_empty() {
+            doc.place(&mut diagnostics);
             return Err(Rejected {
                 diagnostics,
-                text: Some(doc.text),
+                text: text_of(doc),
             });
         }
         let raw = match serde_json::from_value::<RawReview>(value) {
@@ -205,7 +206,7 @@ impl Review {
                         path,
                         crate::diagnostic::msg("decode").text("detail", e.to_string(), ""),
                     )],
-                    text: Some(doc.text),
+                    text: text_of(doc),
                 });
             }
         };
@@ -236,7 +237,7 @@ impl Review {
                         format!("the team has {leads} leads; a review names exactly one"),
                         format!("评估组有 {leads} 名组长；评审须有且仅有一名组长"),
                     )
-                    .at(review.doc.locate("/team")),
+                    .located(&review.doc, "/team"),
             );
         }
         if let Some(o) = review.onsite
@@ -252,7 +253,7 @@ impl Review {
                         ),
                         format!("现场评审结束日期（{}）早于开始日期（{}）", o.to, o.from),
                     )
-                    .at(review.doc.locate("/onsite/to")),
+                    .located(&review.doc, "/onsite/to"),
             );
         }
         let mut seen = HashSet::new();
@@ -265,7 +266,7 @@ impl Review {
                             format!("nonconformity {} is listed twice", nc.id),
                             format!("不符合项 {} 重复列出", nc.id),
                         )
-                        .at(review.doc.locate(&format!("/nonconformities/{i}/id"))),
+                        .located(&review.doc, &format!("/nonconformities/{i}/id")),
                 );
             }
             if let Some(a) = &nc.action
@@ -282,9 +283,10 @@ impl Review {
                             ),
                             format!("不符合项 {} 已填写验证人，但未填写关闭日期", nc.id),
                         )
-                        .at(review
-                            .doc
-                            .locate(&format!("/nonconformities/{i}/action/verified_by"))),
+                        .located(
+                            &review.doc,
+                            &format!("/nonconformities/{i}/action/verified_by"),
+                        ),
                 );
             }
         }
@@ -299,10 +301,11 @@ impl Review {
         Diagnostic::error(code, &self.source, en).localized(zh)
     }
 
-    fn rejected(self, diagnostics: Vec<Diagnostic>) -> Rejected {
+    fn rejected(self, mut diagnostics: Vec<Diagnostic>) -> Rejected {
+        self.doc.place(&mut diagnostics);
         Rejected {
             diagnostics,
-            text: Some(self.doc.text),
+            text: text_of(self.doc),
         }
     }
 
@@ -312,9 +315,9 @@ impl Review {
         self.rejected(diagnostics)
     }
 
-    /// The review's text (for rendering diagnostics).
-    pub fn text(&self) -> &str {
-        &self.doc.text
+    /// The review's text (for rendering diagnostics); none for a workbook.
+    pub fn text(&self) -> Option<&str> {
+        (!self.doc.text.is_empty() || self.doc.cells().is_none()).then_some(&*self.doc.text)
     }
 
     /// Checks the review against the submission and its catalog: the same submission (id
@@ -339,7 +342,7 @@ impl Review {
                         submission.source.display()
                     ),
                 )
-                .at(self.doc.locate("/submission/id")),
+                .located(&self.doc, "/submission/id"),
             );
         } else if self.submission_sha256 != submission.sha256 {
             out.push(
@@ -358,7 +361,7 @@ impl Review {
                         short(&submission.sha256)
                     ),
                 )
-                .at(self.doc.locate("/submission/sha256")),
+                .located(&self.doc, "/submission/sha256"),
             );
         }
         for (id, verdict) in &self.verdicts {
@@ -370,6 +373,7 @@ impl Review {
                         format!("catalog {} has no criterion `{id}`", catalog.id),
                         format!("评估准则“{}”中没有条款 {id}", catalog.id),
                     )
+                    .at_pointer(pointer.as_str())
                     .at(self.doc.locate_key(&pointer, id)),
                 );
                 continue;
@@ -383,6 +387,7 @@ impl Review {
                             format!("criterion {id} has no metric `{metric}`"),
                             format!("条款 {id} 没有名为“{metric}”的指标"),
                         )
+                        .at_pointer(format!("{pointer}/metrics/{}", pointer_token(metric)))
                         .at(self.doc.locate_key(
                             &format!("{pointer}/metrics/{}", pointer_token(metric)),
                             metric,
@@ -405,10 +410,11 @@ impl Review {
                             nc.id, nc.criterion, catalog.id
                         ),
                     )
-                    .at(self.doc.locate(&format!("/nonconformities/{i}/criterion"))),
+                    .located(&self.doc, &format!("/nonconformities/{i}/criterion")),
                 );
             }
         }
+        self.doc.place(&mut out);
         out
     }
 
@@ -652,8 +658,8 @@ pub fn agree(
 /// Reviews by the submission id they name: usable, or rejected with their diagnostics.
 pub type ReviewsById = BTreeMap<String, Result<Review, Rejected>>;
 
-/// The reviews of a folder (`itss batch --reviews DIR`): every `*.yaml`, `*.yml` and
-/// `*.json` directly in it, by the submission id each names, in file-name order. Two reviews
+/// The reviews of a folder (`itss batch --reviews DIR`): every `*.yaml`, `*.yml`, `*.json`
+/// and `*.xlsx` directly in it, by the submission id each names, in file-name order. Two reviews
 /// naming one submission both stand rejected (the assessor decides which one counts);
 /// files whose submission id cannot be read are returned apart.
 pub fn load_dir(dir: &Path, max_size: u64) -> std::io::Result<(ReviewsById, Vec<Rejected>)> {
@@ -661,9 +667,12 @@ pub fn load_dir(dir: &Path, max_size: u64) -> std::io::Result<(ReviewsById, Vec<
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| {
-            p.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
+            p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                matches!(
+                    e.to_ascii_lowercase().as_str(),
+                    "yaml" | "yml" | "json" | "xlsx"
+                )
+            })
         })
         .collect();
     files.sort();
@@ -714,10 +723,42 @@ pub fn load_dir(dir: &Path, max_size: u64) -> std::io::Result<(ReviewsById, Vec<
     Ok((by_id, apart))
 }
 
+/// A review diagnostic at the value `pointer` names: its line and column in a text file;
+/// its cell in a workbook once placed ([`SourceDoc::place`]).
+trait Located {
+    fn located(self, doc: &SourceDoc, pointer: &str) -> Diagnostic;
+}
+
+impl Located for Diagnostic {
+    fn located(self, doc: &SourceDoc, pointer: &str) -> Diagnostic {
+        self.at_pointer(pointer).at(doc.locate(pointer))
+    }
+}
+
+/// Reads a review file: YAML or JSON text, or a review workbook (`.xlsx`, read into the
+/// same value by [`crate::workbook::read_review`]).
+fn read(path: &Path, max_size: u64) -> Result<(SourceDoc, Value), Rejected> {
+    if !source::is_xlsx(path) {
+        return source::load(path, max_size);
+    }
+    let bytes = source::read_bytes(path, max_size).map_err(|d| Rejected::one(d, None))?;
+    let (value, cells) =
+        crate::workbook::read_review(path, &bytes, max_size).map_err(|d| Rejected {
+            diagnostics: d,
+            text: None,
+        })?;
+    Ok((SourceDoc::from_workbook(path, &bytes, cells), value))
+}
+
+/// The text to show diagnostics against: none for a workbook.
+fn text_of(doc: SourceDoc) -> Option<String> {
+    doc.cells().is_none().then_some(doc.text)
+}
+
 /// The submission id a review file names, when that much of it can be read (for a review
 /// rejected otherwise, so that its submission is not assessed as if unreviewed).
 fn named_submission(path: &Path, max_size: u64) -> Option<String> {
-    let (_, value) = source::load(path, max_size).ok()?;
+    let (_, value) = read(path, max_size).ok()?;
     match value.pointer("/submission/id")? {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),

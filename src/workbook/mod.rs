@@ -15,13 +15,15 @@
 
 mod archive;
 pub mod read;
+mod review;
 mod words;
 pub mod write;
 
 use crate::text::Lang;
 
 pub use archive::check_archive;
-pub use read::{CellPlace, Cells, read_submission};
+pub use read::{CellPlace, Cells, read_review, read_submission, read_workbook};
+pub use review::review;
 pub use write::{WorkbookError, questionnaire, submission};
 
 /// The hidden row of machine keys (0-based).
@@ -38,6 +40,9 @@ pub(crate) mod general {
     pub const HELP: &str = "help";
     pub const POINTER: &str = "pointer";
     pub const TYPE: &str = "type";
+    /// For a `choice` field: the drop-down's labels and the values they stand for, as a
+    /// JSON object.
+    pub const CHOICES: &str = "choices";
 }
 
 /// Column keys of a criteria sheet (metric slots are `metric1`, `metric1.name`, …).
@@ -75,6 +80,169 @@ pub(crate) mod certificates {
     pub const EXTRA: &str = "extra";
 }
 
+/// Column keys of a review's team sheet.
+pub(crate) mod team {
+    pub const NAME: &str = "member.name";
+    pub const ROLE: &str = "member.role";
+}
+
+/// Column keys of a review's verdict sheet (metric slots as on a criteria sheet).
+pub(crate) mod verdicts {
+    pub const ID: &str = "verdict";
+    pub const LEVEL: &str = "verdict.level";
+    pub const ELEMENT: &str = "verdict.element";
+    pub const TITLE: &str = "verdict.title";
+    pub const DECLARED: &str = "verdict.declared";
+    pub const SAMPLE: &str = "verdict.sample";
+    pub const RATING: &str = "verdict.rating";
+    pub const NOTE: &str = "verdict.note";
+    pub const EXTRA: &str = "verdict.extra";
+}
+
+/// Column keys of a review's sheet of what the team checked.
+pub(crate) mod checked {
+    pub const CRITERION: &str = "checked.criterion";
+    pub const PATH: &str = "checked.path";
+    pub const SEEN: &str = "checked.seen";
+    pub const TITLE: &str = "checked.title";
+    pub const DATED: &str = "checked.dated";
+    pub const SHA256: &str = "checked.sha256";
+    pub const EXTRA: &str = "checked.extra";
+}
+
+/// Column keys of the nonconformity register.
+pub(crate) mod ncs {
+    pub const ID: &str = "nc.id";
+    pub const CRITERION: &str = "nc.criterion";
+    pub const SEVERITY: &str = "nc.severity";
+    pub const STATEMENT: &str = "nc.statement";
+    pub const STATEMENT_EN: &str = "nc.statement_en";
+    pub const EXTRA: &str = "nc.extra";
+}
+
+/// Column keys of the corrective-action register (one row per nonconformity's action).
+pub(crate) mod actions {
+    pub const NC: &str = "action.nc";
+    pub const STATEMENT: &str = "action.statement";
+    pub const OWNER: &str = "action.owner";
+    pub const DUE: &str = "action.due";
+    pub const DESCRIPTION: &str = "action.description";
+    pub const DESCRIPTION_EN: &str = "action.description_en";
+    pub const CLOSED_ON: &str = "action.closed_on";
+    pub const VERIFIED_BY: &str = "action.verified_by";
+    pub const EXTRA: &str = "action.extra";
+}
+
+/// The column keys the reader reads on sheets other than a questionnaire's criteria sheets
+/// (there only the fill columns are read; everything else is catalog text).
+pub(crate) const READ_KEYS: &[&str] = &[
+    general::VALUE,
+    general::POINTER,
+    general::TYPE,
+    general::CHOICES,
+    evidence::CRITERION,
+    evidence::PATH,
+    evidence::TITLE,
+    evidence::DATED,
+    evidence::SHA256,
+    evidence::EXTRA,
+    certificates::CATALOG,
+    certificates::LEVEL,
+    certificates::NUMBER,
+    certificates::ISSUED_ON,
+    certificates::EXPIRES_ON,
+    certificates::EXTRA,
+    team::NAME,
+    team::ROLE,
+    verdicts::ID,
+    verdicts::DECLARED,
+    verdicts::SAMPLE,
+    verdicts::RATING,
+    verdicts::NOTE,
+    verdicts::EXTRA,
+    criteria::METRIC_IDS,
+    checked::CRITERION,
+    checked::PATH,
+    checked::SEEN,
+    checked::TITLE,
+    checked::DATED,
+    checked::SHA256,
+    checked::EXTRA,
+    ncs::ID,
+    ncs::CRITERION,
+    ncs::SEVERITY,
+    ncs::STATEMENT,
+    ncs::STATEMENT_EN,
+    ncs::EXTRA,
+    actions::NC,
+    actions::OWNER,
+    actions::DUE,
+    actions::DESCRIPTION,
+    actions::DESCRIPTION_EN,
+    actions::CLOSED_ON,
+    actions::VERIFIED_BY,
+    actions::EXTRA,
+];
+
+/// Which form a workbook is: a questionnaire (a submission) or an assessment body's review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A self-assessment questionnaire: reads as a submission.
+    Submission,
+    /// A review record with its nonconformity and corrective-action registers.
+    Review,
+}
+
+/// The two severities of a nonconformity: code, Chinese and English label.
+pub(crate) const SEVERITIES: [(&str, &str, &str); 2] =
+    [("minor", "一般", "Minor"), ("major", "严重", "Major")];
+
+/// The two roles in a review team: code, Chinese and English label.
+pub(crate) const ROLES: [(&str, &str, &str); 2] =
+    [("lead", "组长", "Lead"), ("member", "组员", "Member")];
+
+/// The label of a code in a (code, zh, en) table, the code itself when unknown.
+pub(crate) fn label_of<'a>(
+    table: &'a [(&'a str, &'a str, &'a str)],
+    code: &'a str,
+    lang: Lang,
+) -> &'a str {
+    table
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map_or(code, |(_, zh, en)| match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        })
+}
+
+/// The code a cell's text names in a (code, zh, en) table: a code or a label, in any case
+/// and width, spaces ignored; `aliases` are more (text, code) pairs people type.
+pub(crate) fn parse_label(
+    table: &[(&'static str, &str, &str)],
+    aliases: &[(&str, &'static str)],
+    text: &str,
+) -> Option<&'static str> {
+    let t: String = normalize(text)
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    table
+        .iter()
+        .find(|(code, zh, en)| t == *code || t == *zh || t == en.to_lowercase())
+        .map(|(code, _, _)| *code)
+        .or_else(|| aliases.iter().find(|(a, _)| t == *a).map(|(_, c)| *c))
+}
+
+/// The label of a declared rating that was never given (null in the review file).
+pub(crate) fn not_answered(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "未作答",
+        Lang::En => "Not answered",
+    }
+}
+
 /// The value types of general-sheet fields (hidden column `type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FieldType {
@@ -90,6 +258,8 @@ pub(crate) enum FieldType {
     Number,
     /// JSON text (a value no cell type holds: a list, null, an empty map).
     Json,
+    /// One of a drop-down's labels (e.g. 三级 拓展级), read as the value it stands for (`3`).
+    Choice,
 }
 
 impl FieldType {
@@ -101,6 +271,7 @@ impl FieldType {
             FieldType::Bool => "bool",
             FieldType::Number => "number",
             FieldType::Json => "json",
+            FieldType::Choice => "choice",
         }
     }
 
@@ -112,6 +283,7 @@ impl FieldType {
             "bool" => FieldType::Bool,
             "number" => FieldType::Number,
             "json" => FieldType::Json,
+            "choice" => FieldType::Choice,
             _ => return None,
         })
     }

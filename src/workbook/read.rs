@@ -16,8 +16,12 @@ use std::sync::{Arc, OnceLock};
 use calamine::{Data, Reader, Xlsx};
 use serde_json::{Map, Value};
 
-use super::{FIRST_ROW, FieldType, KEY_ROW, a1, certificates, criteria, evidence, general};
-use crate::diagnostic::{Code, Diagnostic};
+use super::{
+    FIRST_ROW, FieldType, KEY_ROW, Kind, a1, actions, certificates, checked, criteria, evidence,
+    general, ncs, team, verdicts,
+};
+use crate::diagnostic::messages::Msg;
+use crate::diagnostic::{Code, Diagnostic, msg};
 use crate::yaml::pointer_token;
 
 pub use crate::diagnostic::SheetCell as CellPlace;
@@ -97,7 +101,28 @@ fn explain(d: &mut Diagnostic, place: &CellPlace) {
     let last = pointer.rsplit('/').next().unwrap_or_default();
     let parent = pointer.rsplit('/').nth(1).unwrap_or_default();
     let typed = &place.content;
-    let (en, zh) = if last == "rating" && pointer.starts_with("/answers/") {
+    let (en, zh) = if last == "rating" && pointer.starts_with("/verdicts/") {
+        (
+            format!(
+                "the rating `{typed}` is not understood: choose 符合 / Conform, 部分符合 / Partial, 不符合 / Nonconform or 不适用 / Not applicable from the drop-down, or leave it blank to confirm the declared rating"
+            ),
+            format!(
+                "评级「{typed}」无法识别：请从下拉列表中选择 符合、部分符合、不符合 或 不适用；留空表示确认自评"
+            ),
+        )
+    } else if last == "severity" && pointer.starts_with("/nonconformities/") {
+        (
+            format!(
+                "the severity `{typed}` is not understood: choose 一般 / Minor or 严重 / Major"
+            ),
+            format!("严重程度「{typed}」无法识别：请选择 一般 或 严重"),
+        )
+    } else if last == "role" && pointer.starts_with("/team/") {
+        (
+            format!("the role `{typed}` is not understood: choose 组长 / Lead or 组员 / Member"),
+            format!("角色「{typed}」无法识别：请选择 组长 或 组员"),
+        )
+    } else if last == "rating" && pointer.starts_with("/answers/") {
         (
             format!(
                 "the rating `{typed}` is not understood: choose 符合 / Conform, 部分符合 / Partial, 不符合 / Nonconform or 不适用 / Not applicable from the drop-down"
@@ -106,7 +131,17 @@ fn explain(d: &mut Diagnostic, place: &CellPlace) {
         )
     } else if matches!(
         last,
-        "dated" | "issued_on" | "expires_on" | "assessed_on" | "business_since" | "system_since"
+        "dated"
+            | "issued_on"
+            | "expires_on"
+            | "assessed_on"
+            | "business_since"
+            | "system_since"
+            | "from"
+            | "to"
+            | "as_of"
+            | "due"
+            | "closed_on"
     ) {
         (
             format!(
@@ -176,6 +211,7 @@ fn wanted_columns(cells: &SheetCells) -> Vec<bool> {
         })
         .collect();
     let is_criteria = keys.iter().any(|(_, k)| *k == criteria::RATING);
+    let is_verdicts = keys.iter().any(|(_, k)| *k == verdicts::RATING);
     let known = |k: &str| -> bool {
         let metric = k
             .strip_prefix("metric")
@@ -191,23 +227,7 @@ fn wanted_columns(cells: &SheetCells) -> Vec<bool> {
                         | criteria::EXTRA
                 )
         } else {
-            matches!(
-                k,
-                general::VALUE
-                    | general::POINTER
-                    | general::TYPE
-                    | evidence::CRITERION
-                    | evidence::PATH
-                    | evidence::TITLE
-                    | evidence::DATED
-                    | evidence::SHA256
-                    | evidence::EXTRA
-                    | certificates::CATALOG
-                    | certificates::LEVEL
-                    | certificates::NUMBER
-                    | certificates::ISSUED_ON
-                    | certificates::EXPIRES_ON
-            )
+            (is_verdicts && metric) || super::READ_KEYS.contains(&k)
         }
     };
     let mut wanted = vec![false; MAX_COLUMNS as usize];
@@ -248,13 +268,66 @@ fn date_of(dt: &calamine::ExcelDateTime) -> Option<String> {
     crate::date::Date::new(i32::from(y), u32::from(m), u32::from(d)).map(|d| d.to_string())
 }
 
-/// Reads a workbook submission: the zip checked against `budget`, every sheet read
-/// sparsely, the submission value and the cells behind it.
+/// Reads a workbook submission (a questionnaire): the zip checked against `budget`, every
+/// sheet read sparsely, the submission value and the cells behind it.
 pub fn read_submission(
     path: &Path,
     bytes: &[u8],
     budget: u64,
 ) -> Result<(Value, Cells), Diagnostic> {
+    match read(path, bytes, budget)? {
+        (Kind::Submission, value, cells, _) => Ok((value, cells)),
+        (Kind::Review, ..) => Err(Diagnostic::error(Code::XlsxLayout, path, msg("review"))),
+    }
+}
+
+/// Reads a review workbook (`itss review init --format xlsx`, or a review converted): the
+/// review value and the cells behind it, or what stops it being one (a corrective action
+/// for a nonconformity the register does not list, at its cell).
+pub fn read_review(
+    path: &Path,
+    bytes: &[u8],
+    budget: u64,
+) -> Result<(Value, Cells), Vec<Diagnostic>> {
+    match read_workbook(path, bytes, budget)? {
+        (Kind::Review, value, cells) => Ok((value, cells)),
+        (Kind::Submission, ..) => Err(vec![Diagnostic::error(
+            Code::XlsxLayout,
+            path,
+            msg("questionnaire"),
+        )]),
+    }
+}
+
+/// Reads a workbook of either kind (for `itss convert`).
+pub fn read_workbook(
+    path: &Path,
+    bytes: &[u8],
+    budget: u64,
+) -> Result<(Kind, Value, Cells), Vec<Diagnostic>> {
+    let (kind, value, cells, problems) = read(path, bytes, budget).map_err(|d| vec![d])?;
+    if problems.is_empty() {
+        Ok((kind, value, cells))
+    } else {
+        Err(problems
+            .into_iter()
+            .map(|(code, message, place)| {
+                let mut d = Diagnostic::error(code, path, message);
+                d.cell = Some(Box::new(place));
+                d
+            })
+            .collect())
+    }
+}
+
+/// What the reading of a workbook found wrong beyond what the schema sees, at its cell.
+type Problem = (Code, Msg, CellPlace);
+
+fn read(
+    path: &Path,
+    bytes: &[u8],
+    budget: u64,
+) -> Result<(Kind, Value, Cells, Vec<Problem>), Diagnostic> {
     super::check_archive(path, bytes, budget)?;
     let damaged = |e: calamine::XlsxError| {
         Diagnostic::error(
@@ -340,19 +413,23 @@ pub fn read_submission(
     }
     let mut out = Reading::default();
     if !out.run(&sheets) {
-        return Err(Diagnostic::error(
-            Code::XlsxLayout,
-            path,
-            crate::diagnostic::msg(""),
-        ));
+        return Err(Diagnostic::error(Code::XlsxLayout, path, msg("")));
     }
+    let kind = if out.review_layout {
+        Kind::Review
+    } else {
+        Kind::Submission
+    };
+    let problems = std::mem::take(&mut out.problems);
     let value = out.finish();
     Ok((
+        kind,
         value,
         Cells(Arc::new(CellsInner {
             sheets,
             places: OnceLock::new(),
         })),
+        problems,
     ))
 }
 
@@ -363,6 +440,14 @@ struct Reading {
     certificates: Vec<Value>,
     /// The cell of each pointer, when asked for (the second reading, for diagnostics).
     places: Option<HashMap<String, CellPlace>>,
+    /// A general sheet has the `/review` row: this is a review workbook.
+    review_layout: bool,
+    /// A review's team, verdicts and nonconformities, from their sheets.
+    team: Option<Vec<Value>>,
+    verdicts: Map<String, Value>,
+    /// The nonconformity register's rows (`None` without a register).
+    nonconformities: Option<Vec<Value>>,
+    problems: Vec<Problem>,
 }
 
 fn untoken(s: &str) -> String {
@@ -387,6 +472,12 @@ impl Reading {
             if sheet.has(criteria::ID) && sheet.has(criteria::RATING) {
                 self.criteria(sheet);
             }
+            if sheet.has(verdicts::ID) && sheet.has(verdicts::RATING) {
+                self.verdict_rows(sheet);
+            }
+            if sheet.has(team::NAME) && sheet.has(team::ROLE) {
+                self.team_rows(sheet);
+            }
         }
         for sheet in sheets {
             if sheet.has(evidence::CRITERION) && sheet.has(evidence::PATH) {
@@ -394,6 +485,17 @@ impl Reading {
             }
             if sheet.has(certificates::ISSUED_ON) && sheet.has(certificates::CATALOG) {
                 self.certificates(sheet);
+            }
+            if sheet.has(checked::CRITERION) && sheet.has(checked::PATH) {
+                self.checked_rows(sheet);
+            }
+            if sheet.has(ncs::ID) && sheet.has(ncs::STATEMENT) {
+                self.nc_rows(sheet);
+            }
+        }
+        for sheet in sheets {
+            if sheet.has(actions::NC) && sheet.has(actions::OWNER) {
+                self.action_rows(sheet);
             }
         }
         true
@@ -433,7 +535,403 @@ impl Reading {
                 }
             }
         }
+        if let Some(team) = self.team
+            && (!team.is_empty() || !self.root.contains_key("team"))
+        {
+            self.root.insert("team".to_owned(), Value::Array(team));
+        }
+        if !self.verdicts.is_empty() {
+            match self.root.get_mut("verdicts") {
+                Some(Value::Object(written)) => merge(written, self.verdicts),
+                _ => {
+                    self.root
+                        .insert("verdicts".to_owned(), Value::Object(self.verdicts));
+                }
+            }
+        }
+        if let Some(ncs) = self.nonconformities
+            && (!ncs.is_empty() || !self.root.contains_key("nonconformities"))
+        {
+            self.root
+                .insert("nonconformities".to_owned(), Value::Array(ncs));
+        }
         Value::Object(self.root)
+    }
+
+    /// Records the cell of `key` in `row` behind `pointer`.
+    fn add_cell(&mut self, sheet: &Sheet, row: u32, key: &str, pointer: String) {
+        if self.recording()
+            && let Some(place) = sheet.place(row, key)
+        {
+            self.add(pointer, place);
+        }
+    }
+
+    /// The review team: one member a row, the role a label in either language.
+    fn team_rows(&mut self, sheet: &Sheet) {
+        let team = self.team.get_or_insert_with(Vec::new);
+        let start = team.len();
+        let mut rows = Vec::new();
+        for row in FIRST_ROW..=sheet.last_row {
+            let name = sheet.get(row, team::NAME);
+            let role = sheet.get(row, team::ROLE);
+            if name.is_none() && role.is_none() {
+                continue;
+            }
+            let mut member = Map::new();
+            if let Some((d, _)) = name {
+                member.insert("name".to_owned(), Value::String(shown(d).trim().to_owned()));
+            }
+            if let Some((d, _)) = role {
+                let typed = shown(d);
+                let code = super::parse_label(
+                    &super::ROLES,
+                    &[("组员", "member"), ("成员", "member"), ("评估组长", "lead")],
+                    &typed,
+                )
+                .map_or_else(|| super::normalize(&typed), str::to_owned);
+                member.insert("role".to_owned(), Value::String(code));
+            }
+            team.push(Value::Object(member));
+            rows.push(row);
+        }
+        // An empty team is reported at the sheet's first row.
+        self.add_cell(sheet, FIRST_ROW, team::NAME, "/team".to_owned());
+        for (k, row) in rows.into_iter().enumerate() {
+            let base = format!("/team/{}", start + k);
+            self.add_cell(sheet, row, team::NAME, base.clone());
+            self.add_cell(sheet, row, team::NAME, format!("{base}/name"));
+            self.add_cell(sheet, row, team::ROLE, format!("{base}/role"));
+        }
+    }
+
+    /// The verdict sheet: one criterion a row, a verdict where the row holds anything the
+    /// team (or `itss review init`) wrote.
+    fn verdict_rows(&mut self, sheet: &Sheet) {
+        let slots: Vec<String> = (1..=64)
+            .map(|k| format!("metric{k}"))
+            .take_while(|k| sheet.has(k))
+            .collect();
+        for row in FIRST_ROW..=sheet.last_row {
+            let Some((id_cell, _)) = sheet.get(row, verdicts::ID) else {
+                continue;
+            };
+            let id = super::normalize(&shown(id_cell));
+            let base = format!("/verdicts/{}", pointer_token(&id));
+            let mut verdict = Map::new();
+            if let Some((d, _)) = sheet.get(row, verdicts::RATING) {
+                let typed = shown(d);
+                let rating = super::parse_rating(&typed)
+                    .map_or_else(|| super::normalize(&typed), str::to_owned);
+                verdict.insert("rating".to_owned(), Value::String(rating));
+            }
+            if let Some((d, _)) = sheet.get(row, verdicts::NOTE) {
+                verdict.insert("note".to_owned(), Value::String(kept_text(d)));
+            }
+            let metric_ids: Vec<String> = match sheet.get(row, criteria::METRIC_IDS) {
+                Some((d, _)) => shown(d).split(',').map(|s| s.trim().to_owned()).collect(),
+                None => Vec::new(),
+            };
+            let mut metrics = Map::new();
+            for (i, slot) in slots.iter().enumerate() {
+                let Some(metric) = metric_ids.get(i).filter(|m| !m.is_empty()) else {
+                    continue;
+                };
+                self.add_cell(
+                    sheet,
+                    row,
+                    slot,
+                    format!("{base}/metrics/{}", pointer_token(metric)),
+                );
+                if let Some((d, _)) = sheet.get(row, slot) {
+                    metrics.insert(metric.clone(), number_value(d));
+                }
+            }
+            if !metrics.is_empty() {
+                verdict.insert("metrics".to_owned(), Value::Object(metrics));
+            }
+            if let Some((d, _)) = sheet.get(row, verdicts::DECLARED) {
+                let typed = shown(d);
+                let declared = match super::parse_rating(&typed) {
+                    Some(code) => Value::String(code.to_owned()),
+                    None if [super::not_answered(crate::text::Lang::Zh), "not answered"]
+                        .contains(&super::normalize(&typed).to_lowercase().as_str()) =>
+                    {
+                        Value::Null
+                    }
+                    None => Value::String(super::normalize(&typed)),
+                };
+                verdict.insert("declared".to_owned(), declared);
+            }
+            if let Some((d, _)) = sheet.get(row, verdicts::SAMPLE) {
+                let paths: Vec<Value> = shown(d)
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(|l| Value::String(l.to_owned()))
+                    .collect();
+                verdict.insert("sample".to_owned(), Value::Array(paths));
+            }
+            if let Some((Data::String(extra), _)) = sheet.get(row, verdicts::EXTRA)
+                && let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(extra)
+            {
+                merge(&mut verdict, extra);
+            }
+            for (key, pointer) in [
+                (verdicts::ID, base.clone()),
+                (verdicts::RATING, format!("{base}/rating")),
+                (verdicts::NOTE, format!("{base}/note")),
+                (verdicts::DECLARED, format!("{base}/declared")),
+                (verdicts::SAMPLE, format!("{base}/sample")),
+            ] {
+                self.add_cell(sheet, row, key, pointer);
+            }
+            if sheet.get(row, verdicts::EXTRA).is_some() || !verdict.is_empty() {
+                match self.verdicts.get_mut(&id) {
+                    Some(Value::Object(existing)) => merge(existing, verdict),
+                    _ => {
+                        self.verdicts.insert(id, Value::Object(verdict));
+                    }
+                }
+            }
+        }
+    }
+
+    /// What the team checked: one item a row, a file (path) or a thing seen on site.
+    fn checked_rows(&mut self, sheet: &Sheet) {
+        let keys = [
+            checked::PATH,
+            checked::SEEN,
+            checked::TITLE,
+            checked::DATED,
+            checked::SHA256,
+            checked::EXTRA,
+        ];
+        for row in FIRST_ROW..=sheet.last_row {
+            if keys.iter().all(|k| sheet.get(row, k).is_none()) {
+                continue;
+            }
+            let id = sheet
+                .get(row, checked::CRITERION)
+                .map(|(d, _)| super::normalize(&shown(d)))
+                .unwrap_or_default();
+            let mut item = Map::new();
+            if let Some((d, _)) = sheet.get(row, checked::PATH) {
+                item.insert("path".to_owned(), Value::String(shown(d).trim().to_owned()));
+            }
+            if let Some((d, _)) = sheet.get(row, checked::SEEN) {
+                item.insert("seen".to_owned(), Value::String(kept_text(d)));
+            }
+            if let Some((d, _)) = sheet.get(row, checked::TITLE) {
+                item.insert("title".to_owned(), Value::String(kept_text(d)));
+            }
+            if let Some((d, _)) = sheet.get(row, checked::DATED) {
+                item.insert("dated".to_owned(), date_value(d));
+            }
+            if let Some((d, _)) = sheet.get(row, checked::SHA256) {
+                item.insert(
+                    "sha256".to_owned(),
+                    Value::String(super::normalize(&shown(d))),
+                );
+            }
+            if let Some((Data::String(extra), _)) = sheet.get(row, checked::EXTRA)
+                && let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(extra)
+            {
+                merge(&mut item, extra);
+            }
+            let verdict = self
+                .verdicts
+                .entry(id.clone())
+                .or_insert_with(|| Value::Object(Map::new()));
+            let Value::Object(verdict) = verdict else {
+                continue;
+            };
+            let list = verdict
+                .entry("checked")
+                .or_insert_with(|| Value::Array(Vec::new()));
+            let Value::Array(list) = list else {
+                continue;
+            };
+            let index = list.len();
+            list.push(Value::Object(item));
+            let base = format!("/verdicts/{}/checked/{index}", pointer_token(&id));
+            let first = if sheet.get(row, checked::PATH).is_some() {
+                checked::PATH
+            } else {
+                checked::SEEN
+            };
+            for (key, pointer) in [
+                (first, base.clone()),
+                (checked::PATH, format!("{base}/path")),
+                (checked::SEEN, format!("{base}/seen")),
+                (checked::TITLE, format!("{base}/title")),
+                (checked::DATED, format!("{base}/dated")),
+                (checked::SHA256, format!("{base}/sha256")),
+            ] {
+                self.add_cell(sheet, row, key, pointer);
+            }
+            self.add_cell(
+                sheet,
+                row,
+                checked::CRITERION,
+                format!("/verdicts/{}", pointer_token(&id)),
+            );
+        }
+    }
+
+    /// The nonconformity register: one nonconformity a row.
+    fn nc_rows(&mut self, sheet: &Sheet) {
+        self.nonconformities.get_or_insert_with(Vec::new);
+        let keys = [
+            ncs::ID,
+            ncs::CRITERION,
+            ncs::SEVERITY,
+            ncs::STATEMENT,
+            ncs::STATEMENT_EN,
+            ncs::EXTRA,
+        ];
+        for row in FIRST_ROW..=sheet.last_row {
+            if keys.iter().all(|k| sheet.get(row, k).is_none()) {
+                continue;
+            }
+            let mut nc = Map::new();
+            if let Some((d, _)) = sheet.get(row, ncs::ID) {
+                nc.insert("id".to_owned(), code_value(d));
+            }
+            if let Some((d, _)) = sheet.get(row, ncs::CRITERION) {
+                nc.insert(
+                    "criterion".to_owned(),
+                    Value::String(super::normalize(&shown(d))),
+                );
+            }
+            if let Some((d, _)) = sheet.get(row, ncs::SEVERITY) {
+                let typed = shown(d);
+                let code = super::parse_label(
+                    &super::SEVERITIES,
+                    &[
+                        ("轻微", "minor"),
+                        ("主要", "major"),
+                        ("严重不符合", "major"),
+                    ],
+                    &typed,
+                )
+                .map_or_else(|| super::normalize(&typed), str::to_owned);
+                nc.insert("severity".to_owned(), Value::String(code));
+            }
+            if let Some(text) = localized(sheet, row, ncs::STATEMENT, ncs::STATEMENT_EN) {
+                nc.insert("statement".to_owned(), text);
+            }
+            if let Some((Data::String(extra), _)) = sheet.get(row, ncs::EXTRA)
+                && let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(extra)
+            {
+                merge(&mut nc, extra);
+            }
+            let list = self.nonconformities.get_or_insert_with(Vec::new);
+            let base = format!("/nonconformities/{}", list.len());
+            list.push(Value::Object(nc));
+            for (key, pointer) in [
+                (ncs::ID, base.clone()),
+                (ncs::ID, format!("{base}/id")),
+                (ncs::CRITERION, format!("{base}/criterion")),
+                (ncs::SEVERITY, format!("{base}/severity")),
+                (ncs::STATEMENT, format!("{base}/statement")),
+                (ncs::STATEMENT_EN, format!("{base}/statement/en")),
+            ] {
+                self.add_cell(sheet, row, key, pointer);
+            }
+        }
+    }
+
+    /// The corrective-action register: one action a row, joined to its nonconformity by id.
+    fn action_rows(&mut self, sheet: &Sheet) {
+        let keys = [
+            actions::OWNER,
+            actions::DUE,
+            actions::DESCRIPTION,
+            actions::DESCRIPTION_EN,
+            actions::CLOSED_ON,
+            actions::VERIFIED_BY,
+            actions::EXTRA,
+        ];
+        for row in FIRST_ROW..=sheet.last_row {
+            if keys.iter().all(|k| sheet.get(row, k).is_none()) {
+                continue;
+            }
+            let id = sheet
+                .get(row, actions::NC)
+                .map(|(d, _)| super::normalize(&shown(d)))
+                .unwrap_or_default();
+            let list = self.nonconformities.get_or_insert_with(Vec::new);
+            let found = list.iter().position(|nc| match nc.get("id") {
+                Some(Value::String(s)) => *s == id,
+                Some(Value::Number(n)) => n.to_string() == id,
+                _ => false,
+            });
+            let place = sheet.place(row, actions::NC);
+            let Some(index) = found else {
+                if let Some(place) = place {
+                    self.problems.push((
+                        Code::ReviewUnknownNonconformity,
+                        msg("").arg("id", &id),
+                        place,
+                    ));
+                }
+                continue;
+            };
+            let mut action = Map::new();
+            for (key, field) in [
+                (actions::OWNER, "owner"),
+                (actions::VERIFIED_BY, "verified_by"),
+            ] {
+                if let Some((d, _)) = sheet.get(row, key) {
+                    action.insert(field.to_owned(), Value::String(shown(d).trim().to_owned()));
+                }
+            }
+            for (key, field) in [(actions::DUE, "due"), (actions::CLOSED_ON, "closed_on")] {
+                if let Some((d, _)) = sheet.get(row, key) {
+                    action.insert(field.to_owned(), date_value(d));
+                }
+            }
+            if let Some(text) = localized(sheet, row, actions::DESCRIPTION, actions::DESCRIPTION_EN)
+            {
+                action.insert("description".to_owned(), text);
+            }
+            if let Some((Data::String(extra), _)) = sheet.get(row, actions::EXTRA)
+                && let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(extra)
+            {
+                merge(&mut action, extra);
+            }
+            let Some(Value::Object(nc)) = self
+                .nonconformities
+                .as_mut()
+                .and_then(|list| list.get_mut(index))
+            else {
+                continue;
+            };
+            if nc.contains_key("action") {
+                if let Some(place) = place {
+                    self.problems.push((
+                        Code::ReviewDuplicate,
+                        msg("action").arg("id", &id),
+                        place,
+                    ));
+                }
+                continue;
+            }
+            nc.insert("action".to_owned(), Value::Object(action));
+            let base = format!("/nonconformities/{index}/action");
+            for (key, pointer) in [
+                (actions::OWNER, base.clone()),
+                (actions::OWNER, format!("{base}/owner")),
+                (actions::DUE, format!("{base}/due")),
+                (actions::DESCRIPTION, format!("{base}/description")),
+                (actions::DESCRIPTION_EN, format!("{base}/description/en")),
+                (actions::CLOSED_ON, format!("{base}/closed_on")),
+                (actions::VERIFIED_BY, format!("{base}/verified_by")),
+            ] {
+                self.add_cell(sheet, row, key, pointer);
+            }
+        }
     }
 
     fn general(&mut self, sheet: &Sheet) {
@@ -444,6 +942,9 @@ impl Reading {
             let pointer = pointer.trim();
             if !pointer.starts_with('/') {
                 continue;
+            }
+            if pointer == "/review" {
+                self.review_layout = true;
             }
             let kind = match sheet.get(row, general::TYPE) {
                 Some((Data::String(t), _)) => FieldType::parse(t),
@@ -464,14 +965,22 @@ impl Reading {
             let Some((data, _)) = sheet.get(row, general::VALUE) else {
                 // An organization with nothing filled in is still there, so that a missing
                 // name is reported at its cell rather than as a missing organization.
-                if pointer.starts_with("/organization/") {
-                    self.root
-                        .entry("organization")
-                        .or_insert_with(|| Value::Object(Map::new()));
+                for parent in ["organization", "body", "submission"] {
+                    if pointer.starts_with(&format!("/{parent}/")) {
+                        self.root
+                            .entry(parent)
+                            .or_insert_with(|| Value::Object(Map::new()));
+                    }
                 }
                 continue;
             };
-            let Some(value) = field_value(data, kind) else {
+            let value = match (kind, sheet.get(row, general::CHOICES)) {
+                (Some(FieldType::Choice), Some((Data::String(choices), _))) => {
+                    choice_value(data, choices)
+                }
+                _ => field_value(data, kind),
+            };
+            let Some(value) = value else {
                 continue;
             };
             let tokens: Vec<String> = pointer[1..].split('/').map(untoken).collect();
@@ -677,6 +1186,33 @@ impl Reading {
     }
 }
 
+/// A text kept as typed (a note, a statement): only a non-text cell is shown as text.
+fn kept_text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        other => shown(other),
+    }
+}
+
+/// A text in Chinese with an optional English column: a plain string, or `{zh, en}` when
+/// the English is there (as a review file writes it).
+fn localized(sheet: &Sheet, row: u32, zh: &str, en: &str) -> Option<Value> {
+    let zh = sheet.get(row, zh).map(|(d, _)| kept_text(d));
+    let en = sheet.get(row, en).map(|(d, _)| kept_text(d));
+    match (zh, en) {
+        (None, None) => None,
+        (Some(zh), None) => Some(Value::String(zh)),
+        (zh, Some(en)) => {
+            let mut m = Map::new();
+            if let Some(zh) = zh {
+                m.insert("zh".to_owned(), Value::String(zh));
+            }
+            m.insert("en".to_owned(), Value::String(en));
+            Some(Value::Object(m))
+        }
+    }
+}
+
 /// Puts `value` at the path `tokens` below `root`, making the objects on the way.
 fn insert_at(root: &mut Map<String, Value>, tokens: &[String], value: Value) {
     let Some((last, parents)) = tokens.split_last() else {
@@ -717,7 +1253,7 @@ fn field_value(d: &Data, kind: Option<FieldType>) -> Option<Value> {
             Data::String(s) => s.trim().to_owned(),
             other => shown(other),
         }),
-        Some(FieldType::Code) => code_value(d),
+        Some(FieldType::Code | FieldType::Choice) => code_value(d),
         Some(FieldType::Date) => date_value(d),
         Some(FieldType::Bool) => bool_value(d),
         Some(FieldType::Number) => number_value(d),
@@ -733,6 +1269,28 @@ fn field_value(d: &Data, kind: Option<FieldType>) -> Option<Value> {
             other => Value::String(shown(other)),
         },
     })
+}
+
+/// A drop-down's choice: the value its label stands for (`choices` is the JSON object of
+/// labels and values the writer put beside it), the value itself when typed, anything else
+/// as an identifier typed (the schema or the catalog then names it).
+fn choice_value(d: &Data, choices: &str) -> Option<Value> {
+    let typed = super::normalize(&shown(d));
+    let compact = |s: &str| -> String {
+        super::normalize(s)
+            .split_whitespace()
+            .collect::<String>()
+            .to_lowercase()
+    };
+    if let Ok(Value::Object(map)) = serde_json::from_str::<Value>(choices) {
+        let key = compact(&typed);
+        for (label, value) in &map {
+            if compact(label) == key {
+                return Some(value.clone());
+            }
+        }
+    }
+    Some(code_value(d))
 }
 
 /// An identifier: text trimmed and made half-width; a whole number stays a number (as an

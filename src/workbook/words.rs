@@ -225,12 +225,20 @@ pub(super) const EN: Words = Words {
     close: ")",
 };
 
-/// A level as a cell shows it: `3 拓展级` for a numbered level, else its name alone.
+/// A level as the workbook names it: 四级 基本级 (the numeral ITSS uses) or Level 4 Basic;
+/// the name alone for a level whose id is not a number.
 pub(super) fn level_label(level: &crate::catalog::Level, lang: Lang) -> String {
-    if !level.id.is_empty() && level.id.bytes().all(|b| b.is_ascii_digit()) {
-        format!("{} {}", level.id, level.name.get(lang))
-    } else {
-        level.name.get(lang).to_owned()
+    const NUMERALS: [&str; 9] = ["一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let name = level.name.get(lang);
+    let Ok(n) = level.id.parse::<usize>() else {
+        return name.to_owned();
+    };
+    match lang {
+        Lang::Zh => match n.checked_sub(1).and_then(|i| NUMERALS.get(i)) {
+            Some(cn) => format!("{cn}级 {name}"),
+            None => format!("{n}级 {name}"),
+        },
+        Lang::En => format!("Level {n} {name}"),
     }
 }
 
@@ -238,5 +246,189 @@ pub(super) fn words(lang: Lang) -> &'static Words {
     match lang {
         Lang::Zh => &ZH,
         Lang::En => &EN,
+    }
+}
+
+/// The words of a review workbook, in Chinese and English.
+pub(super) struct ReviewWords {
+    pub(super) title: &'static str,
+    pub(super) general: &'static str,
+    pub(super) team: &'static str,
+    pub(super) verdicts: &'static str,
+    pub(super) checked: &'static str,
+    pub(super) ncs: &'static str,
+    pub(super) actions: &'static str,
+    pub(super) how: &'static [&'static str],
+    pub(super) sampling_rule: &'static str,
+    pub(super) format: (&'static str, &'static str),
+    pub(super) submission_id: (&'static str, &'static str),
+    pub(super) submission_sha256: (&'static str, &'static str),
+    pub(super) body_name: (&'static str, &'static str),
+    pub(super) body_code: (&'static str, &'static str),
+    pub(super) onsite_from: (&'static str, &'static str),
+    pub(super) onsite_to: (&'static str, &'static str),
+    pub(super) as_of: (&'static str, &'static str),
+    pub(super) seed: (&'static str, &'static str),
+    pub(super) rate: (&'static str, &'static str),
+    pub(super) up_to_level: (&'static str, &'static str),
+    pub(super) member_name: &'static str,
+    pub(super) member_role: &'static str,
+    pub(super) declared: &'static str,
+    pub(super) sample: &'static str,
+    pub(super) rating: &'static str,
+    pub(super) note: &'static str,
+    pub(super) ck_criterion: &'static str,
+    pub(super) ck_path: &'static str,
+    pub(super) ck_seen: &'static str,
+    pub(super) nc_id: &'static str,
+    pub(super) nc_criterion: &'static str,
+    pub(super) nc_severity: &'static str,
+    pub(super) nc_statement: &'static str,
+    pub(super) nc_statement_en: &'static str,
+    pub(super) ca_nc: &'static str,
+    pub(super) ca_statement: &'static str,
+    pub(super) ca_owner: &'static str,
+    pub(super) ca_due: &'static str,
+    pub(super) ca_description: &'static str,
+    pub(super) ca_description_en: &'static str,
+    pub(super) ca_closed_on: &'static str,
+    pub(super) ca_verified_by: &'static str,
+}
+
+pub(super) const REVIEW_ZH: ReviewWords = ReviewWords {
+    title: "评审记录",
+    general: "评审信息",
+    team: "评估组",
+    verdicts: "评审意见",
+    checked: "核查记录",
+    ncs: "不符合项",
+    actions: "整改措施",
+    how: &[
+        "填写方法",
+        "1. “评审信息”表：填写评估机构名称（及编号）、现场评审起止日期和评审基准日。提交编号和提交文件摘要由 itss review init 写入，请勿修改：提交文件改动后，本评审不再适用。",
+        "2. “评估组”表：每人一行，角色选择 组长 或 组员；须有且仅有一名组长。",
+        "3. “评审意见”表：每条要求一行。“自评”和“抽样证据”两列仅供参考，不参与计算。评估组不同意自评时，在“评审评级”列选择评级；留空表示确认自评。可填写评审说明，以及评估组核实的指标值（替换企业填报的值）。",
+        "4. “核查记录”表：评估组核查的每一项一行。核查的证据文件填“文件路径”（与企业的证据一样检查）；现场查看的记录、系统演示等填“现场查看”（只作记录）。",
+        "5. “不符合项”表：每项一行：编号（如 NC-01）、条款编号、严重程度（一般 或 严重）、不符合事实。",
+        "6. “整改措施”表：每个不符合项一行：不符合项编号、责任人、整改期限、整改措施。企业完成整改后填写关闭日期，评估组验证后填写验证人。全部不符合项关闭并经验证后，评审级别才是最终结果。",
+        "7. 日期可以用日期单元格，也可以写成 2026-03-01、2026/3/1 或 2026年3月1日。",
+        "8. 保存后运行 itss assess 提交文件 --review 本文件.xlsx，查看评审后的级别。",
+        "说明",
+        "严重程度分为一般和严重，这是评审的常见做法，不是 ITSS 的规定。",
+        "本记录是评估机构对企业自评估的核查记录，不是 ITSS 的官方评估结论。",
+    ],
+    sampling_rule: "抽样方法：每个“级别 × 要素”内，按 SHA-256（提交文件摘要、种子、条款编号、证据路径，以换行分隔）从小到大取 max(1, ⌈比例 × 项数⌉) 项；同样的输入在任何机器上抽到同样的证据。",
+    format: ("记录格式", "由工具写入，请勿修改"),
+    submission_id: ("提交编号", "所评审的自评估提交，请勿修改"),
+    submission_sha256: (
+        "提交文件摘要",
+        "提交文件内容的 SHA-256：文件改动后本评审不再适用，请勿修改",
+    ),
+    body_name: ("评估机构名称", "必填"),
+    body_code: ("评估机构编号", "可选"),
+    onsite_from: ("现场评审开始日期", "可选；填写时须同时填写结束日期"),
+    onsite_to: ("现场评审结束日期", "可选"),
+    as_of: (
+        "评审基准日",
+        "可选：判断不符合项是否到期、是否关闭的日期；不填则取提交的评估基准日",
+    ),
+    seed: ("抽样种子", "由 itss review init 写入"),
+    rate: ("抽样比例", "由 itss review init 写入"),
+    up_to_level: ("抽样覆盖至级别", "由 itss review init 写入"),
+    member_name: "姓名",
+    member_role: "角色",
+    declared: "自评（仅供参考）",
+    sample: "抽样证据（仅供参考）",
+    rating: "评审评级（留空 = 确认自评）",
+    note: "评审说明",
+    ck_criterion: "条款编号",
+    ck_path: "文件路径",
+    ck_seen: "现场查看",
+    nc_id: "编号",
+    nc_criterion: "条款编号",
+    nc_severity: "严重程度",
+    nc_statement: "不符合事实",
+    nc_statement_en: "不符合事实（英文，可选）",
+    ca_nc: "不符合项编号",
+    ca_statement: "不符合事实（仅供参考）",
+    ca_owner: "责任人",
+    ca_due: "整改期限",
+    ca_description: "整改措施",
+    ca_description_en: "整改措施（英文，可选）",
+    ca_closed_on: "关闭日期",
+    ca_verified_by: "验证人",
+};
+
+pub(super) const REVIEW_EN: ReviewWords = ReviewWords {
+    title: "review record",
+    general: "Review",
+    team: "Team",
+    verdicts: "Verdicts",
+    checked: "Checked",
+    ncs: "Nonconformities",
+    actions: "Corrective actions",
+    how: &[
+        "How to fill it in",
+        "1. On the Review sheet, enter the assessment body's name (and code), the on-site dates and the as-of date. The submission id and file digest are written by itss review init; do not change them: once the submission file changes, this review no longer applies.",
+        "2. On the Team sheet, one person a row, with the role Lead or Member; a review has exactly one lead.",
+        "3. On the Verdicts sheet, one requirement a row. The Declared and Sample columns are for reference and never scored. Where the team disagrees with the self-assessment, choose a rating in the Reviewed rating column; blank confirms the declared rating. Add a note, and metric values the team verified (they replace the declared ones).",
+        "4. On the Checked sheet, one row per item the team inspected: an evidence file under File path (checked like the enterprise's evidence), or records and demonstrations seen on site under Seen on site (a record only).",
+        "5. On the Nonconformities sheet, one a row: id (e.g. NC-01), criterion, severity (Minor or Major), statement.",
+        "6. On the Corrective actions sheet, one row per nonconformity: its id, owner, due date and action. The enterprise enters the closing date once done; the team enters the verifier once verified. The reviewed level is final only when every nonconformity is closed and verified.",
+        "7. Dates may be date cells or typed as 2026-03-01, 2026/3/1 or 2026年3月1日.",
+        "8. Save, then run itss assess SUBMISSION --review this-file.xlsx to see the reviewed level.",
+        "Notes",
+        "Severity as minor or major is common assessment practice, not an ITSS rule.",
+        "This record is an assessment body's verification of a self-assessment, not an official ITSS outcome.",
+    ],
+    sampling_rule: "How the sample is drawn: within each level × element, the max(1, ceil(rate × n)) items with the lowest SHA-256 of (submission file digest, seed, criterion id, evidence path, newline-separated); the same inputs draw the same items on any machine.",
+    format: ("Record format", "written by the tool; do not change"),
+    submission_id: (
+        "Submission id",
+        "the self-assessment reviewed; do not change",
+    ),
+    submission_sha256: (
+        "Submission file digest",
+        "SHA-256 of the submission file: once the file changes this review no longer applies; do not change",
+    ),
+    body_name: ("Assessment body", "required"),
+    body_code: ("Body code", "optional"),
+    onsite_from: ("On site from", "optional; give the end date too"),
+    onsite_to: ("On site to", "optional"),
+    as_of: (
+        "As-of date",
+        "optional: the day nonconformities are judged due or closed; default: the submission's as-of date",
+    ),
+    seed: ("Sampling seed", "written by itss review init"),
+    rate: ("Sampling rate", "written by itss review init"),
+    up_to_level: ("Sampled up to level", "written by itss review init"),
+    member_name: "Name",
+    member_role: "Role",
+    declared: "Declared (reference)",
+    sample: "Sample (reference)",
+    rating: "Reviewed rating (blank = confirmed)",
+    note: "Review note",
+    ck_criterion: "Criterion",
+    ck_path: "File path",
+    ck_seen: "Seen on site",
+    nc_id: "Id",
+    nc_criterion: "Criterion",
+    nc_severity: "Severity",
+    nc_statement: "Statement",
+    nc_statement_en: "Statement (English, optional)",
+    ca_nc: "Nonconformity",
+    ca_statement: "Statement (reference)",
+    ca_owner: "Owner",
+    ca_due: "Due",
+    ca_description: "Action",
+    ca_description_en: "Action (English, optional)",
+    ca_closed_on: "Closed on",
+    ca_verified_by: "Verified by",
+};
+
+pub(super) fn review_words(lang: Lang) -> &'static ReviewWords {
+    match lang {
+        Lang::Zh => &REVIEW_ZH,
+        Lang::En => &REVIEW_EN,
     }
 }

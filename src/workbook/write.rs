@@ -36,19 +36,19 @@ use super::words::{Words, level_label, words};
 pub struct WorkbookError(#[from] XlsxError);
 
 /// The cell formats of a workbook.
-struct Formats {
-    header: Format,
-    text: Format,
-    fill: Format,
-    fill_date: Format,
-    fill_code: Format,
-    fill_number: Format,
-    none: Format,
-    title: Format,
+pub(super) struct Formats {
+    pub(super) header: Format,
+    pub(super) text: Format,
+    pub(super) fill: Format,
+    pub(super) fill_date: Format,
+    pub(super) fill_code: Format,
+    pub(super) fill_number: Format,
+    pub(super) none: Format,
+    pub(super) title: Format,
 }
 
 impl Formats {
-    fn new() -> Formats {
+    pub(super) fn new() -> Formats {
         let base = Format::new()
             .set_text_wrap()
             .set_align(FormatAlign::Top)
@@ -103,14 +103,16 @@ pub fn submission(catalog: &Catalog, value: &Value, lang: Lang) -> Result<Vec<u8
 }
 
 /// A field of the general sheet.
-struct Field {
-    label: String,
-    help: String,
-    pointer: String,
-    kind: FieldType,
-    locked: bool,
-    list: Option<Vec<String>>,
-    value: Option<Value>,
+pub(super) struct Field {
+    pub(super) label: String,
+    pub(super) help: String,
+    pub(super) pointer: String,
+    pub(super) kind: FieldType,
+    pub(super) locked: bool,
+    pub(super) list: Option<Vec<String>>,
+    /// A `choice` field's drop-down labels and the values they stand for.
+    pub(super) choices: Vec<(String, Value)>,
+    pub(super) value: Option<Value>,
 }
 
 fn build(
@@ -193,11 +195,19 @@ fn build(
                 kind: kind_of(&v),
                 locked: false,
                 list: None,
+                choices: Vec::new(),
                 value: Some(v),
             });
         }
     }
-    general_sheet(book.add_worksheet(), &fields, lang, w, &f, &mut names)?;
+    general_sheet(
+        book.add_worksheet(),
+        w.general,
+        &fields,
+        lang,
+        &f,
+        &mut names,
+    )?;
     certificates_sheet(book.add_worksheet(), &certificate_rows, w, &f, &mut names)?;
 
     let mut evidence_rows: Vec<(String, Value)> = Vec::new();
@@ -263,10 +273,10 @@ fn build(
 
 /// Unique sheet names.
 #[derive(Default)]
-struct SheetNames(BTreeSet<String>);
+pub(super) struct SheetNames(BTreeSet<String>);
 
 impl SheetNames {
-    fn take(&mut self, wanted: &str) -> String {
+    pub(super) fn take(&mut self, wanted: &str) -> String {
         let base = super::sheet_name(wanted);
         let mut name = base.clone();
         let mut n = 2;
@@ -283,7 +293,7 @@ fn lookup<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
 }
 
 /// Every scalar below `v` with its pointer; lists, null and empty maps whole.
-fn flatten(pointer: &str, v: &Value, out: &mut Vec<(String, Value)>) {
+pub(super) fn flatten(pointer: &str, v: &Value, out: &mut Vec<(String, Value)>) {
     match v {
         Value::Object(m) if !m.is_empty() => {
             for (k, child) in m {
@@ -294,7 +304,7 @@ fn flatten(pointer: &str, v: &Value, out: &mut Vec<(String, Value)>) {
     }
 }
 
-fn kind_of(v: &Value) -> FieldType {
+pub(super) fn kind_of(v: &Value) -> FieldType {
     match v {
         Value::Bool(_) => FieldType::Bool,
         Value::Number(_) => FieldType::Number,
@@ -305,7 +315,7 @@ fn kind_of(v: &Value) -> FieldType {
 }
 
 /// A canonical calendar day `YYYY-MM-DD`.
-fn is_date(s: &str) -> bool {
+pub(super) fn is_date(s: &str) -> bool {
     s.parse::<Date>().is_ok()
 }
 
@@ -318,6 +328,7 @@ fn standard_fields(catalog: &Catalog, last: usize, lang: Lang, as_of: Date) -> V
         kind,
         locked: false,
         list: None,
+        choices: Vec::new(),
         value: None,
     };
     let levels: Vec<String> = catalog.levels[..=last]
@@ -349,13 +360,11 @@ fn standard_fields(catalog: &Catalog, last: usize, lang: Lang, as_of: Date) -> V
         },
         Field {
             help: format!("{}{}{}", w.target.1, w.colon, levels.join(" · ")),
-            list: Some(
-                catalog.levels[..=last]
-                    .iter()
-                    .map(|l| l.id.to_string())
-                    .collect(),
-            ),
-            ..field(w.target, "/target_level", FieldType::Code)
+            choices: catalog.levels[..=last]
+                .iter()
+                .map(|l| (level_label(l, lang), Value::String(l.id.to_string())))
+                .collect(),
+            ..field(w.target, "/target_level", FieldType::Choice)
         },
         field(w.name, "/organization/name", FieldType::Text),
         field(w.credit_code, "/organization/credit_code", FieldType::Code),
@@ -399,13 +408,24 @@ fn standard_fields(catalog: &Catalog, last: usize, lang: Lang, as_of: Date) -> V
             kind,
             locked: false,
             list,
+            choices: Vec::new(),
             value: None,
         });
     }
     for fact in crate::questionnaire::facts_used(catalog) {
+        // The catalog's words for the fact; its id only when the catalog gives none.
+        let described = catalog.facts.get(&fact);
+        let label = described.map_or_else(
+            || format!("{}{}{fact}", w.fact, w.colon),
+            |f| f.title.get(lang).to_owned(),
+        );
+        let help = match described.and_then(|f| f.help.as_ref()) {
+            Some(h) => format!("{}{}{}", w.fact_help, w.sep, h.get(lang)),
+            None => w.fact_help.to_owned(),
+        };
         fields.push(Field {
-            label: format!("{}{}{fact}", w.fact, w.colon),
-            help: w.fact_help.to_owned(),
+            label,
+            help,
             pointer: format!("/organization/facts/{}", pointer_token(&fact)),
             kind: FieldType::Bool,
             locked: false,
@@ -413,14 +433,43 @@ fn standard_fields(catalog: &Catalog, last: usize, lang: Lang, as_of: Date) -> V
                 super::yes_no(true, lang).to_owned(),
                 super::yes_no(false, lang).to_owned(),
             ]),
+            choices: Vec::new(),
             value: None,
         });
     }
     fields
 }
 
+/// Sets a row's height to show every line of its wrapped cells, `cells` being each text with
+/// its column's width (in characters): a file carries no heights of its own, and
+/// LibreOffice and WPS show one line per row without them. The lines are estimated from the
+/// display width (a Chinese character is two columns), so a row may come out a little tall.
+pub(super) fn fit_row(
+    sheet: &mut Worksheet,
+    row: u32,
+    cells: &[(&str, f64)],
+) -> Result<(), XlsxError> {
+    let lines = cells
+        .iter()
+        .map(|(text, width)| {
+            let usable = (width - 1.5).max(4.0);
+            text.split('\n')
+                .map(|line| {
+                    // A wide (Chinese) character shows a little narrower than two digits.
+                    let w = crate::text::display_width(line) as f64 * 0.85;
+                    (w / usable).ceil().max(1.0)
+                })
+                .sum::<f64>()
+        })
+        .fold(1.0_f64, f64::max);
+    if lines > 1.0 {
+        sheet.set_row_height(row, (lines * 15.5 + 2.0).min(409.0))?;
+    }
+    Ok(())
+}
+
 /// Page setup shared by every sheet: A4 landscape, one page wide, header row repeated.
-fn print_setup(sheet: &mut Worksheet, repeat_header: bool) -> Result<(), XlsxError> {
+pub(super) fn print_setup(sheet: &mut Worksheet, repeat_header: bool) -> Result<(), XlsxError> {
     sheet.set_paper_size(9);
     sheet.set_landscape();
     sheet.set_print_fit_to_pages(1, 0);
@@ -430,7 +479,7 @@ fn print_setup(sheet: &mut Worksheet, repeat_header: bool) -> Result<(), XlsxErr
     Ok(())
 }
 
-fn protect(sheet: &mut Worksheet, insert_rows: bool) {
+pub(super) fn protect(sheet: &mut Worksheet, insert_rows: bool) {
     let mut options = ProtectionOptions::new();
     options.format_columns = true;
     options.format_rows = true;
@@ -441,7 +490,7 @@ fn protect(sheet: &mut Worksheet, insert_rows: bool) {
 }
 
 /// The hidden key row and the header row.
-fn headers(
+pub(super) fn headers(
     sheet: &mut Worksheet,
     columns: &[(&str, &str, f64)],
     f: &Formats,
@@ -501,21 +550,23 @@ fn instructions(
     for (i, (line, strong)) in lines.iter().enumerate() {
         let row = u32::try_from(i + 2).unwrap_or(u32::MAX);
         sheet.write_string_with_format(row, 0, line, if *strong { &bold } else { &wrap })?;
+        fit_row(sheet, row, &[(line, 120.0)])?;
     }
     print_setup(sheet, false)?;
     protect(sheet, false);
     Ok(())
 }
 
-fn general_sheet(
+pub(super) fn general_sheet(
     sheet: &mut Worksheet,
+    name: &str,
     fields: &[Field],
     lang: Lang,
-    w: &Words,
     f: &Formats,
     names: &mut SheetNames,
 ) -> Result<(), XlsxError> {
-    sheet.set_name(names.take(w.general))?;
+    let w = words(lang);
+    sheet.set_name(names.take(name))?;
     headers(
         sheet,
         &[
@@ -524,27 +575,54 @@ fn general_sheet(
             (general::HELP, w.help, 60.0),
             (general::POINTER, "", 10.0),
             (general::TYPE, "", 8.0),
+            (general::CHOICES, "", 8.0),
         ],
         f,
     )?;
     sheet.set_column_hidden(3)?;
     sheet.set_column_hidden(4)?;
+    sheet.set_column_hidden(5)?;
     for (i, field) in fields.iter().enumerate() {
         let row = FIRST_ROW + u32::try_from(i).unwrap_or(0);
         sheet.write_string_with_format(row, 0, &field.label, &f.text)?;
         sheet.write_string_with_format(row, 2, &field.help, &f.text)?;
         sheet.write_string(row, 3, &field.pointer)?;
+        let is_choice = |v: &Value| field.choices.iter().any(|(_, c)| c == v);
         let kind = match &field.value {
-            Some(v) if !fits(field.kind, v) => FieldType::Json,
+            Some(v) if field.kind == FieldType::Choice && !is_choice(v) => {
+                if fits(FieldType::Code, v) {
+                    FieldType::Code
+                } else {
+                    FieldType::Json
+                }
+            }
+            Some(v) if field.kind != FieldType::Choice && !fits(field.kind, v) => FieldType::Json,
             _ => field.kind,
         };
         sheet.write_string(row, 4, kind.as_str())?;
+        if kind == FieldType::Choice {
+            let map: Map<String, Value> = field.choices.iter().cloned().collect();
+            sheet.write_string(row, 5, Value::Object(map).to_string())?;
+        }
+        // A choice shows its label.
+        let shown_choice = field.value.as_ref().and_then(|v| {
+            field
+                .choices
+                .iter()
+                .find(|(_, c)| c == v)
+                .map(|(label, _)| Value::String(label.clone()))
+        });
+        let value = if kind == FieldType::Choice {
+            shown_choice.as_ref().or(field.value.as_ref())
+        } else {
+            field.value.as_ref()
+        };
         let (plain, date, code) = if field.locked {
             (&f.none, &f.none, &f.none)
         } else {
             (&f.fill, &f.fill_date, &f.fill_code)
         };
-        match (&field.value, kind) {
+        match (value, kind) {
             (None, FieldType::Date) => sheet.write_blank(row, 1, date)?,
             (None, FieldType::Code) => sheet.write_blank(row, 1, code)?,
             (None | Some(Value::Null), _) => sheet.write_blank(row, 1, plain)?,
@@ -571,7 +649,26 @@ fn general_sheet(
                 plain,
             )?,
         };
-        if let Some(list) = &field.list
+        let shown_value = match value {
+            Some(Value::String(s)) => s.clone(),
+            Some(v) if kind == FieldType::Json => v.to_string(),
+            _ => String::new(),
+        };
+        fit_row(
+            sheet,
+            row,
+            &[
+                (&field.label, 28.0),
+                (&shown_value, 36.0),
+                (&field.help, 60.0),
+            ],
+        )?;
+        let labels: Vec<String> = field.choices.iter().map(|(l, _)| l.clone()).collect();
+        let list = field
+            .list
+            .as_ref()
+            .or((!labels.is_empty()).then_some(&labels));
+        if let Some(list) = list
             && !field.locked
         {
             let dv = DataValidation::new()
@@ -586,7 +683,7 @@ fn general_sheet(
 }
 
 /// Whether a value reads back the same from a cell of this type.
-fn fits(kind: FieldType, v: &Value) -> bool {
+pub(super) fn fits(kind: FieldType, v: &Value) -> bool {
     match (kind, v) {
         (FieldType::Text, Value::String(s)) => !s.is_empty() && s.trim() == s,
         (FieldType::Code, Value::String(s)) => !s.is_empty() && super::normalize(s) == *s,
@@ -601,7 +698,7 @@ fn fits(kind: FieldType, v: &Value) -> bool {
 
 /// Whether a number reads back as itself from a cell (15 significant digits, whole
 /// numbers as integers).
-fn number_round_trips(n: &serde_json::Number) -> bool {
+pub(super) fn number_round_trips(n: &serde_json::Number) -> bool {
     let Some(f) = n.as_f64() else {
         return false;
     };
@@ -610,7 +707,7 @@ fn number_round_trips(n: &serde_json::Number) -> bool {
 
 /// A calendar day as a date cell; `None` for a text that is not one, or a day before 1900
 /// (a spreadsheet's first day), which is then written as text.
-fn date_cell(s: &str) -> Option<ExcelDateTime> {
+pub(super) fn date_cell(s: &str) -> Option<ExcelDateTime> {
     let d: Date = s.parse().ok()?;
     let s = d.to_string();
     let part = |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u16>().ok());
@@ -830,6 +927,13 @@ fn criteria_sheet(
         }
         let metric_ids: Vec<&str> = c.metrics.iter().map(|m| m.id.as_str()).collect();
         let answer = answers.remove(&*c.id);
+        let mut fitted: Vec<(&str, f64)> = texts
+            .iter()
+            .zip(&columns)
+            .map(|(t, c)| (t.as_str(), c.2))
+            .collect();
+        let labels: Vec<String> = c.metrics.iter().map(|m| metric_label(m, w, lang)).collect();
+        fitted.extend(labels.iter().map(|l| (l.as_str(), 16.0)));
         let cells = match &answer {
             Some(Value::Object(a)) => answer_cells(a, &metric_ids, lang),
             _ => answer_cells(&Map::new(), &metric_ids, lang),
@@ -874,6 +978,10 @@ fn criteria_sheet(
             Some(n) => sheet.write_string_with_format(row, c_note, n, &f.fill)?,
             None => sheet.write_blank(row, c_note, &f.fill)?,
         };
+        if let Some(n) = &cells.note {
+            fitted.push((n, 30.0));
+        }
+        fit_row(sheet, row, &fitted)?;
         if !metric_ids.is_empty() {
             sheet.write_string(row, c_ids, metric_ids.join(","))?;
         }
@@ -938,7 +1046,7 @@ fn other_answers_sheet(
     Ok(())
 }
 
-fn write_fill(
+pub(super) fn write_fill(
     sheet: &mut Worksheet,
     row: u32,
     col: u16,
@@ -952,7 +1060,7 @@ fn write_fill(
     Ok(())
 }
 
-fn rating_validation(
+pub(super) fn rating_validation(
     sheet: &mut Worksheet,
     row: u32,
     col: u16,
@@ -973,7 +1081,7 @@ fn rating_validation(
     Ok(())
 }
 
-fn metric_label(m: &crate::catalog::Metric, w: &Words, lang: Lang) -> String {
+pub(super) fn metric_label(m: &crate::catalog::Metric, w: &Words, lang: Lang) -> String {
     let title = m
         .title
         .as_ref()
