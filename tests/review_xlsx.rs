@@ -797,3 +797,51 @@ fn the_review_workbook_speaks_one_language() {
         assert!(foreign.is_empty(), "{lang}: {foreign:#?}");
     }
 }
+
+#[test]
+fn hostile_cells_in_a_review_workbook_never_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = filled(dir.path());
+    let bytes = fs::read(&xlsx).unwrap();
+    let book = sheets(&bytes);
+    let hostile = [
+        Typed::Text(""),
+        Typed::Text("   "),
+        Typed::Text("\u{3000}"),
+        Typed::Text("{\"rating\": {\"x\": [1, 2"),
+        Typed::Text("{\"metrics\": 5, \"checked\": \"x\", \"action\": []}"),
+        Typed::Text("[]"),
+        Typed::Text("null"),
+        Typed::Text("NC-01"),
+        Typed::Text("/verdicts/~1x/rating"),
+        Typed::Text("9999-99-99"),
+        Typed::Text("符合\n不符合"),
+        Typed::Number(1e308),
+        Typed::Number(-0.0),
+        Typed::Number(2.0),
+    ];
+    let mut runs = 0;
+    for (index, (_, keys, _)) in book.iter().enumerate() {
+        for (c, &col) in keys.values().enumerate() {
+            // Three of the values per column, in a data row or a row below the data.
+            for j in 0..3 {
+                let k = (c * 3 + j + index) % hostile.len();
+                let typed = match &hostile[k] {
+                    Typed::Text(t) => Typed::Text(t),
+                    Typed::Number(n) => Typed::Number(*n),
+                };
+                let row = 2 + (j as u32 % 2) * 2;
+                let damaged = type_in(&bytes, index, &[(row, col, typed)]);
+                let path = dir.path().join("hostile.xlsx");
+                fs::write(&path, &damaged).unwrap();
+                // Either a review or diagnostics; never a panic.
+                let read = itss::internals::workbook::read_review(&path, &damaged, 1 << 24);
+                if read.is_ok() {
+                    let _ = itss::internals::review::Review::load(&path, 1 << 24);
+                }
+                runs += 1;
+            }
+        }
+    }
+    assert!(runs > 100, "{runs}");
+}

@@ -253,17 +253,10 @@ pub(super) fn agree(args: AgreeArgs) -> anyhow::Result<Exit> {
         let d = Diagnostic::error(
             Code::ReviewMismatch,
             &second.source,
-            format!(
-                "{} and {} are reviews of different submissions (or of different versions of one): agreement compares two reviews of the same file",
-                first.source.display(),
-                second.source.display()
-            ),
-        )
-        .localized(format!(
-            "{} 与 {} 评审的不是同一份提交（或同一提交的不同版本）：一致性只比较对同一文件的两份评审",
-            first.source.display(),
-            second.source.display()
-        ));
+            itss::diagnostic::msg("agree")
+                .arg("first", first.source.display())
+                .arg("second", second.source.display()),
+        );
         print_diagnostics(&[d], None);
         return Ok(Exit::Invalid);
     }

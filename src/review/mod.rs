@@ -21,7 +21,8 @@ use serde_json::Value;
 use crate::assess::{self, Options};
 use crate::catalog::Catalog;
 use crate::date::Date;
-use crate::diagnostic::{Code, Diagnostic, Rejected};
+use crate::diagnostic::messages::Msg;
+use crate::diagnostic::{Code, Diagnostic, Rejected, msg};
 use crate::result::review::{
     Agreement, AgreementStats, Body, LevelAgreement, NonconformityResult, NonconformityState,
     Onsite, ReviewStatus, Role, SelfAssessed, SelfAssessedLevel, Severity, TeamMember, ordinal,
@@ -232,11 +233,7 @@ impl Review {
         if leads != 1 {
             diagnostics.push(
                 review
-                    .error(
-                        Code::ReviewTeam,
-                        format!("the team has {leads} leads; a review names exactly one"),
-                        format!("评估组有 {leads} 名组长；评审须有且仅有一名组长"),
-                    )
+                    .error(Code::ReviewTeam, msg("").arg("leads", leads))
                     .located(&review.doc, "/team"),
             );
         }
@@ -247,11 +244,7 @@ impl Review {
                 review
                     .error(
                         Code::InvalidDate,
-                        format!(
-                            "the on-site visit ends ({}) before it starts ({})",
-                            o.to, o.from
-                        ),
-                        format!("现场评审结束日期（{}）早于开始日期（{}）", o.to, o.from),
+                        msg("onsite").arg("to", o.to).arg("from", o.from),
                     )
                     .located(&review.doc, "/onsite/to"),
             );
@@ -261,11 +254,7 @@ impl Review {
             if !seen.insert(nc.id.as_str()) {
                 diagnostics.push(
                     review
-                        .error(
-                            Code::ReviewDuplicate,
-                            format!("nonconformity {} is listed twice", nc.id),
-                            format!("不符合项 {} 重复列出", nc.id),
-                        )
+                        .error(Code::ReviewDuplicate, msg("").arg("id", &nc.id))
                         .located(&review.doc, &format!("/nonconformities/{i}/id")),
                 );
             }
@@ -275,14 +264,7 @@ impl Review {
             {
                 diagnostics.push(
                     review
-                        .error(
-                            Code::MissingField,
-                            format!(
-                                "nonconformity {} has a verifier but no closing date (closed_on)",
-                                nc.id
-                            ),
-                            format!("不符合项 {} 已填写验证人，但未填写关闭日期", nc.id),
-                        )
+                        .error(Code::MissingField, msg("closed-on").arg("id", &nc.id))
                         .located(
                             &review.doc,
                             &format!("/nonconformities/{i}/action/verified_by"),
@@ -297,8 +279,8 @@ impl Review {
         }
     }
 
-    fn error(&self, code: Code, en: String, zh: String) -> Diagnostic {
-        Diagnostic::error(code, &self.source, en).localized(zh)
+    fn error(&self, code: Code, message: Msg) -> Diagnostic {
+        Diagnostic::error(code, &self.source, message)
     }
 
     fn rejected(self, mut diagnostics: Vec<Diagnostic>) -> Rejected {
@@ -329,18 +311,10 @@ impl Review {
             out.push(
                 self.error(
                     Code::ReviewMismatch,
-                    format!(
-                        "this review is for submission `{}`, not `{}` ({})",
-                        self.submission_id,
-                        submission.id,
-                        submission.source.display()
-                    ),
-                    format!(
-                        "本评审针对的提交是“{}”，而非“{}”（{}）",
-                        self.submission_id,
-                        submission.id,
-                        submission.source.display()
-                    ),
+                    msg("")
+                        .arg("named", &self.submission_id)
+                        .arg("id", &submission.id)
+                        .arg("path", submission.source.display()),
                 )
                 .located(&self.doc, "/submission/id"),
             );
@@ -348,18 +322,10 @@ impl Review {
             out.push(
                 self.error(
                     Code::ReviewMismatch,
-                    format!(
-                        "the submission file changed since the review: the review records SHA-256 {}, {} has {}",
-                        short(&self.submission_sha256),
-                        submission.source.display(),
-                        short(&submission.sha256)
-                    ),
-                    format!(
-                        "评审之后提交文件已改动：评审记录的 SHA-256 为 {}，{} 的为 {}",
-                        short(&self.submission_sha256),
-                        submission.source.display(),
-                        short(&submission.sha256)
-                    ),
+                    msg("changed")
+                        .arg("recorded", short(&self.submission_sha256))
+                        .arg("path", submission.source.display())
+                        .arg("actual", short(&submission.sha256)),
                 )
                 .located(&self.doc, "/submission/sha256"),
             );
@@ -370,8 +336,7 @@ impl Review {
                 out.push(
                     self.error(
                         Code::ReviewUnknownCriterion,
-                        format!("catalog {} has no criterion `{id}`", catalog.id),
-                        format!("评估准则“{}”中没有条款 {id}", catalog.id),
+                        msg("").arg("catalog", &catalog.id).arg("id", id),
                     )
                     .at_pointer(pointer.as_str())
                     .at(self.doc.locate_key(&pointer, id)),
@@ -384,8 +349,7 @@ impl Review {
                     out.push(
                         self.error(
                             Code::ReviewUnknownMetric,
-                            format!("criterion {id} has no metric `{metric}`"),
-                            format!("条款 {id} 没有名为“{metric}”的指标"),
+                            msg("").arg("id", id).arg("metric", metric),
                         )
                         .at_pointer(format!("{pointer}/metrics/{}", pointer_token(metric)))
                         .at(self.doc.locate_key(
@@ -401,14 +365,10 @@ impl Review {
                 out.push(
                     self.error(
                         Code::ReviewUnknownCriterion,
-                        format!(
-                            "nonconformity {} names criterion `{}`, which catalog {} does not have",
-                            nc.id, nc.criterion, catalog.id
-                        ),
-                        format!(
-                            "不符合项 {} 所指条款 {} 不在评估准则“{}”中",
-                            nc.id, nc.criterion, catalog.id
-                        ),
+                        msg("nonconformity")
+                            .arg("nc", &nc.id)
+                            .arg("id", &nc.criterion)
+                            .arg("catalog", &catalog.id),
                     )
                     .located(&self.doc, &format!("/nonconformities/{i}/criterion")),
                 );
@@ -706,9 +666,10 @@ pub fn load_dir(dir: &Path, max_size: u64) -> std::io::Result<(ReviewsById, Vec<
                 let duplicate = Diagnostic::error(
                     Code::ReviewDuplicate,
                     &file,
-                    format!("{earlier_path} is also a review of submission `{id}`; keep one"),
-                )
-                .localized(format!("{earlier_path} 也是提交“{id}”的评审，请只保留一份"));
+                    msg("submission")
+                        .arg("earlier", &earlier_path)
+                        .arg("id", &id),
+                );
                 let rejected = match loaded {
                     Ok(r) => r.into_rejected(vec![duplicate]),
                     Err(mut r) => {
