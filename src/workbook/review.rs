@@ -11,6 +11,10 @@
 //! liberty: the registers are the list of nonconformities, so a review without any reads
 //! back with `nonconformities: []` (what a missing or null list means anyway), and an
 //! empty `verdicts` map reads back as none.
+//!
+//! Long by design, as [`super::write`] is: one workbook layout written in one place, each
+//! sheet's writer beside the others so that their columns stay in step with the reader
+//! (`super::read::review`).
 
 use std::collections::BTreeSet;
 
