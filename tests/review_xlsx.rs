@@ -637,6 +637,26 @@ fn review_workbook_diagnostics_name_the_sheet_and_cell_in_the_chosen_language() 
     let (code, _, zh) = run(&["review", "status", s(&form)]);
     assert_eq!(code, 1);
     assert!(zh.contains("此工作簿是自评估问卷，不是评审记录"), "{zh}");
+    // A review workbook is a zip like any other: a bomb is refused before it is inflated.
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    zip.start_file(
+        "xl/worksheets/sheet1.xml",
+        zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated),
+    )
+    .unwrap();
+    for _ in 0..64 {
+        zip.write_all(&vec![b' '; 1 << 20]).unwrap();
+    }
+    fs::write(&path, zip.finish().unwrap().into_inner()).unwrap();
+    let (code, _, zh) = run(&[
+        "assess",
+        "examples/om-level3/submission.yaml",
+        "--review",
+        s(&path),
+    ]);
+    assert_eq!(code, 1, "{zh}");
+    assert!(zh.contains("xlsx-archive"), "{zh}");
 }
 
 #[test]
@@ -844,4 +864,70 @@ fn hostile_cells_in_a_review_workbook_never_panic() {
         }
     }
     assert!(runs > 100, "{runs}");
+}
+
+#[test]
+fn review_skeletons_of_every_catalog_read_back_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    for catalog in ["itss-om", "itss-cd", "itss-ii"] {
+        let out = dir.path().join(catalog);
+        let (code, _, e) = run(&[
+            "sample",
+            "--catalog",
+            catalog,
+            "--count",
+            "1",
+            "--invalid-per-mille",
+            "0",
+            "--out",
+            s(&out),
+        ]);
+        assert_eq!(code, 0, "{e}");
+        let submission =
+            first_yaml(&out).unwrap_or_else(|| panic!("{catalog}: no sample in {out:?}"));
+        for lang in ["zh", "en"] {
+            let mut values = Vec::new();
+            for form in ["yaml", "xlsx"] {
+                let skeleton = dir.path().join(format!("{catalog}-{lang}.{form}"));
+                let (code, _, e) = run(&[
+                    "review",
+                    "init",
+                    s(&submission),
+                    "--seed",
+                    "7",
+                    "--rate",
+                    "0.5",
+                    "--body",
+                    "某评估机构",
+                    "--lead",
+                    "张三",
+                    "--lang",
+                    lang,
+                    "-o",
+                    s(&skeleton),
+                ]);
+                assert_eq!(code, 0, "{catalog} {lang} {form}: {e}");
+                values.push(value_of(&skeleton));
+            }
+            assert_eq!(values[0], values[1], "{catalog} {lang}");
+            assert!(
+                values[0]["verdicts"]
+                    .as_object()
+                    .is_some_and(|v| !v.is_empty())
+            );
+        }
+    }
+}
+
+/// The first `.yaml` file below `dir`, in name order.
+fn first_yaml(dir: &Path) -> Option<PathBuf> {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir).ok()?.map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    entries.into_iter().find_map(|p| {
+        if p.is_dir() {
+            first_yaml(&p)
+        } else {
+            p.extension().is_some_and(|x| x == "yaml").then_some(p)
+        }
+    })
 }
