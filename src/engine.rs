@@ -110,6 +110,9 @@ impl Engine {
     /// names (or the one given with `--catalog`).
     pub fn load_submission(&self, path: &Path) -> Result<(Loaded<Submission>, &Catalog), Rejected> {
         let parsed = submission::parse(path, self.max_file_size)?;
+        if let Some(review) = parsed.as_review() {
+            return Err(review);
+        }
         let Some(catalog) = self.catalogs.get(parsed.catalog_id()) else {
             let named = parsed.catalog_id().map(str::to_owned);
             // Validate against the schema first so structural problems are reported too.

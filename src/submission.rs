@@ -270,6 +270,23 @@ impl ParsedSubmission {
 }
 
 impl ParsedSubmission {
+    /// An assessment body's review given where a submission was expected (e.g. a
+    /// `review.yaml` beside the submission in a batch folder): one diagnostic saying what
+    /// the file is and where it goes, instead of every field a submission would need.
+    pub fn as_review(&self) -> Option<Rejected> {
+        let format = self.value.get("review")?.as_str()?;
+        if !format.starts_with("itss-review/") || self.value.get("answers").is_some() {
+            return None;
+        }
+        let d = Diagnostic::error(Code::Schema, &self.doc.path, msg("review-file"))
+            .at_pointer("/review")
+            .at(self.doc.locate("/review"));
+        Some(Rejected {
+            diagnostics: vec![d],
+            text: Some(self.doc.text.clone()),
+        })
+    }
+
     /// Diagnostics for a submission whose catalog is unknown (plus its schema problems).
     pub fn unknown_catalog(self, named: Option<&str>, known: &str) -> Rejected {
         let (mut diagnostics, doc) = self.schema_diagnostics();

@@ -798,6 +798,16 @@ fn diagnostic_cases() -> Vec<DiagnosticCase> {
             args: vec!["assess", "form.xlsx"],
             typed: vec!["itss template", "itss convert", "xlsx"],
         },
+        // A review file where a submission is expected.
+        DiagnosticCase {
+            code: "schema",
+            files: vec![(
+                "review.yaml",
+                std::fs::read("examples/om-level3/review.yaml").unwrap(),
+            )],
+            args: vec!["assess", "review.yaml"],
+            typed: vec!["itss-review/1"],
+        },
         // Review workbooks: a corrective action for a nonconformity the register lacks, a
         // review workbook given as a submission, a questionnaire given as a review.
         DiagnosticCase {

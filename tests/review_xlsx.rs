@@ -620,6 +620,15 @@ fn review_workbook_diagnostics_name_the_sheet_and_cell_in_the_chosen_language() 
     ]);
     assert_eq!(code, 1, "{zh}");
     assert!(zh.contains("bad.xlsx: 不符合项!B3"), "{zh}");
+    // A review where a submission is expected, as a file or a workbook: one line saying
+    // what it is and where it goes.
+    let (code, _, zh) = run(&["assess", "examples/om-level3/review.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        zh.contains("此文件是评估机构的评审记录，不是自评估提交"),
+        "{zh}"
+    );
+    assert_eq!(zh.matches("错误[").count(), 1, "{zh}");
     // Each kind of workbook where the other is expected.
     let (code, _, zh) = run(&["assess", s(&xlsx)]);
     assert_eq!(code, 1);

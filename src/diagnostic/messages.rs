@@ -697,6 +697,12 @@ pub const TEMPLATES: &[Row] = &[
         "此工作簿不是 itss 问卷（没有填写单位信息的工作表）；请从 itss template --format xlsx 或 itss convert 生成的问卷开始填写",
     ),
     (
+        Code::Schema,
+        "review-file",
+        "this file is an assessment body's review, not a self-assessment submission: give it with --review (a batch takes a folder of reviews with --reviews)",
+        "此文件是评估机构的评审记录，不是自评估提交；请用 --review 指定（批量评估用 --reviews 指定评审记录所在的文件夹）",
+    ),
+    (
         Code::XlsxLayout,
         "review",
         "this workbook is an assessment body's review record, not a self-assessment questionnaire; give it with --review",
