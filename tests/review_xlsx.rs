@@ -940,3 +940,59 @@ fn first_yaml(dir: &Path) -> Option<PathBuf> {
         }
     })
 }
+
+#[test]
+fn what_no_column_holds_survives_the_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    // Values a column cannot hold as they are: kept in hidden cells, read back unchanged
+    // (the schema then judges them, as it would in YAML).
+    let original = json!({
+        "review": "itss-review/1",
+        "submission": {"id": 20261, "sha256": "ab".repeat(32)},
+        "body": {"name": "某评估机构", "code": 7},
+        "team": [{"name": "张三", "role": "lead"}, {"name": "李四", "role": "member"}],
+        "sampling": {"seed": 3, "rate": 0.125},
+        "verdicts": {
+            "OM.L4.MGT.PLAN": {},
+            "OM.L4.MGT.DO": {"rating": "maybe", "note": "  ", "metrics": {}},
+            "OM.L3.KI.TURNOVER": {
+                "metrics": {"key_post_turnover": null, "unknown_metric": 1.5},
+                "checked": [
+                    {"path": "evidence/a b.pdf", "sha256": "cd".repeat(32), "dated": "2026-02-30", "title": "台账"},
+                    {"seen": "现场查看"},
+                    {"path": " padded "}
+                ],
+                "declared": null,
+                "sample": ["evidence/x.md", "evidence/y.md"]
+            },
+            "OM.L9.NOT.IN.CATALOG": {"rating": "conform"}
+        },
+        "nonconformities": [
+            {
+                "id": 1, "criterion": "OM.L4.MGT.DO", "severity": "major",
+                "statement": {"zh": "只有中文"},
+                "action": {"owner": "王五", "due": "2026-12-01", "description": {"zh": "措施", "en": "Action"}}
+            },
+            {"id": "NC-02", "criterion": "OM.L4.MGT.PLAN", "severity": "minor", "statement": "文字", "action": {}},
+            {"id": "NC-03", "criterion": "OM.L4.MGT.PLAN", "severity": "severe", "statement": "x", "extra_key": true}
+        ]
+    });
+    let yaml = dir.path().join("odd.yaml");
+    fs::write(&yaml, itss::internals::convert::to_yaml(&original)).unwrap();
+    assert_eq!(value_of(&yaml), original);
+    for lang in ["zh", "en"] {
+        let xlsx = dir.path().join(format!("odd.{lang}.xlsx"));
+        let (code, _, e) = run(&[
+            "convert",
+            s(&yaml),
+            "--to",
+            "xlsx",
+            "--lang",
+            lang,
+            "-o",
+            s(&xlsx),
+        ]);
+        assert_eq!(code, 0, "{e}");
+        assert_eq!(value_of(&xlsx), original, "{lang}");
+    }
+}

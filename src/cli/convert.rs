@@ -91,7 +91,7 @@ fn read(args: &ConvertArgs) -> Result<(Kind, Value), Exit> {
 }
 
 /// The catalog a workbook is laid out from: `--catalog`, else the bundled catalog the
-/// submission names, or for a review the bundled catalog holding every criterion it names.
+/// submission names, or for a review the bundled catalog holding the most criteria it names.
 fn layout_catalog(args: &ConvertArgs, kind: Kind, value: &Value) -> Result<Catalog, Exit> {
     let load = match (&args.catalog, kind) {
         (Some(path), _) => catalog::load(path, source::DEFAULT_MAX_FILE_SIZE, false),
@@ -123,31 +123,38 @@ fn layout_catalog(args: &ConvertArgs, kind: Kind, value: &Value) -> Result<Catal
             }
         }
         (None, Kind::Review) => {
+            // The bundled catalog holding the most of the criteria the review names (a typo
+            // in one id still finds its catalog; the row of that id is kept apart).
             let named = criteria_named(value);
-            let found = (!named.is_empty())
-                .then(|| {
-                    catalog::bundled_ids().into_iter().find_map(|id| {
-                        let loaded = catalog::bundled(id)?.ok()?.value;
-                        named
-                            .iter()
-                            .all(|c| loaded.criterion_index(c).is_some())
-                            .then_some(loaded)
-                    })
+            let mut best: Vec<(usize, Catalog)> = catalog::bundled_ids()
+                .into_iter()
+                .filter_map(|id| catalog::bundled(id)?.ok())
+                .map(|loaded| {
+                    let held = named
+                        .iter()
+                        .filter(|c| loaded.value.criterion_index(c).is_some())
+                        .count();
+                    (held, loaded.value)
                 })
-                .flatten();
-            match found {
-                Some(c) => return Ok(c),
-                None => {
-                    eprintln!(
-                        "{}",
-                        say(
-                            "错误：没有哪个内置评估目录包含本评审所列的全部条款；请用 --catalog 指定目录文件",
-                            "error: no bundled catalog holds every criterion this review names; give --catalog PATH",
-                        )
-                    );
-                    return Err(Exit::Usage);
-                }
+                .filter(|(held, _)| *held > 0)
+                .collect();
+            best.sort_by_key(|(held, _)| std::cmp::Reverse(*held));
+            let unique = match best.as_slice() {
+                [(_, _)] => true,
+                [(a, _), (b, _), ..] => a > b,
+                [] => false,
+            };
+            if unique {
+                return Ok(best.swap_remove(0).1);
             }
+            eprintln!(
+                "{}",
+                say(
+                    "错误：无法从本评审所列的条款确定评估目录；请用 --catalog 指定目录文件",
+                    "error: the criteria this review names do not tell which catalog it is for; give --catalog PATH",
+                )
+            );
+            return Err(Exit::Usage);
         }
     };
     match load {

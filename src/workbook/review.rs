@@ -10,7 +10,7 @@
 //! review fields whose value does not fit their type are written as JSON text. The one
 //! liberty: the registers are the list of nonconformities, so a review without any reads
 //! back with `nonconformities: []` (what a missing or null list means anyway), and an
-//! empty `verdicts` map reads back as none.
+//! empty or null `verdicts` map reads back as none.
 //!
 //! Long by design, as [`super::write`] is: one workbook layout written in one place, each
 //! sheet's writer beside the others so that their columns stay in step with the reader
@@ -96,7 +96,8 @@ pub fn review(
             ("nonconformities", Value::Null) => {}
             ("nonconformities", Value::Array(a)) if a.is_empty() => {}
             ("verdicts", Value::Null) => {}
-            ("verdicts", Value::Object(all)) if !all.is_empty() => {
+            ("verdicts", Value::Object(all)) if all.is_empty() => {}
+            ("verdicts", Value::Object(all)) => {
                 for (id, verdict) in all {
                     if verdict.is_object() {
                         verdict_rows.insert(id.clone(), verdict.clone());
