@@ -314,6 +314,52 @@ fn assess_stops_a_template_beyond_the_bounds() {
 }
 
 #[test]
+fn a_template_tag_too_long_to_compile_is_refused_not_a_crash() {
+    // minijinja compiles an operator chain recursively: 200,000 operators overflowed the
+    // stack and aborted the process. Such a tag is refused before it is compiled.
+    let run = Run::new();
+    let chains = [
+        format!("{{{{ {} }}}}", vec!["1"; 200_000].join(" + ")),
+        format!("{{% if x{} %}}{{% endif %}}", ".a".repeat(200_000)),
+        format!("{{{{ {}1 }}}}", "not ".repeat(200_000)),
+    ];
+    for chain in &chains {
+        let dir = run.templates_with("report.html.j2", &format!("line 1\n{chain}\n"));
+        let out = run.itss(&[
+            "assess",
+            "submission.yaml",
+            "--catalog",
+            "basic.yaml",
+            "--format",
+            "html",
+            "--templates",
+            dir.to_str().unwrap(),
+        ]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("模板 report.html.j2 第 2 行：一个标签含"),
+            "{err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    // The bundled templates are far below the limit, and a long but sane tag passes.
+    let sane = format!("{{{{ {} }}}}", vec!["1"; 900].join(" + "));
+    let dir = run.templates_with("report.html.j2", &sane);
+    let out = run.itss(&[
+        "assess",
+        "submission.yaml",
+        "--catalog",
+        "basic.yaml",
+        "--format",
+        "html",
+        "--templates",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(matches!(out.status.code(), Some(0 | 3)), "{}", stderr(&out));
+}
+
+#[test]
 fn render_and_batch_stop_a_template_beyond_the_bounds() {
     let run = Run::new();
     let out = run.itss(&[

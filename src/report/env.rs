@@ -274,3 +274,72 @@ pub(crate) fn register(env: &mut Environment<'static>, locales: &Arc<BTreeMap<St
         escape::anchor(prefix.unwrap_or(""), id)
     });
 }
+
+/// The most tokens (names, numbers, strings and operator characters) one tag of a template
+/// (`{{ … }}`, `{% … %}`) may hold. The bundled templates' longest tag has 50; minijinja
+/// overflows its stack compiling a chain of some ten thousand operators.
+pub(crate) const MAX_TAG_TOKENS: usize = 2_000;
+
+/// Refuses a template with a tag longer than [`MAX_TAG_TOKENS`], before minijinja compiles
+/// it. A lexical count: string literals are one token, comments are skipped.
+pub(crate) fn check_tags(name: &str, text: &str) -> Result<(), ReportError> {
+    let bytes = text.as_bytes();
+    let mut line = 1;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c == b'\n' {
+            line += 1;
+        }
+        let close = match (c, bytes.get(i + 1)) {
+            (b'{', Some(b'{')) => b'}',
+            (b'{', Some(b'%')) => b'%',
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let start = line;
+        let mut tokens = 0;
+        let mut in_word = false;
+        let mut j = i + 2;
+        while j < bytes.len() {
+            let c = bytes[j];
+            if c == close && bytes.get(j + 1) == Some(&b'}') {
+                break;
+            }
+            if c == b'\n' {
+                line += 1;
+            }
+            let word = c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+            if word {
+                tokens += usize::from(!in_word);
+            } else if c == b'"' || c == b'\'' {
+                tokens += 1;
+                j += 1;
+                while j < bytes.len() && bytes[j] != c {
+                    if bytes[j] == b'\\' {
+                        j += 1;
+                    } else if bytes[j] == b'\n' {
+                        line += 1;
+                    }
+                    j += 1;
+                }
+            } else if !c.is_ascii_whitespace() {
+                tokens += 1;
+            }
+            in_word = word;
+            j += 1;
+        }
+        if tokens > MAX_TAG_TOKENS {
+            return Err(ReportError::TagTooLong {
+                template: name.to_owned(),
+                line: start,
+                tokens,
+                max: MAX_TAG_TOKENS,
+            });
+        }
+        i = j + 2;
+    }
+    Ok(())
+}

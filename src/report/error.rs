@@ -56,6 +56,22 @@ pub enum ReportError {
         /// The bound's value and minijinja's own words, in English.
         detail: String,
     },
+    /// A tag of a template holds more tokens than any report needs: minijinja compiles an
+    /// expression recursively, and a chain of some thousands of operators exhausts the
+    /// stack (which aborts the process rather than failing).
+    #[error(
+        "template `{template}` line {line}: one tag holds {tokens} tokens, more than the {max} a tag may hold"
+    )]
+    TagTooLong {
+        /// Template name.
+        template: String,
+        /// 1-based line where the tag starts.
+        line: usize,
+        /// Tokens counted in the tag.
+        tokens: usize,
+        /// The most a tag may hold.
+        max: usize,
+    },
     /// The set has no template of that name.
     #[error("template `{0}` not found in the template set")]
     MissingTemplate(String),
@@ -127,6 +143,14 @@ impl ReportError {
             } => format!(
                 "模板 {template} {}使用的文本键 {key} 在 locales/{lang}.yaml 中不存在",
                 at(*line)
+            ),
+            ReportError::TagTooLong {
+                template,
+                line,
+                tokens,
+                max,
+            } => format!(
+                "模板 {template} 第 {line} 行：一个标签含 {tokens} 个记号，超过每个标签的上限 {max}"
             ),
             ReportError::Limit {
                 template,

@@ -220,6 +220,7 @@ impl Renderer {
                 .iter()
                 .any(|ext| name.ends_with(ext))
             {
+                check_tags(&name, &text)?;
                 env.add_template_owned(name.clone(), text)
                     .map_err(|e| ReportError::Syntax {
                         template: e.name().unwrap_or(&name).to_owned(),
