@@ -18,16 +18,15 @@
 
 use std::collections::BTreeSet;
 
-use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format, Formula,
-    Workbook, Worksheet, XlsxError,
-};
+use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Worksheet, XlsxError};
 use serde_json::{Map, Value};
 
 use super::words::{ReviewWords, level_label, review_words, words};
 use super::write::{
-    Field, Formats, SheetNames, WorkbookError, date_cell, fit_row, flatten, general_sheet, headers,
-    kind_of, metric_label, number_round_trips, print_setup, protect, rating_validation, write_fill,
+    Field, Formats, ItemCell, SheetNames, WorkbookError, column_range, fit_row, flatten,
+    general_sheet, headers, id_list_sheet, instructions_sheet, item_cells, kept_fits, kind_of,
+    list_from, metric_keys, metric_slots, new_book, print_setup, protect, rating_validation,
+    split_metrics, trimmed_fits, write_fill,
 };
 use super::{
     FIRST_ROW, FieldType, HEAD_ROW, RATINGS, ROLES, SEVERITIES, actions, checked, criteria,
@@ -51,14 +50,7 @@ pub fn review(
 ) -> Result<Vec<u8>, WorkbookError> {
     let rw = review_words(lang);
     let f = Formats::new();
-    let mut book = Workbook::new();
-    let epoch = ExcelDateTime::from_ymd(2000, 1, 1)?;
-    book.set_properties(
-        &DocProperties::new()
-            .set_title(format!("{} — {}", catalog.title.get(lang), rw.title))
-            .set_author("itss")
-            .set_creation_datetime(&epoch),
-    );
+    let mut book = new_book(format!("{} — {}", catalog.title.get(lang), rw.title))?;
     let mut names = SheetNames::default();
     let root = value.as_object().cloned().unwrap_or_default();
 
@@ -173,11 +165,7 @@ pub fn review(
         &mut names,
     )?;
     let list_name = names.take(w.id_list);
-    let id_formula = format!(
-        "='{}'!$A$1:$A${}",
-        list_name.replace('\'', "''"),
-        ids.len().max(1)
-    );
+    let id_formula = column_range(&list_name, 0, ids.len().max(1));
     checked_sheet(
         book.add_worksheet(),
         &checked_rows,
@@ -194,12 +182,7 @@ pub fn review(
         &f,
         &mut names,
     )?;
-    let nc_formula = format!(
-        "='{}'!$A${}:$A${}",
-        nc_name.replace('\'', "''"),
-        FIRST_ROW + 1,
-        OPEN_ROWS + 1
-    );
+    let nc_formula = column_range(&nc_name, FIRST_ROW, (OPEN_ROWS - FIRST_ROW + 1) as usize);
     action_sheet(
         book.add_worksheet(),
         &nc_rows,
@@ -209,14 +192,7 @@ pub fn review(
         &mut names,
     )?;
 
-    let list = book.add_worksheet();
-    list.set_name(list_name)?;
-    for (i, id) in ids.iter().enumerate() {
-        list.write_string(u32::try_from(i).unwrap_or(u32::MAX), 0, id)?;
-    }
-    list.set_column_width(0, 24)?;
-    list.set_hidden(true);
-    protect(list, false);
+    id_list_sheet(book.add_worksheet(), &list_name, &ids)?;
     Ok(book.save_to_buffer()?)
 }
 
@@ -230,16 +206,6 @@ fn instructions(
 ) -> Result<(), XlsxError> {
     let w = words(lang);
     let rw = review_words(lang);
-    sheet.set_name(names.take(w.instructions))?;
-    sheet.set_column_width(0, 120)?;
-    let wrap = Format::new().set_text_wrap();
-    let bold = Format::new().set_bold().set_text_wrap();
-    sheet.write_string_with_format(
-        0,
-        0,
-        format!("{} — {}", catalog.title.get(lang), rw.title),
-        &f.title,
-    )?;
     let mut lines = vec![(
         format!("{} {} · {}", catalog.id, catalog.version, catalog.standard),
         false,
@@ -259,14 +225,8 @@ fn instructions(
     if root.contains_key("sampling") {
         lines.push((rw.sampling_rule.to_owned(), false));
     }
-    for (i, (line, strong)) in lines.iter().enumerate() {
-        let row = u32::try_from(i + 2).unwrap_or(u32::MAX);
-        sheet.write_string_with_format(row, 0, line, if *strong { &bold } else { &wrap })?;
-        fit_row(sheet, row, &[(line, 120.0)])?;
-    }
-    print_setup(sheet, false)?;
-    protect(sheet, false);
-    Ok(())
+    let title = format!("{} — {}", catalog.title.get(lang), rw.title);
+    instructions_sheet(sheet, &names.take(w.instructions), &title, &lines, f)
 }
 
 fn standard_fields(rw: &ReviewWords) -> Vec<Field> {
@@ -303,16 +263,6 @@ fn standard_fields(rw: &ReviewWords) -> Vec<Field> {
             true,
         ),
     ]
-}
-
-/// A text a trimmed column gives back as itself.
-fn trimmed_fits(s: &str) -> bool {
-    !s.is_empty() && s.trim() == s
-}
-
-/// A text a kept-as-typed column gives back as itself (a blank cell reads as nothing).
-fn kept_fits(s: &str) -> bool {
-    !s.trim().is_empty()
 }
 
 /// A team member that is a row: a name (or none yet) and a known role.
@@ -420,21 +370,8 @@ fn verdict_cells(verdict: &Map<String, Value>, slots: &[&str], lang: Lang) -> Ve
                 cells.checked.clone_from(items);
             }
             ("metrics", Value::Object(m)) => {
-                let mut rest = Map::new();
-                for (mid, mv) in m {
-                    match (slots.iter().position(|s| s == mid), mv) {
-                        (Some(i), Value::Number(n)) if number_round_trips(n) => {
-                            cells.metrics[i] = n.as_f64();
-                        }
-                        _ => {
-                            rest.insert(mid.clone(), mv.clone());
-                        }
-                    }
-                }
-                if !rest.is_empty() || m.is_empty() {
-                    cells
-                        .extra
-                        .insert("metrics".to_owned(), Value::Object(rest));
+                if let Some(rest) = split_metrics(m, slots, &mut cells.metrics) {
+                    cells.extra.insert("metrics".to_owned(), rest);
                 }
             }
             _ => {
@@ -460,10 +397,7 @@ fn verdict_sheet(
     let w = words(lang);
     let rw = review_words(lang);
     sheet.set_name(names.take(rw.verdicts))?;
-    let slots = rows.iter().map(|c| c.metrics.len()).max().unwrap_or(0);
-    let metric_keys: Vec<(String, String)> = (1..=slots)
-        .map(|k| (format!("metric{k}.name"), format!("metric{k}")))
-        .collect();
+    let metric_keys = metric_keys(rows.iter().map(|c| c.metrics.len()).max().unwrap_or(0));
     let mut columns: Vec<(&str, &str, f64)> = vec![
         (verdicts::ID, w.col_id, 18.0),
         (verdicts::LEVEL, w.col_level, 12.0),
@@ -494,6 +428,7 @@ fn verdict_sheet(
     );
     sheet.set_column_hidden(c_ids)?;
     sheet.set_column_hidden(c_extra)?;
+    let slot_cols: Vec<u16> = metric_keys.iter().map(|(name, _)| col(name)).collect();
     let mut row = FIRST_ROW;
     let lines = rows
         .iter()
@@ -539,34 +474,9 @@ fn verdict_sheet(
             criterion.is_none_or(|c| c.na_allowed),
             lang,
         )?;
-        for (k, (name_key, _)) in metric_keys.iter().enumerate() {
-            let name_col = col(name_key);
-            let value_col = name_col + 1;
-            match criterion.and_then(|c| c.metrics.get(k)) {
-                Some(m) => {
-                    sheet.write_string_with_format(
-                        row,
-                        name_col,
-                        metric_label(m, w, lang),
-                        &f.text,
-                    )?;
-                    match cells.metrics.get(k).copied().flatten() {
-                        Some(v) => {
-                            sheet.write_number_with_format(row, value_col, v, &f.fill_number)?
-                        }
-                        None => sheet.write_blank(row, value_col, &f.fill_number)?,
-                    };
-                }
-                None => {
-                    sheet.write_blank(row, name_col, &f.none)?;
-                    sheet.write_blank(row, value_col, &f.none)?;
-                }
-            }
-        }
+        let metrics = criterion.map_or(&[][..], |c| &c.metrics[..]);
+        let labels = metric_slots(sheet, row, &slot_cols, metrics, &cells.metrics, w, lang, f)?;
         write_fill(sheet, row, c_note, cells.note.as_deref(), f)?;
-        let labels: Vec<String> = criterion
-            .map(|c| c.metrics.iter().map(|m| metric_label(m, w, lang)).collect())
-            .unwrap_or_default();
         let mut fitted: Vec<(&str, f64)> = vec![
             (&texts[1], 12.0),
             (&texts[3], 18.0),
@@ -628,48 +538,21 @@ fn checked_sheet(
         sheet.set_column_format(col, format)?;
     }
     sheet.set_column_hidden(6)?;
-    let dv = DataValidation::new()
-        .allow_list_formula(Formula::new(id_list))
-        .set_error_style(DataValidationErrorStyle::Warning);
-    sheet.add_data_validation(FIRST_ROW, 0, OPEN_ROWS, 0, &dv)?;
+    sheet.add_data_validation(FIRST_ROW, 0, OPEN_ROWS, 0, &list_from(id_list))?;
     for (i, (id, item)) in rows.iter().enumerate() {
         let row = FIRST_ROW + u32::try_from(i).unwrap_or(0);
         sheet.write_string_with_format(row, 0, id, &f.fill_code)?;
         let Value::Object(item) = item else {
             continue;
         };
-        let mut extra = Map::new();
-        for (k, v) in item {
-            let written = match (k.as_str(), v) {
-                ("path", Value::String(s)) if trimmed_fits(s) => {
-                    sheet.write_string_with_format(row, 1, s, &f.fill)?;
-                    true
-                }
-                ("seen", Value::String(s)) if kept_fits(s) => {
-                    sheet.write_string_with_format(row, 2, s, &f.fill)?;
-                    true
-                }
-                ("title", Value::String(s)) if kept_fits(s) => {
-                    sheet.write_string_with_format(row, 3, s, &f.fill)?;
-                    true
-                }
-                ("dated", Value::String(s)) => match date_cell(s) {
-                    Some(d) => {
-                        sheet.write_datetime_with_format(row, 4, d, &f.fill_date)?;
-                        true
-                    }
-                    None => false,
-                },
-                ("sha256", Value::String(s)) if !s.is_empty() && super::normalize(s) == *s => {
-                    sheet.write_string_with_format(row, 5, s, &f.fill)?;
-                    true
-                }
-                _ => false,
-            };
-            if !written {
-                extra.insert(k.clone(), v.clone());
-            }
-        }
+        let columns = [
+            ("path", 1, ItemCell::Trimmed),
+            ("seen", 2, ItemCell::Kept),
+            ("title", 3, ItemCell::Kept),
+            ("dated", 4, ItemCell::Date),
+            ("sha256", 5, ItemCell::Code),
+        ];
+        let extra = item_cells(sheet, row, item, &columns, f)?;
         if !extra.is_empty() {
             sheet.write_string(row, 6, Value::Object(extra).to_string())?;
         }
@@ -706,6 +589,25 @@ fn localized_cells(v: &Value) -> Option<(String, Option<String>)> {
         }
         _ => None,
     }
+}
+
+/// Writes a `{zh, en}` or plain text into its columns (`col`, and `col + 1` for the English)
+/// when they give it back; returns what was written, `None` when the text goes to `extra`.
+fn write_localized(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    v: &Value,
+    f: &Formats,
+) -> Result<Option<(String, Option<String>)>, XlsxError> {
+    let Some((zh, en)) = localized_cells(v) else {
+        return Ok(None);
+    };
+    sheet.write_string_with_format(row, col, &zh, &f.fill)?;
+    if let Some(en) = &en {
+        sheet.write_string_with_format(row, col + 1, en, &f.fill)?;
+    }
+    Ok(Some((zh, en)))
 }
 
 /// An identifier cell: text, or a whole number (an unquoted YAML id).
@@ -756,10 +658,7 @@ fn nc_sheet(
         sheet.set_column_format(col, if col < 2 { &f.fill_code } else { &f.fill })?;
     }
     sheet.set_column_hidden(5)?;
-    let dv = DataValidation::new()
-        .allow_list_formula(Formula::new(id_list))
-        .set_error_style(DataValidationErrorStyle::Warning);
-    sheet.add_data_validation(FIRST_ROW, 1, OPEN_ROWS, 1, &dv)?;
+    sheet.add_data_validation(FIRST_ROW, 1, OPEN_ROWS, 1, &list_from(id_list))?;
     let labels: Vec<&str> = SEVERITIES
         .iter()
         .map(|s| label_of(&SEVERITIES, s.0, lang))
@@ -773,6 +672,7 @@ fn nc_sheet(
         let Value::Object(nc) = nc else {
             continue;
         };
+        let mut statement = None;
         let mut extra = Map::new();
         for (k, v) in nc {
             let written = match (k.as_str(), v) {
@@ -790,16 +690,10 @@ fn nc_sheet(
                     )?;
                     true
                 }
-                ("statement", v) => match localized_cells(v) {
-                    Some((zh, en)) => {
-                        sheet.write_string_with_format(row, 3, zh, &f.fill)?;
-                        if let Some(en) = en {
-                            sheet.write_string_with_format(row, 4, en, &f.fill)?;
-                        }
-                        true
-                    }
-                    None => false,
-                },
+                ("statement", v) => {
+                    statement = write_localized(sheet, row, 3, v, f)?;
+                    statement.is_some()
+                }
                 ("action", Value::Object(_)) => true,
                 _ => false,
             };
@@ -810,10 +704,7 @@ fn nc_sheet(
         if !extra.is_empty() {
             sheet.write_string(row, 5, Value::Object(extra).to_string())?;
         }
-        let (zh, en) = nc
-            .get("statement")
-            .and_then(localized_cells)
-            .unwrap_or_default();
+        let (zh, en) = statement.unwrap_or_default();
         fit_row(
             sheet,
             row,
@@ -860,10 +751,7 @@ fn action_sheet(
         sheet.set_column_format(col, format)?;
     }
     sheet.set_column_hidden(8)?;
-    let dv = DataValidation::new()
-        .allow_list_formula(Formula::new(nc_list))
-        .set_error_style(DataValidationErrorStyle::Warning);
-    sheet.add_data_validation(FIRST_ROW, 0, OPEN_ROWS, 0, &dv)?;
+    sheet.add_data_validation(FIRST_ROW, 0, OPEN_ROWS, 0, &list_from(nc_list))?;
     let mut row = FIRST_ROW;
     for nc in ncs_rows {
         let Some(action) = nc.get("action").and_then(Value::as_object) else {
@@ -886,48 +774,24 @@ fn action_sheet(
             _ => String::new(),
         };
         sheet.write_string_with_format(row, 1, &statement, &f.text)?;
-        let mut extra = Map::new();
-        for (k, v) in action {
-            let written = match (k.as_str(), v) {
-                ("owner", Value::String(s)) if trimmed_fits(s) => {
-                    sheet.write_string_with_format(row, 2, s, &f.fill)?;
-                    true
-                }
-                ("verified_by", Value::String(s)) if trimmed_fits(s) => {
-                    sheet.write_string_with_format(row, 7, s, &f.fill)?;
-                    true
-                }
-                ("due" | "closed_on", Value::String(s)) => match date_cell(s) {
-                    Some(d) => {
-                        let col = if k == "due" { 3 } else { 6 };
-                        sheet.write_datetime_with_format(row, col, d, &f.fill_date)?;
-                        true
-                    }
-                    None => false,
-                },
-                ("description", v) => match localized_cells(v) {
-                    Some((zh, en)) => {
-                        sheet.write_string_with_format(row, 4, zh, &f.fill)?;
-                        if let Some(en) = en {
-                            sheet.write_string_with_format(row, 5, en, &f.fill)?;
-                        }
-                        true
-                    }
-                    None => false,
-                },
-                _ => false,
-            };
-            if !written {
-                extra.insert(k.clone(), v.clone());
-            }
+        let columns = [
+            ("owner", 2, ItemCell::Trimmed),
+            ("due", 3, ItemCell::Date),
+            ("closed_on", 6, ItemCell::Date),
+            ("verified_by", 7, ItemCell::Trimmed),
+        ];
+        let mut extra = item_cells(sheet, row, action, &columns, f)?;
+        let description = match extra.get("description") {
+            Some(v) => write_localized(sheet, row, 4, v, f)?,
+            None => None,
+        };
+        if description.is_some() {
+            extra.remove("description");
         }
         if !extra.is_empty() || action.is_empty() {
             sheet.write_string(row, 8, Value::Object(extra).to_string())?;
         }
-        let (zh, en) = action
-            .get("description")
-            .and_then(localized_cells)
-            .unwrap_or_default();
+        let (zh, en) = description.unwrap_or_default();
         fit_row(
             sheet,
             row,

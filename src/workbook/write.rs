@@ -124,14 +124,7 @@ fn build(
 ) -> Result<Vec<u8>, WorkbookError> {
     let w = words(lang);
     let f = Formats::new();
-    let mut book = Workbook::new();
-    let epoch = ExcelDateTime::from_ymd(2000, 1, 1)?;
-    book.set_properties(
-        &DocProperties::new()
-            .set_title(format!("{} — {}", catalog.title.get(lang), w.questionnaire))
-            .set_author("itss")
-            .set_creation_datetime(&epoch),
-    );
+    let mut book = new_book(format!("{} — {}", catalog.title.get(lang), w.questionnaire))?;
     let mut names = SheetNames::default();
     instructions(book.add_worksheet(), catalog, last, lang, &f, &mut names)?;
 
@@ -250,8 +243,7 @@ fn build(
         .collect();
     ids.extend(other_ids);
     let list_name = names.take(w.id_list);
-    let formula = (!ids.is_empty())
-        .then(|| format!("='{}'!$A$1:$A${}", list_name.replace('\'', "''"), ids.len()));
+    let formula = (!ids.is_empty()).then(|| column_range(&list_name, 0, ids.len()));
     evidence_sheet(
         book.add_worksheet(),
         &evidence_rows,
@@ -260,15 +252,56 @@ fn build(
         &f,
         &mut names,
     )?;
-    let list = book.add_worksheet();
-    list.set_name(list_name)?;
-    for (i, id) in ids.iter().enumerate() {
-        list.write_string(u32::try_from(i).unwrap_or(u32::MAX), 0, id)?;
-    }
-    list.set_column_width(0, 24)?;
-    list.set_hidden(true);
-    protect(list, false);
+    id_list_sheet(book.add_worksheet(), &list_name, &ids)?;
     Ok(book.save_to_buffer()?)
+}
+
+/// A workbook with fixed document properties (byte-identical from run to run).
+pub(super) fn new_book(title: String) -> Result<Workbook, XlsxError> {
+    let mut book = Workbook::new();
+    let epoch = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    book.set_properties(
+        &DocProperties::new()
+            .set_title(title)
+            .set_author("itss")
+            .set_creation_datetime(&epoch),
+    );
+    Ok(book)
+}
+
+/// The hidden sheet of criterion ids that drop-downs list.
+pub(super) fn id_list_sheet(
+    sheet: &mut Worksheet,
+    name: &str,
+    ids: &[String],
+) -> Result<(), XlsxError> {
+    sheet.set_name(name)?;
+    for (i, id) in ids.iter().enumerate() {
+        sheet.write_string(u32::try_from(i).unwrap_or(u32::MAX), 0, id)?;
+    }
+    sheet.set_column_width(0, 24)?;
+    sheet.set_hidden(true);
+    protect(sheet, false);
+    Ok(())
+}
+
+/// The formula naming rows `first`..`first + rows` (0-based) of column A of `sheet`, for a
+/// list drop-down.
+pub(super) fn column_range(sheet: &str, first: u32, rows: usize) -> String {
+    format!(
+        "='{}'!$A${}:$A${}",
+        sheet.replace('\'', "''"),
+        first + 1,
+        first as usize + rows
+    )
+}
+
+/// A list drop-down of the cells a formula names; a warning, not a stop (an id typed with
+/// stray spaces is understood when read).
+pub(super) fn list_from(formula: &str) -> DataValidation {
+    DataValidation::new()
+        .allow_list_formula(rust_xlsxwriter::Formula::new(formula))
+        .set_error_style(DataValidationErrorStyle::Warning)
 }
 
 /// Unique sheet names.
@@ -515,16 +548,6 @@ fn instructions(
     names: &mut SheetNames,
 ) -> Result<(), XlsxError> {
     let w = words(lang);
-    sheet.set_name(names.take(w.instructions))?;
-    sheet.set_column_width(0, 120)?;
-    let wrap = Format::new().set_text_wrap();
-    let bold = Format::new().set_bold().set_text_wrap();
-    sheet.write_string_with_format(
-        0,
-        0,
-        format!("{} — {}", catalog.title.get(lang), w.questionnaire),
-        &f.title,
-    )?;
     let levels: Vec<String> = catalog.levels[..=last]
         .iter()
         .map(|l| level_label(l, lang))
@@ -547,6 +570,23 @@ fn instructions(
     for line in w.how {
         lines.push(((*line).to_owned(), headings.contains(line)));
     }
+    let title = format!("{} — {}", catalog.title.get(lang), w.questionnaire);
+    instructions_sheet(sheet, &names.take(w.instructions), &title, &lines, f)
+}
+
+/// The instructions sheet: a title, then one wrapped line a row (headings in bold).
+pub(super) fn instructions_sheet(
+    sheet: &mut Worksheet,
+    name: &str,
+    title: &str,
+    lines: &[(String, bool)],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    sheet.set_name(name)?;
+    sheet.set_column_width(0, 120)?;
+    let wrap = Format::new().set_text_wrap();
+    let bold = Format::new().set_bold().set_text_wrap();
+    sheet.write_string_with_format(0, 0, title, &f.title)?;
     for (i, (line, strong)) in lines.iter().enumerate() {
         let row = u32::try_from(i + 2).unwrap_or(u32::MAX);
         sheet.write_string_with_format(row, 0, line, if *strong { &bold } else { &wrap })?;
@@ -685,7 +725,7 @@ pub(super) fn general_sheet(
 /// Whether a value reads back the same from a cell of this type.
 pub(super) fn fits(kind: FieldType, v: &Value) -> bool {
     match (kind, v) {
-        (FieldType::Text, Value::String(s)) => !s.is_empty() && s.trim() == s,
+        (FieldType::Text, Value::String(s)) => trimmed_fits(s),
         (FieldType::Code, Value::String(s)) => !s.is_empty() && super::normalize(s) == *s,
         (FieldType::Code, Value::Number(n)) => n.is_i64() || n.is_u64(),
         (FieldType::Date, Value::String(s)) => is_date(s),
@@ -825,27 +865,13 @@ fn answer_cells(answer: &Map<String, Value>, slots: &[&str], lang: Lang) -> Answ
             ("rating", Value::String(s)) if RATINGS.iter().any(|r| r.0 == s) => {
                 cells.rating = Some(super::rating_label(s, lang).to_owned());
             }
-            ("note", Value::String(s)) if !s.trim().is_empty() => cells.note = Some(s.clone()),
+            ("note", Value::String(s)) if kept_fits(s) => cells.note = Some(s.clone()),
             ("evidence", Value::Array(items)) if items.iter().all(evidence_fits) => {
                 cells.evidence.clone_from(items);
             }
             ("metrics", Value::Object(m)) => {
-                let mut rest = Map::new();
-                for (mid, mv) in m {
-                    let slot = slots.iter().position(|s| s == mid);
-                    match (slot, mv) {
-                        (Some(i), Value::Number(n)) if number_round_trips(n) => {
-                            cells.metrics[i] = n.as_f64();
-                        }
-                        _ => {
-                            rest.insert(mid.clone(), mv.clone());
-                        }
-                    }
-                }
-                if !rest.is_empty() || m.is_empty() {
-                    cells
-                        .extra
-                        .insert("metrics".to_owned(), Value::Object(rest));
+                if let Some(rest) = split_metrics(m, slots, &mut cells.metrics) {
+                    cells.extra.insert("metrics".to_owned(), rest);
                 }
             }
             _ => {
@@ -854,6 +880,137 @@ fn answer_cells(answer: &Map<String, Value>, slots: &[&str], lang: Lang) -> Answ
         }
     }
     cells
+}
+
+/// Puts the metric values their slots hold exactly into `values`; the rest (other metrics,
+/// nulls, numbers a cell would change, or an empty map) is returned for `extra`.
+pub(super) fn split_metrics(
+    metrics: &Map<String, Value>,
+    slots: &[&str],
+    values: &mut [Option<f64>],
+) -> Option<Value> {
+    let mut rest = Map::new();
+    for (id, v) in metrics {
+        match (slots.iter().position(|s| s == id), v) {
+            (Some(i), Value::Number(n)) if number_round_trips(n) => values[i] = n.as_f64(),
+            _ => {
+                rest.insert(id.clone(), v.clone());
+            }
+        }
+    }
+    (!rest.is_empty() || metrics.is_empty()).then_some(Value::Object(rest))
+}
+
+/// A text that a cell trimmed on reading gives back as itself.
+pub(super) fn trimmed_fits(s: &str) -> bool {
+    !s.is_empty() && s.trim() == s
+}
+
+/// A text that a cell kept as typed gives back as itself (a blank cell reads as nothing).
+pub(super) fn kept_fits(s: &str) -> bool {
+    !s.trim().is_empty()
+}
+
+/// What a column of a row of items (evidence, things checked, actions) holds.
+#[derive(Clone, Copy)]
+pub(super) enum ItemCell {
+    /// Text read trimmed (a path, a name).
+    Trimmed,
+    /// Text kept as typed (a title, a description of what was seen).
+    Kept,
+    /// A calendar day, as a date cell.
+    Date,
+    /// An identifier or digest, read half-width.
+    Code,
+}
+
+/// Writes the fields of `item` that `columns` (key, column, kind) hold exactly; returns the
+/// others, for the row's `extra` column.
+pub(super) fn item_cells(
+    sheet: &mut Worksheet,
+    row: u32,
+    item: &Map<String, Value>,
+    columns: &[(&str, u16, ItemCell)],
+    f: &Formats,
+) -> Result<Map<String, Value>, XlsxError> {
+    let mut extra = Map::new();
+    for (k, v) in item {
+        let column = columns.iter().find(|(key, ..)| key == k);
+        let written = match (column, v) {
+            (Some(&(_, col, kind)), Value::String(s)) => match kind {
+                ItemCell::Trimmed if trimmed_fits(s) => {
+                    sheet.write_string_with_format(row, col, s, &f.fill)?;
+                    true
+                }
+                ItemCell::Kept if kept_fits(s) => {
+                    sheet.write_string_with_format(row, col, s, &f.fill)?;
+                    true
+                }
+                ItemCell::Code if !s.is_empty() && super::normalize(s) == *s => {
+                    sheet.write_string_with_format(row, col, s, &f.fill)?;
+                    true
+                }
+                ItemCell::Date => match date_cell(s) {
+                    Some(d) => {
+                        sheet.write_datetime_with_format(row, col, d, &f.fill_date)?;
+                        true
+                    }
+                    None => false,
+                },
+                _ => false,
+            },
+            _ => false,
+        };
+        if !written {
+            extra.insert(k.clone(), v.clone());
+        }
+    }
+    Ok(extra)
+}
+
+/// Writes the metric slots of a criteria or verdict row: each metric's label and value (a
+/// blank value cell to fill when there is none), grey cells where the criterion has fewer
+/// metrics than the sheet has slots. `slots` are the label columns; each value column is
+/// the one after. Returns the labels written (the row's height allows for them).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn metric_slots(
+    sheet: &mut Worksheet,
+    row: u32,
+    slots: &[u16],
+    metrics: &[crate::catalog::Metric],
+    values: &[Option<f64>],
+    w: &Words,
+    lang: Lang,
+    f: &Formats,
+) -> Result<Vec<String>, XlsxError> {
+    let mut labels = Vec::new();
+    for (k, &name_col) in slots.iter().enumerate() {
+        let value_col = name_col + 1;
+        match metrics.get(k) {
+            Some(m) => {
+                let label = metric_label(m, w, lang);
+                sheet.write_string_with_format(row, name_col, &label, &f.text)?;
+                labels.push(label);
+                match values.get(k).copied().flatten() {
+                    Some(v) => sheet.write_number_with_format(row, value_col, v, &f.fill_number)?,
+                    None => sheet.write_blank(row, value_col, &f.fill_number)?,
+                };
+            }
+            None => {
+                sheet.write_blank(row, name_col, &f.none)?;
+                sheet.write_blank(row, value_col, &f.none)?;
+            }
+        }
+    }
+    Ok(labels)
+}
+
+/// The metric slot columns of a sheet whose rows have up to `slots` metrics: (label key,
+/// value key) pairs, `metric1.name` / `metric1`, ….
+pub(super) fn metric_keys(slots: usize) -> Vec<(String, String)> {
+    (1..=slots)
+        .map(|k| (format!("metric{k}.name"), format!("metric{k}")))
+        .collect()
 }
 
 /// Whether an evidence item can be a row of the evidence sheet.
@@ -872,10 +1029,7 @@ fn criteria_sheet(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let w = words(lang);
-    let slots = rows.iter().map(|c| c.metrics.len()).max().unwrap_or(0);
-    let metric_keys: Vec<(String, String)> = (1..=slots)
-        .map(|k| (format!("metric{k}.name"), format!("metric{k}")))
-        .collect();
+    let metric_keys = metric_keys(rows.iter().map(|c| c.metrics.len()).max().unwrap_or(0));
     let mut columns: Vec<(&str, &str, f64)> = vec![
         (criteria::ID, w.col_id, 16.0),
         (criteria::LEVEL, w.col_level, 9.0),
@@ -903,6 +1057,7 @@ fn criteria_sheet(
         col(criteria::METRIC_IDS),
         col(criteria::EXTRA),
     );
+    let slot_cols: Vec<u16> = metric_keys.iter().map(|(name, _)| col(name)).collect();
     sheet.set_column_hidden(c_ids)?;
     sheet.set_column_hidden(c_extra)?;
     for (i, c) in rows.iter().enumerate() {
@@ -932,47 +1087,36 @@ fn criteria_sheet(
             .zip(&columns)
             .map(|(t, c)| (t.as_str(), c.2))
             .collect();
-        let labels: Vec<String> = c.metrics.iter().map(|m| metric_label(m, w, lang)).collect();
-        fitted.extend(labels.iter().map(|l| (l.as_str(), 16.0)));
         let cells = match &answer {
             Some(Value::Object(a)) => answer_cells(a, &metric_ids, lang),
             _ => answer_cells(&Map::new(), &metric_ids, lang),
         };
         write_fill(sheet, row, c_rating, cells.rating.as_deref(), f)?;
         rating_validation(sheet, row, c_rating, c.na_allowed, lang)?;
-        for (k, (name_key, _)) in metric_keys.iter().enumerate() {
-            let name_col = col(name_key);
+        let labels = metric_slots(
+            sheet,
+            row,
+            &slot_cols,
+            &c.metrics,
+            &cells.metrics,
+            w,
+            lang,
+            f,
+        )?;
+        fitted.extend(labels.iter().map(|l| (l.as_str(), 16.0)));
+        // A value's range, as a decimal validation of its cell.
+        for (m, &name_col) in c.metrics.iter().zip(&slot_cols) {
             let value_col = name_col + 1;
-            match c.metrics.get(k) {
-                Some(m) => {
-                    sheet.write_string_with_format(
-                        row,
-                        name_col,
-                        metric_label(m, w, lang),
-                        &f.text,
-                    )?;
-                    match cells.metrics.get(k).copied().flatten() {
-                        Some(v) => {
-                            sheet.write_number_with_format(row, value_col, v, &f.fill_number)?
-                        }
-                        None => sheet.write_blank(row, value_col, &f.fill_number)?,
-                    };
-                    let (min, max, ratio) = match m.range {
-                        Some(r) => (r.min, r.max, r.min >= 0.0 && r.max <= 1.0),
-                        None => (-1e15, 1e15, false),
-                    };
-                    let mut dv = DataValidation::new()
-                        .allow_decimal_number(DataValidationRule::Between(min, max));
-                    if ratio {
-                        dv = dv.set_input_message(w.ratio_input)?;
-                    }
-                    sheet.add_data_validation(row, value_col, row, value_col, &dv)?;
-                }
-                None => {
-                    sheet.write_blank(row, name_col, &f.none)?;
-                    sheet.write_blank(row, value_col, &f.none)?;
-                }
+            let (min, max, ratio) = match m.range {
+                Some(r) => (r.min, r.max, r.min >= 0.0 && r.max <= 1.0),
+                None => (-1e15, 1e15, false),
+            };
+            let mut dv =
+                DataValidation::new().allow_decimal_number(DataValidationRule::Between(min, max));
+            if ratio {
+                dv = dv.set_input_message(w.ratio_input)?;
             }
+            sheet.add_data_validation(row, value_col, row, value_col, &dv)?;
         }
         match &cells.note {
             Some(n) => sheet.write_string_with_format(row, c_note, n, &f.fill)?,
@@ -1150,11 +1294,7 @@ fn evidence_sheet(
     }
     sheet.set_column_hidden(5)?;
     if let Some(list) = id_list {
-        // A warning, not a stop: an id typed with stray spaces is understood when read.
-        let dv = DataValidation::new()
-            .allow_list_formula(rust_xlsxwriter::Formula::new(list))
-            .set_error_style(DataValidationErrorStyle::Warning);
-        sheet.add_data_validation(FIRST_ROW, 0, EVIDENCE_ROWS, 0, &dv)?;
+        sheet.add_data_validation(FIRST_ROW, 0, EVIDENCE_ROWS, 0, &list_from(list))?;
     }
     for (i, (id, item)) in rows.iter().enumerate() {
         let row = FIRST_ROW + u32::try_from(i).unwrap_or(0);
@@ -1162,34 +1302,13 @@ fn evidence_sheet(
         let Value::Object(item) = item else {
             continue;
         };
-        let mut extra = Map::new();
-        for (k, v) in item {
-            let written = match (k.as_str(), v) {
-                ("path", Value::String(s)) if !s.is_empty() && s.trim() == s => {
-                    sheet.write_string_with_format(row, 1, s, &f.fill)?;
-                    true
-                }
-                ("title", Value::String(s)) if !s.trim().is_empty() => {
-                    sheet.write_string_with_format(row, 2, s, &f.fill)?;
-                    true
-                }
-                ("dated", Value::String(s)) => match date_cell(s) {
-                    Some(d) => {
-                        sheet.write_datetime_with_format(row, 3, d, &f.fill_date)?;
-                        true
-                    }
-                    None => false,
-                },
-                ("sha256", Value::String(s)) if !s.is_empty() && super::normalize(s) == *s => {
-                    sheet.write_string_with_format(row, 4, s, &f.fill)?;
-                    true
-                }
-                _ => false,
-            };
-            if !written {
-                extra.insert(k.clone(), v.clone());
-            }
-        }
+        let columns = [
+            ("path", 1, ItemCell::Trimmed),
+            ("title", 2, ItemCell::Kept),
+            ("dated", 3, ItemCell::Date),
+            ("sha256", 4, ItemCell::Code),
+        ];
+        let extra = item_cells(sheet, row, item, &columns, f)?;
         if !extra.is_empty() {
             sheet.write_string(row, 5, Value::Object(extra).to_string())?;
         }
