@@ -27,7 +27,10 @@ use crate::yaml::pointer_token;
 mod review;
 mod values;
 
-use values::{choice_value, code_value, date_value, field_value, number_value};
+use values::{
+    choice_value, code_value, date_value, field_value, insert_at, kept_text, merge, merge_entry,
+    number_value, push_item, rating_of,
+};
 
 pub use crate::diagnostic::SheetCell as CellPlace;
 
@@ -518,6 +521,15 @@ impl Reading {
         }
     }
 
+    /// Records the cell of `key` in `row` behind `pointer`.
+    fn add_cell(&mut self, sheet: &Sheet, row: u32, key: &str, pointer: String) {
+        if self.recording()
+            && let Some(place) = sheet.place(row, key)
+        {
+            self.add(pointer, place);
+        }
+    }
+
     fn finish(mut self) -> Value {
         if !self.certificates.is_empty() {
             let org = self
@@ -618,12 +630,7 @@ impl Reading {
     }
 
     fn criteria(&mut self, sheet: &Sheet) {
-        let slots: Vec<(String, u32)> = (1..=64)
-            .map(|k| format!("metric{k}"))
-            .take_while(|k| sheet.has(k))
-            .enumerate()
-            .map(|(i, k)| (k, u32::try_from(i).unwrap_or(0)))
-            .collect();
+        let slots = slot_keys(sheet);
         for row in FIRST_ROW..=sheet.last_row {
             let Some((id_cell, _)) = sheet.get(row, criteria::ID) else {
                 continue;
@@ -632,44 +639,18 @@ impl Reading {
             let base = format!("/answers/{}", pointer_token(&id));
             let mut answer = Map::new();
             if let Some((d, _)) = sheet.get(row, criteria::RATING) {
-                let typed = shown(d);
-                let rating = super::parse_rating(&typed)
-                    .map_or_else(|| super::normalize(&typed), str::to_owned);
-                answer.insert("rating".to_owned(), Value::String(rating));
+                answer.insert("rating".to_owned(), rating_of(d));
             }
-            let metric_ids: Vec<String> = match sheet.get(row, criteria::METRIC_IDS) {
-                Some((d, _)) => shown(d).split(',').map(|s| s.trim().to_owned()).collect(),
-                None => Vec::new(),
-            };
-            let mut metrics = Map::new();
-            for (slot, i) in &slots {
-                let Some(metric) = metric_ids.get(*i as usize).filter(|m| !m.is_empty()) else {
-                    continue;
-                };
-                if self.recording()
-                    && let Some(place) = sheet.place(row, slot)
-                {
-                    self.add(format!("{base}/metrics/{}", pointer_token(metric)), place);
-                }
-                if let Some((d, _)) = sheet.get(row, slot) {
-                    metrics.insert(metric.clone(), number_value(d));
-                }
-            }
+            let metrics = self.metrics_of(sheet, row, &slots, &base);
             if !metrics.is_empty() {
                 answer.insert("metrics".to_owned(), Value::Object(metrics));
             }
             if let Some((d, _)) = sheet.get(row, criteria::NOTE) {
-                let note = match d {
-                    Data::String(s) => s.clone(),
-                    other => shown(other),
-                };
-                answer.insert("note".to_owned(), Value::String(note));
+                answer.insert("note".to_owned(), Value::String(kept_text(d)));
             }
-            let mut present = false;
-            if let Some((Data::String(extra), _)) = sheet.get(row, criteria::EXTRA)
-                && let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(extra)
-            {
-                present = true;
+            let extra = extra_of(sheet, row, criteria::EXTRA);
+            let present = extra.is_some();
+            if let Some(extra) = extra {
                 merge(&mut answer, extra);
             }
             if self.recording() {
@@ -678,20 +659,42 @@ impl Reading {
                     (criteria::RATING, format!("{base}/rating")),
                     (criteria::NOTE, format!("{base}/note")),
                 ] {
-                    if let Some(place) = sheet.place(row, key) {
-                        self.add(pointer, place);
-                    }
+                    self.add_cell(sheet, row, key, pointer);
                 }
             }
             if present || !answer.is_empty() {
-                match self.answers.get_mut(&id) {
-                    Some(Value::Object(existing)) => merge(existing, answer),
-                    _ => {
-                        self.answers.insert(id, Value::Object(answer));
-                    }
-                }
+                merge_entry(&mut self.answers, id, answer);
             }
         }
+    }
+
+    /// A row's metric values, by the ids its hidden `metric_ids` column names for its slots;
+    /// each slot's cell is recorded behind `<base>/metrics/<id>`.
+    fn metrics_of(
+        &mut self,
+        sheet: &Sheet,
+        row: u32,
+        slots: &[String],
+        base: &str,
+    ) -> Map<String, Value> {
+        let metric_ids: Vec<String> = match sheet.get(row, criteria::METRIC_IDS) {
+            Some((d, _)) => shown(d).split(',').map(|s| s.trim().to_owned()).collect(),
+            None => Vec::new(),
+        };
+        let mut metrics = Map::new();
+        for (i, slot) in slots.iter().enumerate() {
+            let Some(metric) = metric_ids.get(i).filter(|m| !m.is_empty()) else {
+                continue;
+            };
+            if self.recording() {
+                let pointer = format!("{base}/metrics/{}", pointer_token(metric));
+                self.add_cell(sheet, row, slot, pointer);
+            }
+            if let Some((d, _)) = sheet.get(row, slot) {
+                metrics.insert(metric.clone(), number_value(d));
+            }
+        }
+        metrics
     }
 
     fn evidence(&mut self, sheet: &Sheet) {
@@ -715,7 +718,7 @@ impl Reading {
                 item.insert("path".to_owned(), Value::String(shown(d).trim().to_owned()));
             }
             if let Some((d, _)) = sheet.get(row, evidence::TITLE) {
-                item.insert("title".to_owned(), Value::String(shown(d)));
+                item.insert("title".to_owned(), Value::String(kept_text(d)));
             }
             if let Some((d, _)) = sheet.get(row, evidence::DATED) {
                 item.insert("dated".to_owned(), date_value(d));
@@ -726,26 +729,12 @@ impl Reading {
                     Value::String(super::normalize(&shown(d))),
                 );
             }
-            if let Some((Data::String(extra), _)) = sheet.get(row, evidence::EXTRA)
-                && let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(extra)
-            {
+            if let Some(extra) = extra_of(sheet, row, evidence::EXTRA) {
                 merge(&mut item, extra);
             }
-            let answer = self
-                .answers
-                .entry(id.clone())
-                .or_insert_with(|| Value::Object(Map::new()));
-            let Value::Object(answer) = answer else {
+            let Some(index) = push_item(&mut self.answers, &id, "evidence", item) else {
                 continue;
             };
-            let list = answer
-                .entry("evidence")
-                .or_insert_with(|| Value::Array(Vec::new()));
-            let Value::Array(list) = list else {
-                continue;
-            };
-            let index = list.len();
-            list.push(Value::Object(item));
             if !self.recording() {
                 continue;
             }
@@ -757,13 +746,10 @@ impl Reading {
                 (evidence::DATED, format!("{base}/dated")),
                 (evidence::SHA256, format!("{base}/sha256")),
             ] {
-                if let Some(place) = sheet.place(row, key) {
-                    self.add(pointer, place);
-                }
+                self.add_cell(sheet, row, key, pointer);
             }
-            if let Some(place) = sheet.place(row, evidence::CRITERION) {
-                self.add(format!("/answers/{}", pointer_token(&id)), place);
-            }
+            let pointer = format!("/answers/{}", pointer_token(&id));
+            self.add_cell(sheet, row, evidence::CRITERION, pointer);
         }
     }
 
@@ -800,9 +786,7 @@ impl Reading {
                     certificates::ISSUED_ON | certificates::EXPIRES_ON => date_value(d),
                     certificates::NUMBER => Value::String(shown(d).trim().to_owned()),
                     _ => {
-                        if let Data::String(s) = d
-                            && let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(s)
-                        {
+                        if let Some(extra) = extra_of(sheet, row, key) {
                             merge(&mut item, extra);
                         }
                         continue;
@@ -815,35 +799,21 @@ impl Reading {
     }
 }
 
-/// Puts `value` at the path `tokens` below `root`, making the objects on the way.
-fn insert_at(root: &mut Map<String, Value>, tokens: &[String], value: Value) {
-    let Some((last, parents)) = tokens.split_last() else {
-        return;
-    };
-    let mut here = root;
-    for t in parents {
-        let next = here
-            .entry(t.clone())
-            .or_insert_with(|| Value::Object(Map::new()));
-        if !next.is_object() {
-            *next = Value::Object(Map::new());
-        }
-        let Value::Object(next) = next else {
-            return;
-        };
-        here = next;
-    }
-    here.insert(last.clone(), value);
+/// The metric slot keys a sheet's key row has: `metric1`, `metric2`, ….
+fn slot_keys(sheet: &Sheet) -> Vec<String> {
+    (1..=64)
+        .map(|k| format!("metric{k}"))
+        .take_while(|k| sheet.has(k))
+        .collect()
 }
 
-/// Merges `extra` into `into`: objects key by key, other values replace.
-fn merge(into: &mut Map<String, Value>, extra: Map<String, Value>) {
-    for (k, v) in extra {
-        match (into.get_mut(&k), v) {
-            (Some(Value::Object(a)), Value::Object(b)) => merge(a, b),
-            (_, v) => {
-                into.insert(k, v);
-            }
-        }
+/// The row's hidden `extra` cell (what no column holds, as JSON) when it holds an object.
+fn extra_of(sheet: &Sheet, row: u32, key: &str) -> Option<Map<String, Value>> {
+    match sheet.get(row, key) {
+        Some((Data::String(extra), _)) => match serde_json::from_str::<Value>(extra) {
+            Ok(Value::Object(extra)) => Some(extra),
+            _ => None,
+        },
+        _ => None,
     }
 }

@@ -2,25 +2,18 @@
 //! nonconformity and corrective-action registers, read into the review value a YAML file
 //! gives (the general sheet is read as a questionnaire's is).
 
-use calamine::Data;
 use serde_json::{Map, Value};
 
-use super::{FIRST_ROW, Reading, Sheet, code_value, date_value, merge, number_value, shown};
+use super::{
+    FIRST_ROW, Reading, Sheet, code_value, date_value, extra_of, kept_text, merge, merge_entry,
+    push_item, rating_of, shown, slot_keys,
+};
 use crate::diagnostic::{Code, msg};
 use crate::workbook;
-use crate::workbook::{actions, checked, criteria, ncs, team, verdicts};
+use crate::workbook::{actions, checked, ncs, team, verdicts};
 use crate::yaml::pointer_token;
 
 impl Reading {
-    /// Records the cell of `key` in `row` behind `pointer`.
-    fn add_cell(&mut self, sheet: &Sheet, row: u32, key: &str, pointer: String) {
-        if self.recording()
-            && let Some(place) = sheet.place(row, key)
-        {
-            self.add(pointer, place);
-        }
-    }
-
     /// The review team: one member a row, the role a label in either language.
     pub(super) fn team_rows(&mut self, sheet: &Sheet) {
         let team = self.team.get_or_insert_with(Vec::new);
@@ -62,10 +55,7 @@ impl Reading {
     /// The verdict sheet: one criterion a row, a verdict where the row holds anything the
     /// team (or `itss review init`) wrote.
     pub(super) fn verdict_rows(&mut self, sheet: &Sheet) {
-        let slots: Vec<String> = (1..=64)
-            .map(|k| format!("metric{k}"))
-            .take_while(|k| sheet.has(k))
-            .collect();
+        let slots = slot_keys(sheet);
         for row in FIRST_ROW..=sheet.last_row {
             let Some((id_cell, _)) = sheet.get(row, verdicts::ID) else {
                 continue;
@@ -74,33 +64,12 @@ impl Reading {
             let base = format!("/verdicts/{}", pointer_token(&id));
             let mut verdict = Map::new();
             if let Some((d, _)) = sheet.get(row, verdicts::RATING) {
-                let typed = shown(d);
-                let rating = workbook::parse_rating(&typed)
-                    .map_or_else(|| workbook::normalize(&typed), str::to_owned);
-                verdict.insert("rating".to_owned(), Value::String(rating));
+                verdict.insert("rating".to_owned(), rating_of(d));
             }
             if let Some((d, _)) = sheet.get(row, verdicts::NOTE) {
                 verdict.insert("note".to_owned(), Value::String(kept_text(d)));
             }
-            let metric_ids: Vec<String> = match sheet.get(row, criteria::METRIC_IDS) {
-                Some((d, _)) => shown(d).split(',').map(|s| s.trim().to_owned()).collect(),
-                None => Vec::new(),
-            };
-            let mut metrics = Map::new();
-            for (i, slot) in slots.iter().enumerate() {
-                let Some(metric) = metric_ids.get(i).filter(|m| !m.is_empty()) else {
-                    continue;
-                };
-                self.add_cell(
-                    sheet,
-                    row,
-                    slot,
-                    format!("{base}/metrics/{}", pointer_token(metric)),
-                );
-                if let Some((d, _)) = sheet.get(row, slot) {
-                    metrics.insert(metric.clone(), number_value(d));
-                }
-            }
+            let metrics = self.metrics_of(sheet, row, &slots, &base);
             if !metrics.is_empty() {
                 verdict.insert("metrics".to_owned(), Value::Object(metrics));
             }
@@ -129,9 +98,7 @@ impl Reading {
                     .collect();
                 verdict.insert("sample".to_owned(), Value::Array(paths));
             }
-            if let Some((Data::String(extra), _)) = sheet.get(row, verdicts::EXTRA)
-                && let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(extra)
-            {
+            if let Some(extra) = extra_of(sheet, row, verdicts::EXTRA) {
                 merge(&mut verdict, extra);
             }
             for (key, pointer) in [
@@ -144,12 +111,7 @@ impl Reading {
                 self.add_cell(sheet, row, key, pointer);
             }
             if sheet.get(row, verdicts::EXTRA).is_some() || !verdict.is_empty() {
-                match self.verdicts.get_mut(&id) {
-                    Some(Value::Object(existing)) => merge(existing, verdict),
-                    _ => {
-                        self.verdicts.insert(id, Value::Object(verdict));
-                    }
-                }
+                merge_entry(&mut self.verdicts, id, verdict);
             }
         }
     }
@@ -191,26 +153,12 @@ impl Reading {
                     Value::String(workbook::normalize(&shown(d))),
                 );
             }
-            if let Some((Data::String(extra), _)) = sheet.get(row, checked::EXTRA)
-                && let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(extra)
-            {
+            if let Some(extra) = extra_of(sheet, row, checked::EXTRA) {
                 merge(&mut item, extra);
             }
-            let verdict = self
-                .verdicts
-                .entry(id.clone())
-                .or_insert_with(|| Value::Object(Map::new()));
-            let Value::Object(verdict) = verdict else {
+            let Some(index) = push_item(&mut self.verdicts, &id, "checked", item) else {
                 continue;
             };
-            let list = verdict
-                .entry("checked")
-                .or_insert_with(|| Value::Array(Vec::new()));
-            let Value::Array(list) = list else {
-                continue;
-            };
-            let index = list.len();
-            list.push(Value::Object(item));
             let base = format!("/verdicts/{}/checked/{index}", pointer_token(&id));
             let first = if sheet.get(row, checked::PATH).is_some() {
                 checked::PATH
@@ -278,9 +226,7 @@ impl Reading {
             if let Some(text) = localized(sheet, row, ncs::STATEMENT, ncs::STATEMENT_EN) {
                 nc.insert("statement".to_owned(), text);
             }
-            if let Some((Data::String(extra), _)) = sheet.get(row, ncs::EXTRA)
-                && let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(extra)
-            {
+            if let Some(extra) = extra_of(sheet, row, ncs::EXTRA) {
                 merge(&mut nc, extra);
             }
             let list = self.nonconformities.get_or_insert_with(Vec::new);
@@ -353,9 +299,7 @@ impl Reading {
             {
                 action.insert("description".to_owned(), text);
             }
-            if let Some((Data::String(extra), _)) = sheet.get(row, actions::EXTRA)
-                && let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(extra)
-            {
+            if let Some(extra) = extra_of(sheet, row, actions::EXTRA) {
                 merge(&mut action, extra);
             }
             let Some(Value::Object(nc)) = self
@@ -389,14 +333,6 @@ impl Reading {
                 self.add_cell(sheet, row, key, pointer);
             }
         }
-    }
-}
-
-/// A text kept as typed (a note, a statement): only a non-text cell is shown as text.
-fn kept_text(d: &Data) -> String {
-    match d {
-        Data::String(s) => s.clone(),
-        other => shown(other),
     }
 }
 

@@ -1,8 +1,9 @@
 //! Cell values as submission and review values: by a field's declared type, a drop-down's
-//! choice, an identifier, a date, yes/no or a number, each understanding what people type.
+//! choice, a rating, an identifier, a date, yes/no, a number or a text kept as typed, each
+//! understanding what people type; and the value tree they are put into.
 
 use calamine::Data;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::{date_of, shown};
 use crate::workbook::{self, FieldType};
@@ -109,6 +110,89 @@ pub(super) fn number_value(d: &Data) -> Value {
             workbook::parse_number_text(&typed)
                 .and_then(workbook::json_number)
                 .unwrap_or_else(|| Value::String(workbook::normalize(&typed)))
+        }
+    }
+}
+
+/// Puts `value` at the path `tokens` below `root`, making the objects on the way.
+pub(super) fn insert_at(root: &mut Map<String, Value>, tokens: &[String], value: Value) {
+    let Some((last, parents)) = tokens.split_last() else {
+        return;
+    };
+    let mut here = root;
+    for t in parents {
+        let next = here
+            .entry(t.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if !next.is_object() {
+            *next = Value::Object(Map::new());
+        }
+        let Value::Object(next) = next else {
+            return;
+        };
+        here = next;
+    }
+    here.insert(last.clone(), value);
+}
+
+/// A rating cell: the code its text names (a label in either language, any case or width),
+/// else the text as typed for the schema to name.
+pub(super) fn rating_of(d: &Data) -> Value {
+    let typed = shown(d);
+    Value::String(
+        workbook::parse_rating(&typed).map_or_else(|| workbook::normalize(&typed), str::to_owned),
+    )
+}
+
+/// A text kept as typed (a note, a statement): only a non-text cell is shown as text.
+pub(super) fn kept_text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        other => shown(other),
+    }
+}
+
+/// Merges `value` into the entry `id` of `map` (an answer or a verdict that another row
+/// already began), or makes it the entry.
+pub(super) fn merge_entry(map: &mut Map<String, Value>, id: String, value: Map<String, Value>) {
+    match map.get_mut(&id) {
+        Some(Value::Object(existing)) => merge(existing, value),
+        _ => {
+            map.insert(id, Value::Object(value));
+        }
+    }
+}
+
+/// Appends `item` to the list `key` of the entry `id` of `map` (evidence of an answer, what
+/// was checked for a verdict), making both when missing; its index in the list, `None` when
+/// the entry or the list is not what a list belongs in.
+pub(super) fn push_item(
+    map: &mut Map<String, Value>,
+    id: &str,
+    key: &str,
+    item: Map<String, Value>,
+) -> Option<usize> {
+    let Value::Object(entry) = map
+        .entry(id.to_owned())
+        .or_insert_with(|| Value::Object(Map::new()))
+    else {
+        return None;
+    };
+    let Value::Array(list) = entry.entry(key).or_insert_with(|| Value::Array(Vec::new())) else {
+        return None;
+    };
+    list.push(Value::Object(item));
+    Some(list.len() - 1)
+}
+
+/// Merges `extra` into `into`: objects key by key, other values replace.
+pub(super) fn merge(into: &mut Map<String, Value>, extra: Map<String, Value>) {
+    for (k, v) in extra {
+        match (into.get_mut(&k), v) {
+            (Some(Value::Object(a)), Value::Object(b)) => merge(a, b),
+            (_, v) => {
+                into.insert(k, v);
+            }
         }
     }
 }
