@@ -19,6 +19,9 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 
+mod support;
+use support::copy_dir;
+
 /// Longest a hostile case may take (a debug build on two shared cores); the process is killed
 /// after twice that.
 const QUICK: Duration = Duration::from_secs(15);
@@ -108,19 +111,6 @@ impl Run {
         copy_dir(&root().join("report-templates"), &dir);
         fs::write(dir.join(name), text).unwrap();
         dir
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
     }
 }
 

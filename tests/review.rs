@@ -14,6 +14,9 @@ use itss::result::AssessmentResult;
 use itss::result::review::{NonconformityState, ReviewStatus};
 use serde_json::Value;
 
+mod support;
+use support::copy_dir;
+
 const EXAMPLE: &str = "examples/om-level3";
 
 fn itss() -> Command {
@@ -27,19 +30,6 @@ fn example_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(Path::new(EXAMPLE), dir.path());
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// `itss assess SUBMISSION --review REVIEW` with `extra` arguments.

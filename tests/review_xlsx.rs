@@ -11,38 +11,17 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use assert_cmd::cargo::CommandCargoExt;
 use calamine::{Data, Reader, Xlsx};
 use serde_json::{Value, json};
 
+mod support;
+use support::{a1, convert_with_libreoffice, run, soffice, value_of, walk};
+
 const EXAMPLE: &str = "examples/om-level3";
-
-fn itss() -> Command {
-    Command::cargo_bin("itss").unwrap()
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = itss().args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
-}
-
-/// The value `itss convert --to json` reads from a review file.
-fn value_of(path: &Path) -> Value {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("value.json");
-    let (code, _, e) = run(&["convert", s(path), "--to", "json", "-o", s(&out)]);
-    assert_eq!(code, 0, "{e}");
-    serde_json::from_slice(&fs::read(out).unwrap()).unwrap()
 }
 
 /// The result of the example submission assessed on `review`, without what names the
@@ -96,16 +75,6 @@ fn cell(range: &calamine::Range<Data>, row: u32, col: u32) -> String {
 enum Typed {
     Text(&'static str),
     Number(f64),
-}
-
-fn a1(row: u32, col: u32) -> String {
-    let mut out = String::new();
-    let mut n = col + 1;
-    while n > 0 {
-        out.insert(0, char::from(b'A' + ((n - 1) % 26) as u8));
-        n = (n - 1) / 26;
-    }
-    format!("{out}{}", row + 1)
 }
 
 fn column_of(r: &str) -> u32 {
@@ -712,18 +681,6 @@ fn a_batch_reads_workbook_reviews() {
     assert_eq!(result["review"]["self_assessed"]["achieved_level"], "3");
 }
 
-fn soffice() -> bool {
-    let found = Command::new("soffice").arg("--version").output().is_ok();
-    if !found {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "LibreOffice (soffice) is required in CI: .ci/run installs libreoffice-calc-nogui"
-        );
-        eprintln!("skipped: soffice is not installed");
-    }
-    found
-}
-
 #[test]
 fn a_review_workbook_saved_by_libreoffice_reads_the_same() {
     if !soffice() {
@@ -744,27 +701,7 @@ fn a_review_workbook_saved_by_libreoffice_reads_the_same() {
     assert_eq!(code, 0, "{e}");
     let saved_dir = dir.path().join("saved");
     fs::create_dir(&saved_dir).unwrap();
-    let out = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            dir.path().join("lo-profile").display()
-        ))
-        .args([
-            "--headless",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-        ])
-        .arg(&saved_dir)
-        .arg(&xlsx)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let saved = saved_dir.join("review.xlsx");
+    let saved = convert_with_libreoffice(&xlsx, "xlsx:Calc MS Excel 2007 XML", &saved_dir);
     assert_ne!(fs::read(&saved).unwrap(), fs::read(&xlsx).unwrap());
     assert_eq!(
         value_of(&saved),
@@ -892,8 +829,11 @@ fn review_skeletons_of_every_catalog_read_back_in_both_languages() {
             s(&out),
         ]);
         assert_eq!(code, 0, "{e}");
-        let submission =
-            first_yaml(&out).unwrap_or_else(|| panic!("{catalog}: no sample in {out:?}"));
+        let submission = walk(&out)
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .min()
+            .unwrap_or_else(|| panic!("{catalog}: no sample in {out:?}"));
         for lang in ["zh", "en"] {
             let mut values = Vec::new();
             for form in ["yaml", "xlsx"] {
@@ -926,19 +866,6 @@ fn review_skeletons_of_every_catalog_read_back_in_both_languages() {
             );
         }
     }
-}
-
-/// The first `.yaml` file below `dir`, in name order.
-fn first_yaml(dir: &Path) -> Option<PathBuf> {
-    let mut entries: Vec<PathBuf> = fs::read_dir(dir).ok()?.map(|e| e.unwrap().path()).collect();
-    entries.sort();
-    entries.into_iter().find_map(|p| {
-        if p.is_dir() {
-            first_yaml(&p)
-        } else {
-            p.extension().is_some_and(|x| x == "yaml").then_some(p)
-        }
-    })
 }
 
 #[test]

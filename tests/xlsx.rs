@@ -9,24 +9,12 @@
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use assert_cmd::cargo::CommandCargoExt;
 use calamine::{Data, Reader, Xlsx};
 use serde_json::{Value, json};
 
-fn itss() -> Command {
-    Command::cargo_bin("itss").unwrap()
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = itss().args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod support;
+use support::{a1, convert_with_libreoffice, run, soffice, value_of, walk};
 
 fn catalogs() -> Vec<String> {
     let mut ids: Vec<String> =
@@ -55,26 +43,6 @@ fn result_of(file: &Path) -> Value {
     v
 }
 
-/// The submission value of `path` as `itss convert --to json` reads it (written to a
-/// scratch folder, never beside the input: examples stay as they are).
-fn yaml_value(path: &Path) -> Value {
-    let scratch = tempfile::tempdir().unwrap();
-    let json = scratch.path().join("value.json");
-    let out = itss()
-        .args(["convert", path.to_str().unwrap(), "--to", "json", "-o"])
-        .arg(&json)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap()
-}
-
 /// One synthetic submission of a catalog (the seeded generator), as a file in `dir`.
 fn sample(catalog: &str, dir: &Path) -> PathBuf {
     let out = dir.join("sample");
@@ -98,25 +66,12 @@ fn sample(catalog: &str, dir: &Path) -> PathBuf {
     files.remove(0)
 }
 
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
 #[test]
 fn yaml_to_xlsx_to_yaml_keeps_everything_and_assesses_the_same_for_every_catalog() {
     let dir = tempfile::tempdir().unwrap();
     for catalog in catalogs() {
         let yaml = sample(&catalog, &dir.path().join(&catalog));
-        let original = yaml_value(&yaml);
+        let original = value_of(&yaml);
         let expected = result_of(&yaml);
         for lang in ["zh", "en"] {
             let xlsx = yaml.with_extension(format!("{lang}.xlsx"));
@@ -134,7 +89,7 @@ fn yaml_to_xlsx_to_yaml_keeps_everything_and_assesses_the_same_for_every_catalog
                 ]);
                 assert_eq!(code, 0, "{catalog} {lang}: {stderr}");
             }
-            assert_eq!(yaml_value(&back), original, "{catalog} {lang}: round trip");
+            assert_eq!(value_of(&back), original, "{catalog} {lang}: round trip");
             assert_eq!(
                 result_of(&xlsx),
                 expected,
@@ -184,7 +139,7 @@ answers:
 "#,
     )
     .unwrap();
-    let original = yaml_value(&yaml);
+    let original = value_of(&yaml);
     for lang in ["zh", "en"] {
         let xlsx = dir.path().join(format!("odd-{lang}.xlsx"));
         let back = dir.path().join(format!("odd-{lang}.json"));
@@ -322,16 +277,6 @@ fn fill(bytes: &[u8], edits: &[(usize, u32, u32, Typed)]) -> Vec<u8> {
     out.finish().unwrap().into_inner()
 }
 
-fn a1(row: u32, col: u32) -> String {
-    let mut s = String::new();
-    let mut n = col + 1;
-    while n > 0 {
-        s.insert(0, char::from(b'A' + ((n - 1) % 26) as u8));
-        n = (n - 1) / 26;
-    }
-    format!("{s}{}", row + 1)
-}
-
 #[test]
 fn a_filled_template_assesses_like_the_same_answers_in_yaml_for_every_catalog() {
     let dir = tempfile::tempdir().unwrap();
@@ -411,7 +356,7 @@ fn a_filled_template_assesses_like_the_same_answers_in_yaml_for_every_catalog() 
             }
             let filled = dir.path().join(format!("{catalog}-{lang}-filled.xlsx"));
             std::fs::write(&filled, fill(&bytes, &edits)).unwrap();
-            let version = yaml_value(&filled)["catalog_version"].clone();
+            let version = value_of(&filled)["catalog_version"].clone();
             let twin = json!({
                 "catalog": catalog,
                 "catalog_version": version,
@@ -421,11 +366,7 @@ fn a_filled_template_assesses_like_the_same_answers_in_yaml_for_every_catalog() 
             });
             let twin_path = dir.path().join(format!("{catalog}-{lang}-twin.json"));
             std::fs::write(&twin_path, twin.to_string()).unwrap();
-            assert_eq!(
-                yaml_value(&filled),
-                twin,
-                "{catalog} {lang}: the value read"
-            );
+            assert_eq!(value_of(&filled), twin, "{catalog} {lang}: the value read");
             assert_eq!(
                 result_of(&filled),
                 result_of(&twin_path),
@@ -564,7 +505,7 @@ fn a_workbook_filled_the_way_people_fill_forms_reads_as_its_yaml_twin() {
             "OM.L4.PPL.KEYPOST": {"rating": "conform", "note": "两条要求尚未落实"}
         }
     });
-    assert_eq!(yaml_value(&xlsx), expected);
+    assert_eq!(value_of(&xlsx), expected);
     let twin = dir.path().join("twin.yaml");
     std::fs::write(&twin, itss::internals::convert::to_yaml(&expected)).unwrap();
     assert_eq!(result_of(&xlsx), result_of(&twin));
@@ -624,7 +565,7 @@ fn levels_and_facts_are_chosen_by_their_names() {
         (*g, fact, columns["value"], Typed::Text("是".into())),
     ];
     std::fs::write(&filled, fill(&bytes, &edits)).unwrap();
-    let value = yaml_value(&filled);
+    let value = value_of(&filled);
     assert_eq!(value["target_level"], json!("3"));
     assert_eq!(
         value["organization"]["facts"]["sla_requires_spares"],
@@ -653,7 +594,7 @@ fn levels_and_facts_are_chosen_by_their_names() {
             .map(|d| d.to_string()),
         Some("三级 拓展级".to_owned())
     );
-    assert_eq!(yaml_value(&again)["target_level"], json!("3"));
+    assert_eq!(value_of(&again)["target_level"], json!("3"));
 }
 
 #[test]
@@ -818,52 +759,11 @@ fn workbooks_are_byte_identical_from_run_to_run() {
     assert_eq!(summaries[0], summaries[1]);
 }
 
-/// The values of the first sheet of `summary.xlsx`, as LibreOffice exports them to CSV.
-fn soffice() -> Option<&'static str> {
-    let found = Command::new("soffice").arg("--version").output().is_ok();
-    if !found {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "LibreOffice (soffice) is required in CI: .ci/run installs libreoffice-calc-nogui"
-        );
-        eprintln!("skipped: soffice is not installed");
-        return None;
-    }
-    Some("soffice")
-}
-
-fn convert_with_libreoffice(file: &Path, to: &str, outdir: &Path) -> PathBuf {
-    let profile = outdir.join("lo-profile");
-    let out = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args(["--headless", "--convert-to", to, "--outdir"])
-        .arg(outdir)
-        .arg(file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let ext = to.split(':').next().unwrap();
-    let produced = outdir.join(file.with_extension(ext).file_name().unwrap());
-    assert!(
-        produced.exists(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    produced
-}
-
 #[test]
 fn libreoffice_saves_our_workbooks_and_reads_our_summary() {
-    let Some(_) = soffice() else {
+    if !soffice() {
         return;
-    };
+    }
     let dir = tempfile::tempdir().unwrap();
     // A filled workbook (converted from an example), saved again by LibreOffice.
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/om-level3/submission.yaml");
@@ -885,7 +785,7 @@ fn libreoffice_saves_our_workbooks_and_reads_our_summary() {
         std::fs::read(&saved).unwrap(),
         std::fs::read(&ours).unwrap()
     );
-    assert_eq!(yaml_value(&saved), yaml_value(&example));
+    assert_eq!(value_of(&saved), value_of(&example));
     assert_eq!(result_of(&saved), result_of(&example));
     // The blank template too.
     let template = dir.path().join("ours").join("template.xlsx");
@@ -902,7 +802,7 @@ fn libreoffice_saves_our_workbooks_and_reads_our_summary() {
     ]);
     assert_eq!(code, 0, "{e}");
     let saved = convert_with_libreoffice(&template, "xlsx", &saved_dir);
-    assert_eq!(yaml_value(&saved), yaml_value(&template));
+    assert_eq!(value_of(&saved), value_of(&template));
 
     // summary.xlsx as LibreOffice reads it: ids, level names and scores of summary.json.
     let out = dir.path().join("out");
