@@ -27,22 +27,27 @@ fn s(p: &Path) -> &str {
 /// The result of the example submission assessed on `review`, without what names the
 /// review file itself (its path and digest).
 fn reviewed_result(review: &Path, extra: &[&str]) -> Value {
-    let mut args = vec![
-        "assess",
-        "examples/om-level3/submission.yaml",
-        "--review",
-        s(review),
-        "--format",
-        "json",
-    ];
+    let mut args = vec!["--format", "json"];
     args.extend_from_slice(extra);
-    let (code, stdout, e) = run(&args);
+    let (code, stdout, e) = assess_on(review, &args);
     assert!(code == 0 || code == 3, "exit {code}: {e}");
     let mut v: Value = serde_json::from_str(&stdout).unwrap();
     let r = v["review"].as_object_mut().unwrap();
     r.remove("sha256");
     r.remove("source");
     v
+}
+
+/// `itss assess` of the example submission on `review`, with `extra` arguments.
+fn assess_on(review: &Path, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec![
+        "assess",
+        "examples/om-level3/submission.yaml",
+        "--review",
+        s(review),
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
 }
 
 /// Each sheet's name and its columns by the hidden key row.
@@ -553,23 +558,11 @@ fn review_workbook_diagnostics_name_the_sheet_and_cell_in_the_chosen_language() 
         &[(2, n["nc.severity"], Typed::Text("很严重"))],
     );
     fs::write(&path, &bad).unwrap();
-    let (code, _, zh) = run(&[
-        "assess",
-        "examples/om-level3/submission.yaml",
-        "--review",
-        s(&path),
-    ]);
+    let (code, _, zh) = assess_on(&path, &[]);
     assert_eq!(code, 1, "{zh}");
     assert!(zh.contains("bad.xlsx: 不符合项!C3"), "{zh}");
     assert!(zh.contains("严重程度「很严重」无法识别"), "{zh}");
-    let (_, _, en) = run(&[
-        "assess",
-        "examples/om-level3/submission.yaml",
-        "--review",
-        s(&path),
-        "--lang",
-        "en",
-    ]);
+    let (_, _, en) = assess_on(&path, &["--lang", "en"]);
     assert!(
         en.contains("the severity `很严重` is not understood"),
         "{en}"
@@ -581,12 +574,7 @@ fn review_workbook_diagnostics_name_the_sheet_and_cell_in_the_chosen_language() 
         &[(2, n["nc.criterion"], Typed::Text("OM.L9.NOPE"))],
     );
     fs::write(&path, &bad).unwrap();
-    let (code, _, zh) = run(&[
-        "assess",
-        "examples/om-level3/submission.yaml",
-        "--review",
-        s(&path),
-    ]);
+    let (code, _, zh) = assess_on(&path, &[]);
     assert_eq!(code, 1, "{zh}");
     assert!(zh.contains("bad.xlsx: 不符合项!B3"), "{zh}");
     // A review where a submission is expected, as a file or a workbook: one line saying
@@ -627,12 +615,7 @@ fn review_workbook_diagnostics_name_the_sheet_and_cell_in_the_chosen_language() 
         zip.write_all(&vec![b' '; 1 << 20]).unwrap();
     }
     fs::write(&path, zip.finish().unwrap().into_inner()).unwrap();
-    let (code, _, zh) = run(&[
-        "assess",
-        "examples/om-level3/submission.yaml",
-        "--review",
-        s(&path),
-    ]);
+    let (code, _, zh) = assess_on(&path, &[]);
     assert_eq!(code, 1, "{zh}");
     assert!(zh.contains("xlsx-archive"), "{zh}");
 }
