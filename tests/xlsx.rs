@@ -43,6 +43,15 @@ fn result_of(file: &Path) -> Value {
     v
 }
 
+/// `itss template --catalog CATALOG --format xlsx EXTRA… -o PATH`, which must succeed.
+fn template_xlsx(catalog: &str, path: &Path, extra: &[&str]) {
+    let mut args = vec!["template", "--catalog", catalog, "--format", "xlsx"];
+    args.extend_from_slice(extra);
+    args.extend(["-o", path.to_str().unwrap()]);
+    let (code, _, e) = run(&args);
+    assert_eq!(code, 0, "{e}");
+}
+
 /// One synthetic submission of a catalog (the seeded generator), as a file in `dir`.
 fn sample(catalog: &str, dir: &Path) -> PathBuf {
     let out = dir.join("sample");
@@ -297,20 +306,11 @@ fn a_filled_template_assesses_like_the_same_answers_in_yaml_for_every_catalog() 
     for catalog in catalogs() {
         for lang in ["zh", "en"] {
             let template = dir.path().join(format!("{catalog}-{lang}.xlsx"));
-            let (code, _, e) = run(&[
-                "template",
-                "--catalog",
+            template_xlsx(
                 &catalog,
-                "--format",
-                "xlsx",
-                "--lang",
-                lang,
-                "--as-of",
-                "2026-10-01",
-                "-o",
-                template.to_str().unwrap(),
-            ]);
-            assert_eq!(code, 0, "{e}");
+                &template,
+                &["--lang", lang, "--as-of", "2026-10-01"],
+            );
             let bytes = std::fs::read(&template).unwrap();
             let l = layout(&bytes);
             let mut edits = Vec::new();
@@ -515,18 +515,7 @@ fn a_workbook_filled_the_way_people_fill_forms_reads_as_its_yaml_twin() {
 fn levels_and_facts_are_chosen_by_their_names() {
     let dir = tempfile::tempdir().unwrap();
     let template = dir.path().join("om.xlsx");
-    let (code, _, e) = run(&[
-        "template",
-        "--catalog",
-        "itss-om",
-        "--format",
-        "xlsx",
-        "--as-of",
-        "2026-10-01",
-        "-o",
-        template.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{e}");
+    template_xlsx("itss-om", &template, &["--as-of", "2026-10-01"]);
     let bytes = std::fs::read(&template).unwrap();
     let l = layout(&bytes);
     let (g, general) = &l.general;
@@ -725,18 +714,7 @@ fn workbooks_are_byte_identical_from_run_to_run() {
     let a = dir.path().join("a.xlsx");
     let b = dir.path().join("b.xlsx");
     for p in [&a, &b] {
-        let (code, _, e) = run(&[
-            "template",
-            "--catalog",
-            "itss-om",
-            "--format",
-            "xlsx",
-            "--as-of",
-            "2026-10-01",
-            "-o",
-            p.to_str().unwrap(),
-        ]);
-        assert_eq!(code, 0, "{e}");
+        template_xlsx("itss-om", p, &["--as-of", "2026-10-01"]);
     }
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
@@ -789,18 +767,7 @@ fn libreoffice_saves_our_workbooks_and_reads_our_summary() {
     assert_eq!(result_of(&saved), result_of(&example));
     // The blank template too.
     let template = dir.path().join("ours").join("template.xlsx");
-    let (code, _, e) = run(&[
-        "template",
-        "--catalog",
-        "itss-om",
-        "--format",
-        "xlsx",
-        "--as-of",
-        "2026-10-01",
-        "-o",
-        template.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{e}");
+    template_xlsx("itss-om", &template, &["--as-of", "2026-10-01"]);
     let saved = convert_with_libreoffice(&template, "xlsx", &saved_dir);
     assert_eq!(value_of(&saved), value_of(&template));
 
@@ -861,18 +828,7 @@ fn the_chinese_template_shows_no_english() {
     let dir = tempfile::tempdir().unwrap();
     for catalog in catalogs() {
         let path = dir.path().join(format!("{catalog}.xlsx"));
-        let (code, _, e) = run(&[
-            "template",
-            "--catalog",
-            &catalog,
-            "--format",
-            "xlsx",
-            "--as-of",
-            "2026-10-01",
-            "-o",
-            path.to_str().unwrap(),
-        ]);
-        assert_eq!(code, 0, "{e}");
+        template_xlsx(&catalog, &path, &["--as-of", "2026-10-01"]);
         let mut book: Xlsx<_> = Xlsx::new(Cursor::new(std::fs::read(&path).unwrap())).unwrap();
         let mut english = std::collections::BTreeSet::new();
         for name in book.sheet_names() {
@@ -915,16 +871,7 @@ fn the_chinese_template_shows_no_english() {
 fn a_workbook_over_the_input_budget_is_refused_and_a_far_cell_costs_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let template = dir.path().join("t.xlsx");
-    let (code, _, e) = run(&[
-        "template",
-        "--catalog",
-        "itss-om",
-        "--format",
-        "xlsx",
-        "-o",
-        template.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{e}");
+    template_xlsx("itss-om", &template, &[]);
     // About 60 KB on disk, about 300 KB inflated: the budget counts the inflated size.
     let size = std::fs::metadata(&template).unwrap().len();
     let (code, _, stderr) = run(&[
@@ -967,18 +914,7 @@ fn the_english_template_shows_no_chinese() {
     let dir = tempfile::tempdir().unwrap();
     for catalog in catalogs() {
         let path = dir.path().join(format!("{catalog}-en.xlsx"));
-        let (code, _, e) = run(&[
-            "template",
-            "--catalog",
-            &catalog,
-            "--format",
-            "xlsx",
-            "--lang",
-            "en",
-            "-o",
-            path.to_str().unwrap(),
-        ]);
-        assert_eq!(code, 0, "{e}");
+        template_xlsx(&catalog, &path, &["--lang", "en"]);
         let mut book: Xlsx<_> = Xlsx::new(Cursor::new(std::fs::read(&path).unwrap())).unwrap();
         let mut chinese = Vec::new();
         for name in book.sheet_names() {
