@@ -105,6 +105,20 @@ impl Run {
         line
     }
 
+    /// `itss assess` of the fixture to HTML with the template set in `dir`.
+    fn assess_html_with(&self, dir: &Path) -> Output {
+        self.itss(&[
+            "assess",
+            "submission.yaml",
+            "--catalog",
+            "basic.yaml",
+            "--format",
+            "html",
+            "--templates",
+            dir.to_str().unwrap(),
+        ])
+    }
+
     /// A copy of the bundled template set in `templates/`, with `name` replaced by `text`.
     fn templates_with(&self, name: &str, text: &str) -> PathBuf {
         let dir = self.dir().join("templates");
@@ -286,16 +300,7 @@ fn assess_stops_a_template_beyond_the_bounds() {
     let run = Run::new();
     for template in HOSTILE_TEMPLATES {
         let dir = run.templates_with("report.html.j2", template);
-        let out = run.itss(&[
-            "assess",
-            "submission.yaml",
-            "--catalog",
-            "basic.yaml",
-            "--format",
-            "html",
-            "--templates",
-            dir.to_str().unwrap(),
-        ]);
+        let out = run.assess_html_with(&dir);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{template}: {err}");
         assert!(err.contains("report.html.j2"), "{template}: {err}");
@@ -315,16 +320,7 @@ fn a_template_tag_too_long_to_compile_is_refused_not_a_crash() {
     ];
     for chain in &chains {
         let dir = run.templates_with("report.html.j2", &format!("line 1\n{chain}\n"));
-        let out = run.itss(&[
-            "assess",
-            "submission.yaml",
-            "--catalog",
-            "basic.yaml",
-            "--format",
-            "html",
-            "--templates",
-            dir.to_str().unwrap(),
-        ]);
+        let out = run.assess_html_with(&dir);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{err}");
         assert!(
@@ -336,16 +332,7 @@ fn a_template_tag_too_long_to_compile_is_refused_not_a_crash() {
     // The bundled templates are far below the limit, and a long but sane tag passes.
     let sane = format!("{{{{ {} }}}}", vec!["1"; 900].join(" + "));
     let dir = run.templates_with("report.html.j2", &sane);
-    let out = run.itss(&[
-        "assess",
-        "submission.yaml",
-        "--catalog",
-        "basic.yaml",
-        "--format",
-        "html",
-        "--templates",
-        dir.to_str().unwrap(),
-    ]);
+    let out = run.assess_html_with(&dir);
     assert!(matches!(out.status.code(), Some(0 | 3)), "{}", stderr(&out));
 }
 
