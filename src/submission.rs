@@ -388,11 +388,8 @@ fn check_ranges(
 /// questionnaire workbook (read into the same value, see [`crate::workbook::read`]).
 pub fn parse(path: &Path, max_size: u64) -> Result<ParsedSubmission, Rejected> {
     if source::is_xlsx(path) {
-        let failed = |d: Diagnostic| Rejected::one(d, None);
-        let bytes = source::read_bytes(path, max_size).map_err(failed)?;
-        let (value, cells) =
-            crate::workbook::read_submission(path, &bytes, max_size).map_err(failed)?;
-        let doc = SourceDoc::from_workbook(path, &bytes, cells);
+        let (_, doc, value) =
+            crate::workbook::load(path, max_size, Some(crate::workbook::Kind::Submission))?;
         return Ok(ParsedSubmission { doc, value });
     }
     let (doc, value) = source::load(path, max_size).map_err(|e| unparsable(path, e))?;

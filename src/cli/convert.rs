@@ -65,14 +65,10 @@ pub(super) fn run(args: ConvertArgs) -> anyhow::Result<Exit> {
 /// file is a review when it has `review:`), printing what stops it.
 fn read(args: &ConvertArgs) -> Result<(Kind, Value), Exit> {
     if source::is_xlsx(&args.file) {
-        let bytes = source::read_bytes(&args.file, args.max_file_size).map_err(|d| {
-            print_diagnostics(&[d], None);
-            Exit::Invalid
-        })?;
-        return match workbook::read_workbook(&args.file, &bytes, args.max_file_size) {
-            Ok((kind, value, _)) => Ok((kind, value)),
-            Err(diagnostics) => {
-                print_diagnostics(&diagnostics, None);
+        return match workbook::load(&args.file, args.max_file_size, None) {
+            Ok((kind, _, value)) => Ok((kind, value)),
+            Err(rejected) => {
+                print_diagnostics(&rejected.diagnostics, None);
                 Err(Exit::Invalid)
             }
         };

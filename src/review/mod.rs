@@ -697,18 +697,14 @@ impl Located for Diagnostic {
 }
 
 /// Reads a review file: YAML or JSON text, or a review workbook (`.xlsx`, read into the
-/// same value by [`crate::workbook::read_review`]).
+/// same value by [`crate::workbook::load`]).
 fn read(path: &Path, max_size: u64) -> Result<(SourceDoc, Value), Rejected> {
     if !source::is_xlsx(path) {
         return source::load(path, max_size);
     }
-    let bytes = source::read_bytes(path, max_size).map_err(|d| Rejected::one(d, None))?;
-    let (value, cells) =
-        crate::workbook::read_review(path, &bytes, max_size).map_err(|d| Rejected {
-            diagnostics: d,
-            text: None,
-        })?;
-    Ok((SourceDoc::from_workbook(path, &bytes, cells), value))
+    let (_, doc, value) =
+        crate::workbook::load(path, max_size, Some(crate::workbook::Kind::Review))?;
+    Ok((doc, value))
 }
 
 /// The text to show diagnostics against: none for a workbook.

@@ -22,7 +22,7 @@ pub mod write;
 use crate::text::Lang;
 
 pub use archive::check_archive;
-pub use read::{CellPlace, Cells, read_review, read_submission, read_workbook};
+pub use read::{CellPlace, Cells, load, read_review, read_submission, read_workbook};
 pub use review::review;
 pub use write::{WorkbookError, questionnaire, submission};
 

@@ -328,6 +328,32 @@ pub fn read_workbook(
     }
 }
 
+/// Reads a workbook file of the kind `expected` (either kind for `None`) within
+/// `max_size`: its kind, the document that places diagnostics at its cells, and its value.
+/// What stops it is rejected without text (a workbook has cells, not lines).
+pub fn load(
+    path: &Path,
+    max_size: u64,
+    expected: Option<Kind>,
+) -> Result<(Kind, crate::source::SourceDoc, Value), crate::diagnostic::Rejected> {
+    let rejected = |diagnostics| crate::diagnostic::Rejected {
+        diagnostics,
+        text: None,
+    };
+    let bytes = crate::source::read_bytes(path, max_size).map_err(|d| rejected(vec![d]))?;
+    let (kind, value, cells) = match expected {
+        Some(Kind::Submission) => read_submission(path, &bytes, max_size)
+            .map(|(value, cells)| (Kind::Submission, value, cells))
+            .map_err(|d| rejected(vec![d]))?,
+        Some(Kind::Review) => read_review(path, &bytes, max_size)
+            .map(|(value, cells)| (Kind::Review, value, cells))
+            .map_err(rejected)?,
+        None => read_workbook(path, &bytes, max_size).map_err(rejected)?,
+    };
+    let doc = crate::source::SourceDoc::from_workbook(path, &bytes, cells);
+    Ok((kind, doc, value))
+}
+
 /// What the reading of a workbook found wrong beyond what the schema sees, at its cell.
 type Problem = (Code, Msg, CellPlace);
 
