@@ -696,6 +696,43 @@ pub const TEMPLATES: &[Row] = &[
         "this workbook is not an itss questionnaire (no sheet of organization fields); start from `itss template --format xlsx` or `itss convert`",
         "此工作簿不是 itss 问卷（没有填写单位信息的工作表）；请从 itss template --format xlsx 或 itss convert 生成的问卷开始填写",
     ),
+    // A workbook cell the schema refused, said in a form's words.
+    (
+        Code::Schema,
+        "cell-rating",
+        "the rating `{typed}` is not understood: choose 符合 / Conform, 部分符合 / Partial, 不符合 / Nonconform or 不适用 / Not applicable from the drop-down",
+        "评级「{typed}」无法识别：请从下拉列表中选择 符合、部分符合、不符合 或 不适用",
+    ),
+    (
+        Code::Schema,
+        "cell-verdict-rating",
+        "the rating `{typed}` is not understood: choose 符合 / Conform, 部分符合 / Partial, 不符合 / Nonconform or 不适用 / Not applicable from the drop-down, or leave it blank to confirm the declared rating",
+        "评级「{typed}」无法识别：请从下拉列表中选择 符合、部分符合、不符合 或 不适用；留空表示确认自评",
+    ),
+    (
+        Code::Schema,
+        "cell-severity",
+        "the severity `{typed}` is not understood: choose 一般 / Minor or 严重 / Major",
+        "严重程度「{typed}」无法识别：请选择 一般 或 严重",
+    ),
+    (
+        Code::Schema,
+        "cell-role",
+        "the role `{typed}` is not understood: choose 组长 / Lead or 组员 / Member",
+        "角色「{typed}」无法识别：请选择 组长 或 组员",
+    ),
+    (
+        Code::Schema,
+        "cell-date",
+        "the date `{typed}` is not understood: use a date cell, or type it as 2026-03-01",
+        "日期「{typed}」无法识别：请使用日期单元格，或写成 2026-03-01 这样的格式",
+    ),
+    (
+        Code::Schema,
+        "cell-metric",
+        "the value `{typed}` of metric `{metric}` is not a number: type a number such as 0.92 or 92%",
+        "指标 {metric} 的值「{typed}」不是数字：请填写数字，如 0.92 或 92%",
+    ),
     (
         Code::Schema,
         "review-file",

@@ -108,35 +108,14 @@ fn explain(d: &mut Diagnostic, place: &CellPlace) {
     let pointer = d.pointer.as_deref().unwrap_or_default();
     let last = pointer.rsplit('/').next().unwrap_or_default();
     let parent = pointer.rsplit('/').nth(1).unwrap_or_default();
-    let typed = &place.content;
-    let (en, zh) = if last == "rating" && pointer.starts_with("/verdicts/") {
-        (
-            format!(
-                "the rating `{typed}` is not understood: choose 符合 / Conform, 部分符合 / Partial, 不符合 / Nonconform or 不适用 / Not applicable from the drop-down, or leave it blank to confirm the declared rating"
-            ),
-            format!(
-                "评级「{typed}」无法识别：请从下拉列表中选择 符合、部分符合、不符合 或 不适用；留空表示确认自评"
-            ),
-        )
+    let variant = if last == "rating" && pointer.starts_with("/verdicts/") {
+        "cell-verdict-rating"
     } else if last == "severity" && pointer.starts_with("/nonconformities/") {
-        (
-            format!(
-                "the severity `{typed}` is not understood: choose 一般 / Minor or 严重 / Major"
-            ),
-            format!("严重程度「{typed}」无法识别：请选择 一般 或 严重"),
-        )
+        "cell-severity"
     } else if last == "role" && pointer.starts_with("/team/") {
-        (
-            format!("the role `{typed}` is not understood: choose 组长 / Lead or 组员 / Member"),
-            format!("角色「{typed}」无法识别：请选择 组长 或 组员"),
-        )
+        "cell-role"
     } else if last == "rating" && pointer.starts_with("/answers/") {
-        (
-            format!(
-                "the rating `{typed}` is not understood: choose 符合 / Conform, 部分符合 / Partial, 不符合 / Nonconform or 不适用 / Not applicable from the drop-down"
-            ),
-            format!("评级「{typed}」无法识别：请从下拉列表中选择 符合、部分符合、不符合 或 不适用"),
-        )
+        "cell-rating"
     } else if matches!(
         last,
         "dated"
@@ -151,24 +130,21 @@ fn explain(d: &mut Diagnostic, place: &CellPlace) {
             | "due"
             | "closed_on"
     ) {
-        (
-            format!(
-                "the date `{typed}` is not understood: use a date cell, or type it as 2026-03-01"
-            ),
-            format!("日期「{typed}」无法识别：请使用日期单元格，或写成 2026-03-01 这样的格式"),
-        )
+        "cell-date"
     } else if parent == "metrics" {
-        (
-            format!(
-                "the value `{typed}` of metric `{last}` is not a number: type a number such as 0.92 or 92%"
-            ),
-            format!("指标 {last} 的值「{typed}」不是数字：请填写数字，如 0.92 或 92%"),
-        )
+        "cell-metric"
     } else {
         return;
     };
-    d.message = en;
-    d.message_zh = Some(zh.into_boxed_str());
+    let message = msg(variant)
+        .arg("typed", &place.content)
+        .arg("metric", last);
+    d.message = message.render(d.code, crate::text::Lang::En);
+    d.message_zh = Some(
+        message
+            .render(d.code, crate::text::Lang::Zh)
+            .into_boxed_str(),
+    );
 }
 
 /// (row, column) → value and the cell it was written in (the top-left one of a merge).
