@@ -274,8 +274,7 @@ impl ParsedSubmission {
     /// `review.yaml` beside the submission in a batch folder): one diagnostic saying what
     /// the file is and where it goes, instead of every field a submission would need.
     pub fn as_review(&self) -> Option<Rejected> {
-        let format = self.value.get("review")?.as_str()?;
-        if !format.starts_with("itss-review/") || self.value.get("answers").is_some() {
+        if !self.is_review() {
             return None;
         }
         let d = Diagnostic::error(Code::Schema, &self.doc.path, msg("review-file"))
@@ -285,6 +284,16 @@ impl ParsedSubmission {
             diagnostics: vec![d],
             text: Some(self.doc.text.clone()),
         })
+    }
+
+    /// Whether the document is an assessment body's review (`review: itss-review/…`, no
+    /// answers) rather than a submission.
+    pub fn is_review(&self) -> bool {
+        self.value
+            .get("review")
+            .and_then(Value::as_str)
+            .is_some_and(|f| f.starts_with("itss-review/"))
+            && self.value.get("answers").is_none()
     }
 
     /// Diagnostics for a submission whose catalog is unknown (plus its schema problems).

@@ -62,7 +62,7 @@ pub(super) fn run(args: ConvertArgs) -> anyhow::Result<Exit> {
 }
 
 /// Reads the file as a submission or a review (a workbook says which it is; a YAML or JSON
-/// file is a review when it has `review:`), printing what stops it.
+/// file is a review when it has `review: itss-review/…`), printing what stops it.
 fn read(args: &ConvertArgs) -> Result<(Kind, Value), Exit> {
     if source::is_xlsx(&args.file) {
         return match workbook::load(&args.file, args.max_file_size, None) {
@@ -77,13 +77,12 @@ fn read(args: &ConvertArgs) -> Result<(Kind, Value), Exit> {
         print_diagnostics(&load.diagnostics, load.text.as_deref());
         Exit::Invalid
     })?;
-    let value = parsed.value().clone();
-    let kind = if value.get("review").is_some() {
+    let kind = if parsed.is_review() {
         Kind::Review
     } else {
         Kind::Submission
     };
-    Ok((kind, value))
+    Ok((kind, parsed.value().clone()))
 }
 
 /// The catalog a workbook is laid out from: `--catalog`, else the bundled catalog the
